@@ -1,0 +1,1 @@
+# bench: rules are added with the first program here.

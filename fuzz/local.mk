@@ -1,0 +1,1 @@
+# fuzz: rules are added with the first program here.

@@ -1,0 +1,127 @@
+/* libcassl: the Cassandra driver's CassSsl API on a pluggable TLS backend.
+ *
+ * The cass_ssl_* part is source- and ABI-compatible with the driver's cassandra.h. When
+ * cassandra.h was included first, only the cassl_* extensions are declared here. */
+#ifndef CASSL_CASSL_H
+#define CASSL_CASSL_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define CASSL_EXPORT __attribute__((visibility("default")))
+#else
+#define CASSL_EXPORT
+#endif
+
+#ifndef __CASSANDRA_H_INCLUDED__
+
+#ifndef CASS_EXPORT
+#define CASS_EXPORT CASSL_EXPORT
+#endif
+
+typedef enum { cass_false = 0, cass_true = 1 } cass_bool_t;
+
+typedef struct CassSsl_ CassSsl;
+
+typedef enum CassSslVerifyFlags_ {
+  CASS_SSL_VERIFY_NONE = 0x00,
+  CASS_SSL_VERIFY_PEER_CERT = 0x01,
+  CASS_SSL_VERIFY_PEER_IDENTITY = 0x02,
+  CASS_SSL_VERIFY_PEER_IDENTITY_DNS = 0x04
+} CassSslVerifyFlags;
+
+typedef enum CassSslTlsVersion_ {
+  CASS_SSL_VERSION_TLS1 = 0x00,
+  CASS_SSL_VERSION_TLS1_1 = 0x01,
+  CASS_SSL_VERSION_TLS1_2 = 0x02
+} CassSslTlsVersion;
+
+typedef enum CassErrorSource_ {
+  CASS_ERROR_SOURCE_NONE,
+  CASS_ERROR_SOURCE_LIB,
+  CASS_ERROR_SOURCE_SERVER,
+  CASS_ERROR_SOURCE_SSL,
+  CASS_ERROR_SOURCE_COMPRESSION
+} CassErrorSource;
+
+#define CASS_ERROR(source, code) ((source << 24) | code)
+
+/* The driver's numbers for the errors this library can return. */
+typedef enum CassError_ {
+  CASS_OK = 0,
+  CASS_ERROR_LIB_BAD_PARAMS = CASS_ERROR(CASS_ERROR_SOURCE_LIB, 1),
+  CASS_ERROR_LIB_UNABLE_TO_INIT = CASS_ERROR(CASS_ERROR_SOURCE_LIB, 3),
+  CASS_ERROR_LIB_HOST_RESOLUTION = CASS_ERROR(CASS_ERROR_SOURCE_LIB, 5),
+  CASS_ERROR_LIB_UNEXPECTED_RESPONSE = CASS_ERROR(CASS_ERROR_SOURCE_LIB, 6),
+  CASS_ERROR_LIB_WRITE_ERROR = CASS_ERROR(CASS_ERROR_SOURCE_LIB, 9),
+  CASS_ERROR_LIB_REQUEST_TIMED_OUT = CASS_ERROR(CASS_ERROR_SOURCE_LIB, 14),
+  CASS_ERROR_LIB_NOT_IMPLEMENTED = CASS_ERROR(CASS_ERROR_SOURCE_LIB, 21),
+  CASS_ERROR_LIB_UNABLE_TO_CONNECT = CASS_ERROR(CASS_ERROR_SOURCE_LIB, 22),
+  CASS_ERROR_SSL_INVALID_CERT = CASS_ERROR(CASS_ERROR_SOURCE_SSL, 1),
+  CASS_ERROR_SSL_INVALID_PRIVATE_KEY = CASS_ERROR(CASS_ERROR_SOURCE_SSL, 2),
+  CASS_ERROR_SSL_NO_PEER_CERT = CASS_ERROR(CASS_ERROR_SOURCE_SSL, 3),
+  CASS_ERROR_SSL_INVALID_PEER_CERT = CASS_ERROR(CASS_ERROR_SOURCE_SSL, 4),
+  CASS_ERROR_SSL_IDENTITY_MISMATCH = CASS_ERROR(CASS_ERROR_SOURCE_SSL, 5),
+  CASS_ERROR_SSL_PROTOCOL_ERROR = CASS_ERROR(CASS_ERROR_SOURCE_SSL, 6),
+  CASS_ERROR_SSL_CLOSED = CASS_ERROR(CASS_ERROR_SOURCE_SSL, 7)
+} CassError;
+
+/* Initialises the TLS library once per process, then returns a new object (NULL on failure). */
+CASS_EXPORT CassSsl *cass_ssl_new(void);
+/* As cass_ssl_new, for callers that initialised the TLS library themselves. */
+CASS_EXPORT CassSsl *cass_ssl_new_no_lib_init(void);
+/* Drops the caller's reference; sessions made from the object keep it alive. */
+CASS_EXPORT void cass_ssl_free(CassSsl *ssl);
+/* Adds every PEM certificate of the NUL-terminated buffer to the trusted set. */
+CASS_EXPORT CassError cass_ssl_add_trusted_cert(CassSsl *ssl, const char *cert);
+CASS_EXPORT CassError cass_ssl_add_trusted_cert_n(CassSsl *ssl, const char *cert, size_t cert_length);
+/* A bitmask of CassSslVerifyFlags; the default is CASS_SSL_VERIFY_PEER_CERT. */
+CASS_EXPORT void cass_ssl_set_verify_flags(CassSsl *ssl, int flags);
+/* The client certificate: the first PEM certificate is the leaf, the rest its chain. */
+CASS_EXPORT CassError cass_ssl_set_cert(CassSsl *ssl, const char *cert);
+CASS_EXPORT CassError cass_ssl_set_cert_n(CassSsl *ssl, const char *cert, size_t cert_length);
+/* The client key (PEM, plain or encrypted); a NULL or empty password means none. */
+CASS_EXPORT CassError cass_ssl_set_private_key(CassSsl *ssl, const char *key, const char *password);
+CASS_EXPORT CassError cass_ssl_set_private_key_n(CassSsl *ssl, const char *key, size_t key_length,
+                                                 const char *password, size_t password_length);
+/* TLS1, TLS1_1 or TLS1_2; anything else is CASS_ERROR_LIB_BAD_PARAMS. */
+CASS_EXPORT CassError cass_ssl_set_min_protocol_version(CassSsl *ssl, CassSslTlsVersion min_version);
+
+#endif /* __CASSANDRA_H_INCLUDED__ */
+
+/* ---- Extensions beyond the driver ---------------------------------------------------- */
+
+/* The driver's description of an error code ("Unable to load certificate", ...). */
+CASSL_EXPORT const char *cassl_error_desc(CassError error);
+
+/* The CASS_ERROR_* identifier of an error code ("CASS_ERROR_SSL_INVALID_CERT"). */
+CASSL_EXPORT const char *cassl_error_name(CassError error);
+
+/* A sentence describing the last failure on this object ("wrong password: decryption failed"),
+ * or "" when the last call succeeded. Valid until the next call on the object. */
+CASSL_EXPORT const char *cassl_ssl_last_error(const CassSsl *ssl);
+
+/* Name ("gnutls", "none") and version of the TLS backend this library was built with. */
+CASSL_EXPORT const char *cassl_backend_name(void);
+CASSL_EXPORT const char *cassl_backend_version(void);
+
+/* Minimum protocol versions beyond the driver's enum, for cassl_ssl_set_min_protocol_version. */
+#define CASSL_SSL_VERSION_TLS1_3 0x03
+
+/* Like cass_ssl_set_min_protocol_version, but also accepts CASSL_SSL_VERSION_TLS1_3. */
+CASSL_EXPORT CassError cassl_ssl_set_min_protocol_version(CassSsl *ssl, int min_version);
+
+/* Replaces the system crypto policy with a backend priority string (GnuTLS syntax, e.g.
+ * "NORMAL:-VERS-ALL:+VERS-TLS1.3"). NULL restores the default. An invalid string is
+ * CASS_ERROR_LIB_BAD_PARAMS with the offending part in cassl_ssl_last_error. */
+CASSL_EXPORT CassError cassl_ssl_set_priority(CassSsl *ssl, const char *priority);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CASSL_CASSL_H */

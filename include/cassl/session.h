@@ -1,0 +1,103 @@
+/* The session engine: one TLS connection as buffers, no sockets (sans-IO).
+ *
+ * The caller moves ciphertext between the network and the session, and plaintext between
+ * the session and the application:
+ *
+ *   cassl_session_new(ssl, &peer, &s);
+ *   loop: send cassl_session_output_peek()/consume() bytes to the network;
+ *         cassl_session_feed() bytes received from the network;
+ *         cassl_session_handshake() until cassl_session_state() is ESTABLISHED (verification
+ *         per the CassSsl's flags runs at the end of the handshake);
+ *   then: cassl_session_write() plaintext (its ciphertext appears as output),
+ *         cassl_session_read() plaintext after each feed.
+ * Every failure returns a CassError and leaves a sentence in cassl_session_error_message(). */
+#ifndef CASSL_SESSION_H
+#define CASSL_SESSION_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "cassl/cassl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cassl_session cassl_session;
+
+/* Who we are talking to. Everything is copied by cassl_session_new. */
+typedef struct cassl_peer {
+  const struct sockaddr *address; /* connected address (PEER_IDENTITY); NULL = unknown */
+  const char *hostname;           /* reference name for PEER_IDENTITY_DNS (given by the
+                                     application or found by reverse DNS); NULL = none */
+  const char *sni;                /* server name to send; NULL = hostname when that is a DNS
+                                     name. IP literals are never sent as SNI. */
+} cassl_peer;
+
+typedef enum cassl_session_state {
+  CASSL_SESSION_HANDSHAKING,
+  CASSL_SESSION_ESTABLISHED, /* handshake done and peer verified */
+  CASSL_SESSION_CLOSED,      /* close_notify sent or received */
+  CASSL_SESSION_FAILED       /* see cassl_session_error() */
+} cassl_session_state;
+
+typedef struct cassl_session_info {
+  const char *protocol;     /* "TLS1.3" */
+  const char *cipher;       /* "AES-256-GCM" */
+  const char *mac;          /* "AEAD" */
+  const char *kx;           /* key exchange / group, e.g. "ECDHE-X25519" */
+  const char *suite;        /* IANA-style suite name when known, else "" */
+  int client_cert_sent;     /* our certificate was requested and sent */
+  int client_cert_requested;/* the server asked for a certificate */
+  int resumed;              /* the session was resumed */
+  size_t peer_cert_count;   /* certificates the server sent */
+} cassl_session_info;
+
+/* A new client session holding a reference on ssl. CASS_ERROR_LIB_BAD_PARAMS for NULL
+ * arguments or an invalid SNI/hostname; the backend's error for broken credentials. */
+CASSL_EXPORT CassError cassl_session_new(CassSsl *ssl, const cassl_peer *peer,
+                                         cassl_session **out);
+CASSL_EXPORT void cassl_session_free(cassl_session *session);
+
+/* Advances the handshake with the ciphertext fed so far. CASS_OK while it waits for more
+ * input or once it is done and verified (see cassl_session_state); an error otherwise. */
+CASSL_EXPORT CassError cassl_session_handshake(cassl_session *session);
+
+/* Queues ciphertext received from the network (copied). */
+CASSL_EXPORT CassError cassl_session_feed(cassl_session *session, const void *data, size_t len);
+
+/* Ciphertext waiting to be sent, in one piece; consume what was sent. */
+CASSL_EXPORT const void *cassl_session_output_peek(const cassl_session *session, size_t *len);
+CASSL_EXPORT void cassl_session_output_consume(cassl_session *session, size_t len);
+CASSL_EXPORT size_t cassl_session_output_pending(const cassl_session *session);
+
+/* Decrypts plaintext into buf. *n = 0 with CASS_OK: nothing more until more is fed.
+ * CASS_ERROR_SSL_CLOSED once the peer sent close_notify (cassl_session_state CLOSED). */
+CASSL_EXPORT CassError cassl_session_read(cassl_session *session, void *buf, size_t cap,
+                                          size_t *n);
+/* Encrypts all of buf (split into records); the ciphertext becomes output. */
+CASSL_EXPORT CassError cassl_session_write(cassl_session *session, const void *buf, size_t len);
+/* Queues close_notify. */
+CASSL_EXPORT CassError cassl_session_close(cassl_session *session);
+
+CASSL_EXPORT cassl_session_state cassl_session_get_state(const cassl_session *session);
+CASSL_EXPORT CassError cassl_session_error(const cassl_session *session);
+CASSL_EXPORT const char *cassl_session_error_message(const cassl_session *session);
+
+/* Negotiated parameters; valid once established, strings live as long as the session. */
+CASSL_EXPORT CassError cassl_session_get_info(const cassl_session *session,
+                                              cassl_session_info *info);
+/* The idx-th certificate the server sent (0 = leaf), DER, valid as long as the session. */
+CASSL_EXPORT CassError cassl_session_peer_cert(const cassl_session *session, size_t idx,
+                                               const unsigned char **der, size_t *len);
+
+/* Marks a failure coming from outside the engine (the transport: timeout, TCP error), so
+ * state and message tell one story. Returns code. */
+CASSL_EXPORT CassError cassl_session_set_error(cassl_session *session, CassError code,
+                                               const char *message);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

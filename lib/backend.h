@@ -1,0 +1,98 @@
+/* The TLS backend vtable. The core (lib/) talks to a TLS library only through this table;
+ * each plugin (plugins/<name>/) defines one `cassl_backend_impl` with designated
+ * initialisers. A backend never sees libuv or sockets: sessions move bytes through the
+ * core's byte queues. Slots a backend cannot provide are announced by missing capability
+ * bits, never by NULL pointers. */
+#ifndef CASSL_BACKEND_H
+#define CASSL_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "bytequeue.h"
+#include "cassl/cassl.h"
+#include "cassl/session.h"
+#include "errmsg.h"
+#include "names.h"
+
+#define CASSL_BACKEND_ABI 1
+
+enum cassl_backend_caps {
+  CASSL_CAP_TLS = 1u << 0,   /* sessions work at all ("none" lacks it) */
+  CASSL_CAP_TLS13 = 1u << 1, /* TLS 1.3 */
+};
+
+/* What a backend session needs to know at creation; all owned by the core session and
+ * valid for the backend session's whole life. */
+struct cassl_session_params {
+  void *creds;                      /* the CassSsl's backend credentials */
+  int min_version;                  /* CASS_SSL_VERSION_* or CASSL_SSL_VERSION_TLS1_3 */
+  const char *priority;             /* override of the system policy, or NULL */
+  const char *sni;                  /* server name to send, or NULL */
+  struct cassl_bytequeue *incoming; /* ciphertext from the peer (the pull side reads it) */
+  struct cassl_bytequeue *outgoing; /* ciphertext for the peer (the push side appends) */
+};
+
+struct cassl_backend {
+  /* CASSL_BACKEND_ABI of the header the backend was built with. */
+  unsigned abi_version;
+  /* Short name: "gnutls", "none". */
+  const char *name;
+  /* CASSL_CAP_* bits. */
+  unsigned caps;
+
+  /* Version string of the TLS library in use. */
+  const char *(*version)(void);
+  /* Process-wide TLS library initialisation; called at most once (cass_ssl_new). */
+  CassError (*global_init)(cassl_errmsg *err);
+
+  /* A credentials object for one CassSsl. */
+  CassError (*creds_new)(void **creds, cassl_errmsg *err);
+  /* Wipes and frees the credentials. */
+  void (*creds_free)(void *creds);
+  /* Adds every PEM certificate of exactly len bytes to the trusted set. */
+  CassError (*creds_add_trusted)(void *creds, const char *pem, size_t len, cassl_errmsg *err);
+  /* Client certificate chain (leaf first), exactly len bytes of PEM. On failure (including a
+   * key that does not match) the previous certificate and key stay in force. */
+  CassError (*creds_set_cert)(void *creds, const char *pem, size_t len, cassl_errmsg *err);
+  /* Client private key, exactly len bytes of PEM; password of password_len bytes (0 = none).
+   * Same pairing rule as creds_set_cert. */
+  CassError (*creds_set_key)(void *creds, const char *pem, size_t len, const char *password,
+                             size_t password_len, cassl_errmsg *err);
+  /* Checks a priority string without applying it. */
+  CassError (*check_priority)(const char *priority, cassl_errmsg *err);
+
+  /* A client session over the params' byte queues. */
+  CassError (*session_new)(void **session, const struct cassl_session_params *params,
+                           cassl_errmsg *err);
+  /* Frees the session, wiping its secrets. */
+  void (*session_free)(void *session);
+  /* Advances the handshake; *done = true once it completed (before verification). */
+  CassError (*session_handshake)(void *session, bool *done, cassl_errmsg *err);
+  /* Decrypts into buf; *n = 0 and CASS_OK when more input is needed; CASS_ERROR_SSL_CLOSED
+   * on close_notify. Must consume all complete records before reporting *n = 0. */
+  CassError (*session_read)(void *session, void *buf, size_t cap, size_t *n, cassl_errmsg *err);
+  /* Encrypts all of buf into the outgoing queue. */
+  CassError (*session_write)(void *session, const void *buf, size_t len, cassl_errmsg *err);
+  /* Queues close_notify. */
+  CassError (*session_close)(void *session, cassl_errmsg *err);
+  /* Number of certificates the peer sent. */
+  size_t (*session_peer_cert_count)(void *session);
+  /* DER of the idx-th peer certificate. */
+  CassError (*session_peer_cert)(void *session, size_t idx, const unsigned char **der,
+                                 size_t *len);
+  /* PEER_CERT: the peer chain against the trusted set, validity dates included;
+   * CASS_ERROR_SSL_INVALID_PEER_CERT with the reason. */
+  CassError (*session_verify_chain)(void *session, cassl_errmsg *err);
+  /* The leaf's DNS SANs, IP SANs and subject CN(s), for the core's identity policy. */
+  CassError (*session_peer_names)(void *session, struct cassl_cert_names *names,
+                                  cassl_errmsg *err);
+  /* Negotiated parameters (strings owned by the backend session). */
+  void (*session_info)(void *session, cassl_session_info *info);
+};
+
+/* The backend this library was built with (defined by exactly one plugin). */
+extern const struct cassl_backend cassl_backend_impl;
+
+#endif

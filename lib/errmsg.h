@@ -1,0 +1,20 @@
+/* A failure's human sentence, carried next to its CassError through every layer. */
+#ifndef CASSL_ERRMSG_H
+#define CASSL_ERRMSG_H
+
+#include "cassl/cassl.h"
+
+#define CASSL_ERRMSG_MAX 512
+
+typedef struct cassl_errmsg {
+  char text[CASSL_ERRMSG_MAX];
+} cassl_errmsg;
+
+/* Writes the sentence (printf format) into msg when msg is not NULL and returns code, so a
+ * failure reads `return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no PEM ...");`. */
+CassError cassl_fail(cassl_errmsg *msg, CassError code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+void cassl_errmsg_clear(cassl_errmsg *msg);
+
+#endif

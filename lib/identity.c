@@ -1,0 +1,4 @@
+/* Peer identity policy (being written). */
+#include "config.h"
+
+#include "identity.h"

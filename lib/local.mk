@@ -1,0 +1,44 @@
+# The backend-independent core, linked together with exactly one plugin.
+nobase_include_HEADERS += include/cassl/cassl.h include/cassl/session.h include/cassl/uv.h
+pkgconfig_DATA += cassl-$(TLS_BACKEND).pc
+
+core_sources = \
+	lib/backend.h \
+	lib/bytequeue.c lib/bytequeue.h \
+	lib/errmsg.h lib/errors.c \
+	lib/identity.c lib/identity.h \
+	lib/names.c lib/names.h \
+	lib/secure.c lib/secure.h \
+	lib/session.c lib/session_object.h \
+	lib/ssl.c lib/ssl_object.h \
+	lib/uv_transport.c
+
+core_cflags = $(LIBUV_CFLAGS)
+core_libs = $(LIBUV_LIBS)
+
+# Every object of the library, with all internal symbols visible: the installed library
+# wraps it with a version script; white-box tests link it directly.
+noinst_LTLIBRARIES += lib/libcassl-impl.la
+lib_libcassl_impl_la_SOURCES = $(core_sources) $(backend_sources)
+lib_libcassl_impl_la_CFLAGS = $(AM_CFLAGS) $(core_cflags) $(backend_cflags)
+lib_libcassl_impl_la_LIBADD = $(core_libs) $(backend_libs)
+
+lib_ldflags = -version-info $(LT_CURRENT):$(LT_REVISION):$(LT_AGE) -no-undefined \
+	-Wl,--version-script=$(top_builddir)/lib/libcassl.sym
+
+if BACKEND_GNUTLS
+lib_LTLIBRARIES += lib/libcassl-gnutls.la
+lib_libcassl_gnutls_la_SOURCES =
+lib_libcassl_gnutls_la_LIBADD = lib/libcassl-impl.la
+lib_libcassl_gnutls_la_LDFLAGS = $(lib_ldflags)
+EXTRA_lib_libcassl_gnutls_la_DEPENDENCIES = lib/libcassl.sym
+cassl_lib = lib/libcassl-gnutls.la
+endif
+if BACKEND_NONE
+lib_LTLIBRARIES += lib/libcassl-none.la
+lib_libcassl_none_la_SOURCES =
+lib_libcassl_none_la_LIBADD = lib/libcassl-impl.la
+lib_libcassl_none_la_LDFLAGS = $(lib_ldflags)
+EXTRA_lib_libcassl_none_la_DEPENDENCIES = lib/libcassl.sym
+cassl_lib = lib/libcassl-none.la
+endif

@@ -1,0 +1,33 @@
+/* The identities a peer certificate claims, extracted by a backend and judged by the core
+ * (identity.c), so the rules of DESIGN 2.2 live in one backend-independent place. */
+#ifndef CASSL_NAMES_H
+#define CASSL_NAMES_H
+
+#include <stddef.h>
+
+#include "cassl/cassl.h"
+
+enum cassl_name_type {
+  CASSL_NAME_DNS, /* subjectAltName dNSName, bytes as in the certificate */
+  CASSL_NAME_IP,  /* subjectAltName iPAddress: 4 or 16 raw bytes */
+  CASSL_NAME_CN   /* subject commonName, bytes as in the certificate (may hold a NUL) */
+};
+
+struct cassl_name {
+  enum cassl_name_type type;
+  size_t len;
+  unsigned char *data; /* len bytes plus a terminating NUL */
+};
+
+struct cassl_cert_names {
+  struct cassl_name *items;
+  size_t count;
+  size_t cap;
+};
+
+/* Appends a copy; CASS_ERROR_LIB_BAD_PARAMS only when memory runs out. */
+CassError cassl_names_add(struct cassl_cert_names *names, enum cassl_name_type type,
+                          const void *data, size_t len);
+void cassl_names_clear(struct cassl_cert_names *names);
+
+#endif

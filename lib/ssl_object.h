@@ -1,0 +1,26 @@
+/* The CassSsl object as the core sees it (sessions read its configuration). */
+#ifndef CASSL_SSL_OBJECT_H
+#define CASSL_SSL_OBJECT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "backend.h"
+#include "errmsg.h"
+
+struct CassSsl_ {
+  atomic_int refs;            /* the application's reference + one per live session */
+  pthread_mutex_t lock;       /* serialises setters and the last-error sentence */
+  const struct cassl_backend *backend;
+  void *creds;                /* backend credentials */
+  int verify_flags;           /* CassSslVerifyFlags bitmask */
+  int min_version;            /* CASS_SSL_VERSION_* or CASSL_SSL_VERSION_TLS1_3 */
+  char *priority;             /* cassl_ssl_set_priority override, or NULL */
+  cassl_errmsg last_error;    /* sentence of the last failing call, "" after a success */
+};
+
+/* Takes and drops references (sessions hold one for their whole life). */
+void cassl_ssl_ref(CassSsl *ssl);
+void cassl_ssl_unref(CassSsl *ssl);
+
+#endif

@@ -1,0 +1,4 @@
+/* The libuv transport (being written). */
+#include "config.h"
+
+#include "cassl/uv.h"

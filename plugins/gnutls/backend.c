@@ -1,0 +1,43 @@
+/* The GnuTLS backend's vtable: the files of plugins/gnutls/ behind one table. */
+#include "config.h"
+
+#include "gtls.h"
+
+static const char *gtls_version(void)
+{
+  return gnutls_check_version(NULL);
+}
+
+static CassError gtls_global_init(cassl_errmsg *err)
+{
+  int ret = gnutls_global_init();
+  if (ret < 0)
+    return cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT, "GnuTLS initialisation failed: %s",
+                      gnutls_strerror(ret));
+  return CASS_OK;
+}
+
+const struct cassl_backend cassl_backend_impl = {
+  .abi_version = CASSL_BACKEND_ABI,
+  .name = "gnutls",
+  .caps = CASSL_CAP_TLS | CASSL_CAP_TLS13,
+  .version = gtls_version,
+  .global_init = gtls_global_init,
+  .creds_new = gtls_creds_new,
+  .creds_free = gtls_creds_free,
+  .creds_add_trusted = gtls_creds_add_trusted,
+  .creds_set_cert = gtls_creds_set_cert,
+  .creds_set_key = gtls_creds_set_key,
+  .check_priority = gtls_check_priority,
+  .session_new = gtls_session_new,
+  .session_free = gtls_session_free,
+  .session_handshake = gtls_session_handshake,
+  .session_read = gtls_session_read,
+  .session_write = gtls_session_write,
+  .session_close = gtls_session_close,
+  .session_peer_cert_count = gtls_session_peer_cert_count,
+  .session_peer_cert = gtls_session_peer_cert,
+  .session_verify_chain = gtls_session_verify_chain,
+  .session_peer_names = gtls_session_peer_names,
+  .session_info = gtls_session_info,
+};

@@ -1,0 +1,6 @@
+if BACKEND_NONE
+backend_sources = plugins/none/backend.c
+backend_cflags =
+backend_libs =
+endif
+EXTRA_DIST += plugins/none/backend.c

@@ -1,0 +1,1 @@
+# tests/api.mk: the api test group.

@@ -1,0 +1,1 @@
+# tests/credentials.mk: the credentials test group.

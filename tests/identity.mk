@@ -1,0 +1,1 @@
+# tests/identity.mk: the identity test group.

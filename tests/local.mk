@@ -1,0 +1,18 @@
+# Test suite: plain automake parallel harness; one cmocka group per binary; exit 77 = skip.
+# Each group keeps its rules in tests/<group>.mk.
+test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+test_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBUV_CFLAGS)
+test_ldadd = lib/libcassl-impl.la $(CMOCKA_LIBS) $(LIBUV_LIBS)
+
+AM_TESTS_ENVIRONMENT = \
+	CASSL_SRCDIR='$(abs_top_srcdir)'; export CASSL_SRCDIR; \
+	CASSL_BUILDDIR='$(abs_top_builddir)'; export CASSL_BUILDDIR; \
+	CASSL_FIXTURES='$(abs_top_builddir)/tests/fixtures'; export CASSL_FIXTURES; \
+	CASSL_BACKEND='$(TLS_BACKEND)'; export CASSL_BACKEND;
+
+include tests/api.mk
+include tests/credentials.mk
+include tests/identity.mk
+include tests/session.mk
+include tests/transport.mk
+include tests/tool.mk

@@ -1,0 +1,1 @@
+# tests/session.mk: the session test group.

@@ -1,0 +1,1 @@
+# tests/transport.mk: the transport test group.

@@ -1,0 +1,1 @@
+# tools: rules are added with the first program here.
