@@ -16,3 +16,12 @@ include tests/identity.mk
 include tests/session.mk
 include tests/transport.mk
 include tests/tool.mk
+
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+EXTRA_DIST += tests/valgrind-wrap tests/valgrind.supp
+
+# The compiled tests under valgrind memcheck (shell tests run as usual).
+check-valgrind:
+	$(MAKE) $(AM_MAKEFLAGS) check LOG_COMPILER='$(abs_top_srcdir)/tests/valgrind-wrap'
+.PHONY: check-valgrind
