@@ -1,5 +1,6 @@
 # The backend-independent core, linked together with exactly one plugin.
-nobase_include_HEADERS += include/cassl/cassl.h include/cassl/session.h include/cassl/uv.h
+cassl_headersdir = $(includedir)/cassl
+cassl_headers_HEADERS = include/cassl/cassl.h include/cassl/session.h include/cassl/uv.h
 pkgconfig_DATA += cassl-$(TLS_BACKEND).pc
 
 core_sources = \

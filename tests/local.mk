@@ -16,6 +16,7 @@ include tests/identity.mk
 include tests/session.mk
 include tests/transport.mk
 include tests/tool.mk
+include tests/packaging.mk
 
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Packaging contract: install into a DESTDIR, then check what a distribution ships —
+# exported symbols, SONAME, no OpenSSL, headers, pkg-config — and build a driver-style
+# application against the installed library with pkg-config.
+set -eu
+: "${CASSL_BUILDDIR:?}" "${CASSL_SRCDIR:?}" "${CASSL_BACKEND:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+prefix=/opt/cassl-test
+dest="$tmp/root"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+make -s -C "$CASSL_BUILDDIR" install DESTDIR="$dest" prefix="$prefix" >"$tmp/install.log" 2>&1 ||
+  { cat "$tmp/install.log" >&2; fail "make install"; }
+root="$dest$prefix"
+so="$root/lib/libcassl-$CASSL_BACKEND.so.0"
+[ -f "$so" ] || fail "no $so"
+[ -f "$root/include/cassl/cassl.h" ] || fail "no installed cassl/cassl.h"
+[ -f "$root/lib/pkgconfig/cassl-$CASSL_BACKEND.pc" ] || fail "no cassl-$CASSL_BACKEND.pc"
+
+soname=$(objdump -p "$so" | awk '/SONAME/ {print $2}')
+[ "$soname" = "libcassl-$CASSL_BACKEND.so.0" ] || fail "SONAME is '$soname'"
+
+# Only the API is exported (the version-node symbol itself aside).
+extra=$(nm -D --defined-only "$so" | awk '{print $3}' | sed 's/@.*//' |
+        grep -v -E '^(cass_ssl_|cassl_|CASSL_[0-9]+$)' || true)
+[ -z "$extra" ] || fail "unexpected exported symbols: $extra"
+nm -D --defined-only "$so" | grep -q ' cass_ssl_set_private_key_n@@CASSL_0' ||
+  fail "cass_ssl_set_private_key_n not exported under CASSL_0"
+
+if objdump -p "$so" | grep NEEDED | grep -E -q 'libssl|libcrypto'; then
+  fail "links OpenSSL: $(objdump -p "$so" | grep NEEDED)"
+fi
+if [ "$CASSL_BACKEND" = gnutls ]; then
+  objdump -p "$so" | grep NEEDED | grep -q libgnutls || fail "does not link GnuTLS"
+fi
+
+# A driver-style application, built only through pkg-config against the installed tree.
+pc="$root/lib/pkgconfig"
+sed -i "s|^prefix=.*|prefix=$root|" "$pc/cassl-$CASSL_BACKEND.pc"
+flags=$(PKG_CONFIG_PATH="$pc" pkg-config --cflags --libs "cassl-$CASSL_BACKEND")
+${CC:-cc} -Wall -Wextra -Werror -o "$tmp/driver_app" "$CASSL_SRCDIR/tests/packaging/driver_app.c" \
+  $flags -Wl,-rpath,"$root/lib" || fail "driver-style application does not build"
+"$tmp/driver_app" 2>&1 | head -1 | grep -q usage || fail "driver-style application does not run"
+echo "installed library, symbols, SONAME, pkg-config: ok"
