@@ -1,36 +1,755 @@
-/* Credentials (being written). */
+/* Credentials: the trusted certificates, the client certificate chain and its private key.
+ *
+ * Every PEM input arrives as exactly `len` bytes with no terminating NUL, so it is first
+ * copied into a terminated buffer of our own (GnuTLS's PEM parsers look for the NUL).
+ *
+ * The client certificate and key are handed to GnuTLS at handshake time by a retrieve
+ * callback that gives each session its own copies (GnuTLS frees them with the session), so a
+ * later matching pair can replace the pair in force while earlier sessions still run. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 /* memmem */
+#endif
 #include "config.h"
 
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/abstract.h>
+
 #include "gtls.h"
+
+#define KEY_ID_MAX 64
+#define SUBJECT_MAX 256
+
+/* A parsed client certificate chain: DER, leaf first. */
+struct gtls_cert_half {
+  unsigned refs;
+  gnutls_datum_t *der;
+  unsigned count;
+  unsigned char key_id[KEY_ID_MAX];
+  size_t key_id_len;
+  char subject[SUBJECT_MAX]; /* "CN=..." (or the whole DN) for error sentences */
+};
+
+/* A decrypted client private key. */
+struct gtls_key_half {
+  unsigned refs;
+  gnutls_x509_privkey_t key;
+  unsigned char key_id[KEY_ID_MAX];
+  size_t key_id_len;
+};
+
+struct gtls_creds {
+  gnutls_certificate_credentials_t cred;
+  /* Guards the halves below against handshakes running in other threads. */
+  pthread_mutex_t lock;
+  /* The pair in force (both or neither). */
+  struct gtls_cert_half *pair_cert;
+  struct gtls_key_half *pair_key;
+  /* The last certificate and key given, kept so that a certificate given now and its key
+   * given next (or the other way round) can complete a new pair. */
+  struct gtls_cert_half *last_cert;
+  struct gtls_key_half *last_key;
+  struct gtls_creds *next; /* in the registry */
+};
+
+/* GnuTLS credentials carry no user pointer: the retrieve callback finds its gtls_creds here. */
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct gtls_creds *registry;
+
+static const char pem_cert_begin[] = "-----BEGIN CERTIFICATE-----";
+static const char pem_cert_end[] = "-----END CERTIFICATE-----";
+
+/* ---- small helpers --------------------------------------------------------------------- */
+
+/* A NUL-terminated private copy of exactly len bytes. */
+static char *copy_terminated(const char *data, size_t len)
+{
+  char *copy = malloc(len + 1);
+  if (!copy)
+    return NULL;
+  memcpy(copy, data, len);
+  copy[len] = '\0';
+  return copy;
+}
+
+static void free_secret(char *buf, size_t len)
+{
+  if (buf) {
+    gnutls_memset(buf, 0, len);
+    free(buf);
+  }
+}
+
+static const char *find_bytes(const char *from, const char *end, const char *needle)
+{
+  size_t n = strlen(needle);
+  if (from >= end || (size_t)(end - from) < n)
+    return NULL;
+  return memmem(from, (size_t)(end - from), needle, n);
+}
+
+static void cert_half_unref(struct gtls_cert_half *half)
+{
+  if (!half || --half->refs > 0)
+    return;
+  for (unsigned i = 0; i < half->count; i++)
+    gnutls_free(half->der[i].data);
+  free(half->der);
+  free(half);
+}
+
+static void key_half_unref(struct gtls_key_half *half)
+{
+  if (!half || --half->refs > 0)
+    return;
+  gnutls_x509_privkey_deinit(half->key); /* GnuTLS wipes the key's integers */
+  free(half);
+}
+
+/* ---- PEM certificates ------------------------------------------------------------------ */
+
+/* Parses every "CERTIFICATE" PEM block of buf (NUL-terminated, len bytes) into crts.
+ * what names the input in sentences ("trusted certificate", "client certificate"). */
+static CassError parse_certs(const char *buf, size_t len, const char *what,
+                             gnutls_x509_crt_t **crts_out, unsigned *count_out,
+                             cassl_errmsg *err)
+{
+  const char *end = buf + len;
+  gnutls_x509_crt_t *crts = NULL;
+  unsigned count = 0;
+  CassError rc = CASS_OK;
+
+  for (const char *p = find_bytes(buf, end, pem_cert_begin); p;
+       p = find_bytes(p, end, pem_cert_begin)) {
+    const char *stop = find_bytes(p + sizeof pem_cert_begin - 1, end, pem_cert_end);
+    if (!stop) {
+      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
+                      "%s %u is truncated: \"%s\" missing", what, count + 1, pem_cert_end);
+      goto fail;
+    }
+    stop += sizeof pem_cert_end - 1;
+    gnutls_datum_t block = { (unsigned char *)p, (unsigned)(stop - p) };
+    gnutls_datum_t der = { NULL, 0 };
+    int ret = gnutls_pem_base64_decode2("CERTIFICATE", &block, &der);
+    if (ret < 0) {
+      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "%s %u is not valid PEM: %s", what,
+                      count + 1, gnutls_strerror(ret));
+      goto fail;
+    }
+    gnutls_x509_crt_t *grown = realloc(crts, (count + 1) * sizeof *crts);
+    if (grown)
+      crts = grown;
+    if (!grown || gnutls_x509_crt_init(&crts[count]) < 0) {
+      gnutls_free(der.data);
+      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
+      goto fail;
+    }
+    ret = gnutls_x509_crt_import(crts[count], &der, GNUTLS_X509_FMT_DER);
+    gnutls_free(der.data);
+    if (ret < 0) {
+      gnutls_x509_crt_deinit(crts[count]);
+      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "%s %u is not a valid X.509 "
+                      "certificate: %s", what, count + 1, gnutls_strerror(ret));
+      goto fail;
+    }
+    count++;
+    p = stop;
+  }
+  if (count == 0) {
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no PEM certificate in %zu bytes", len);
+    goto fail;
+  }
+  *crts_out = crts;
+  *count_out = count;
+  return CASS_OK;
+
+fail:
+  for (unsigned i = 0; i < count; i++)
+    gnutls_x509_crt_deinit(crts[i]);
+  free(crts);
+  return rc;
+}
+
+static void free_certs(gnutls_x509_crt_t *crts, unsigned count)
+{
+  for (unsigned i = 0; i < count; i++)
+    gnutls_x509_crt_deinit(crts[i]);
+  free(crts);
+}
+
+/* ---- the retrieve callback ------------------------------------------------------------- */
+
+static struct gtls_creds *registry_find(gnutls_certificate_credentials_t cred)
+{
+  struct gtls_creds *c = registry;
+  while (c && c->cred != cred)
+    c = c->next;
+  return c;
+}
+
+/* Copies the pair in force for one session; caller holds c->lock. */
+static int copy_pair(const struct gtls_creds *c, gnutls_pcert_st **certs, unsigned *count,
+                     gnutls_privkey_t *privkey)
+{
+  unsigned n = c->pair_cert->count, done = 0;
+  gnutls_privkey_t key = NULL;
+  gnutls_pcert_st *pcerts = gnutls_calloc(n, sizeof *pcerts);
+  if (!pcerts)
+    return -1;
+  for (; done < n; done++)
+    if (gnutls_pcert_import_x509_raw(&pcerts[done], &c->pair_cert->der[done],
+                                     GNUTLS_X509_FMT_DER, 0) < 0)
+      goto fail;
+  if (gnutls_privkey_init(&key) < 0)
+    goto fail;
+  if (gnutls_privkey_import_x509(key, c->pair_key->key, GNUTLS_PRIVKEY_IMPORT_COPY) < 0)
+    goto fail;
+  *certs = pcerts;
+  *count = n;
+  *privkey = key;
+  return 0;
+
+fail:
+  for (unsigned i = 0; i < done; i++)
+    gnutls_pcert_deinit(&pcerts[i]);
+  gnutls_free(pcerts);
+  if (key)
+    gnutls_privkey_deinit(key);
+  return -1;
+}
+
+/* Gives the session its own copy of the pair in force (none = an empty Certificate);
+ * GnuTLS frees the copies with the session (GNUTLS_CERT_RETR_DEINIT_ALL). */
+static int gtls_retrieve(gnutls_session_t session __attribute__((unused)), const struct gnutls_cert_retr_st *info,
+                         gnutls_pcert_st **certs, unsigned int *certs_length,
+                         gnutls_ocsp_data_st **ocsp, unsigned int *ocsp_length,
+                         gnutls_privkey_t *privkey, unsigned int *flags)
+{
+  *certs = NULL;
+  *certs_length = 0;
+  *ocsp = NULL;
+  *ocsp_length = 0;
+  *privkey = NULL;
+  *flags = GNUTLS_CERT_RETR_DEINIT_ALL;
+
+  pthread_mutex_lock(&registry_lock);
+  struct gtls_creds *c = registry_find(info->cred);
+  if (c)
+    pthread_mutex_lock(&c->lock);
+  pthread_mutex_unlock(&registry_lock);
+  if (!c)
+    return 0;
+  int rc = 0;
+  if (c->pair_cert && c->pair_key)
+    rc = copy_pair(c, certs, certs_length, privkey);
+  pthread_mutex_unlock(&c->lock);
+  return rc;
+}
+
+/* ---- the credentials object ------------------------------------------------------------ */
 
 CassError gtls_creds_new(void **creds, cassl_errmsg *err)
 {
   *creds = NULL;
+  struct gtls_creds *c = calloc(1, sizeof *c);
+  if (!c)
+    return cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT, "out of memory");
+  int ret = gnutls_certificate_allocate_credentials(&c->cred);
+  if (ret < 0) {
+    free(c);
+    return cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT,
+                      "cannot allocate GnuTLS credentials: %s", gnutls_strerror(ret));
+  }
+  pthread_mutex_init(&c->lock, NULL);
+  gnutls_certificate_set_retrieve_function3(c->cred, gtls_retrieve);
+  pthread_mutex_lock(&registry_lock);
+  c->next = registry;
+  registry = c;
+  pthread_mutex_unlock(&registry_lock);
+  *creds = c;
   return CASS_OK;
 }
 
 void gtls_creds_free(void *creds)
 {
+  struct gtls_creds *c = creds;
+  if (!c)
+    return;
+  pthread_mutex_lock(&registry_lock);
+  for (struct gtls_creds **pp = &registry; *pp; pp = &(*pp)->next)
+    if (*pp == c) {
+      *pp = c->next;
+      break;
+    }
+  pthread_mutex_unlock(&registry_lock);
+  cert_half_unref(c->pair_cert);
+  key_half_unref(c->pair_key);
+  cert_half_unref(c->last_cert);
+  key_half_unref(c->last_key);
+  gnutls_certificate_free_credentials(c->cred);
+  pthread_mutex_destroy(&c->lock);
+  free(c);
+}
 
+gnutls_certificate_credentials_t gtls_creds_certificate(void *creds)
+{
+  return creds ? ((struct gtls_creds *)creds)->cred : NULL;
 }
 
 CassError gtls_creds_add_trusted(void *creds, const char *pem, size_t len, cassl_errmsg *err)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  struct gtls_creds *c = creds;
+  if (!pem)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no certificate given (NULL)");
+  char *buf = copy_terminated(pem, len);
+  if (!buf)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
+  gnutls_x509_crt_t *crts;
+  unsigned count;
+  CassError rc = parse_certs(buf, len, "trusted certificate", &crts, &count, err);
+  free(buf);
+  if (rc != CASS_OK)
+    return rc;
+  /* All or nothing: only a buffer that parsed completely reaches the trust list. */
+  int ret = gnutls_certificate_set_x509_trust(c->cred, crts, (int)count);
+  free_certs(crts, count);
+  if (ret < 0)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "cannot add trusted certificates: %s",
+                      gnutls_strerror(ret));
+  return CASS_OK;
+}
+
+/* ---- pairing --------------------------------------------------------------------------- */
+
+static bool halves_match(const struct gtls_cert_half *cert, const struct gtls_key_half *key)
+{
+  return cert->key_id_len == key->key_id_len &&
+         memcmp(cert->key_id, key->key_id, key->key_id_len) == 0;
+}
+
+/* Points a slot at a half, keeping the reference counts (slots own the references). */
+static void set_cert_slot(struct gtls_cert_half **slot, struct gtls_cert_half *half)
+{
+  if (*slot == half)
+    return;
+  if (half)
+    half->refs++;
+  cert_half_unref(*slot);
+  *slot = half;
+}
+
+static void set_key_slot(struct gtls_key_half **slot, struct gtls_key_half *half)
+{
+  if (*slot == half)
+    return;
+  if (half)
+    half->refs++;
+  key_half_unref(*slot);
+  *slot = half;
+}
+
+/* Makes (cert, key) the pair in force; caller holds c->lock. */
+static void install_pair(struct gtls_creds *c, struct gtls_cert_half *cert,
+                         struct gtls_key_half *key)
+{
+  set_cert_slot(&c->pair_cert, cert);
+  set_key_slot(&c->pair_key, key);
+}
+
+/* The key that a new certificate pairs with: the last key given, else the key in force. */
+static CassError pair_with_cert(struct gtls_creds *c, struct gtls_cert_half *cert,
+                                cassl_errmsg *err)
+{
+  CassError rc = CASS_OK;
+  pthread_mutex_lock(&c->lock);
+  set_cert_slot(&c->last_cert, cert);
+  if (c->last_key && halves_match(cert, c->last_key))
+    install_pair(c, cert, c->last_key);
+  else if (c->pair_key && halves_match(cert, c->pair_key))
+    install_pair(c, cert, c->pair_key);
+  else if (c->last_key || c->pair_key)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
+                    "private key does not match the certificate %s", cert->subject);
+  pthread_mutex_unlock(&c->lock);
+  return rc;
+}
+
+static CassError pair_with_key(struct gtls_creds *c, struct gtls_key_half *key,
+                               cassl_errmsg *err)
+{
+  CassError rc = CASS_OK;
+  pthread_mutex_lock(&c->lock);
+  set_key_slot(&c->last_key, key);
+  if (c->last_cert && halves_match(c->last_cert, key))
+    install_pair(c, c->last_cert, key);
+  else if (c->pair_cert && halves_match(c->pair_cert, key))
+    install_pair(c, c->pair_cert, key);
+  else if (c->last_cert)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "private key does not match the certificate %s", c->last_cert->subject);
+  pthread_mutex_unlock(&c->lock);
+  return rc;
+}
+
+/* ---- client certificate ---------------------------------------------------------------- */
+
+static void describe_subject(gnutls_x509_crt_t crt, char *out, size_t cap)
+{
+  char cn[SUBJECT_MAX - 3];
+  size_t size = sizeof cn;
+  if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size) == 0) {
+    snprintf(out, cap, "CN=%s", cn);
+    return;
+  }
+  gnutls_datum_t dn = { NULL, 0 };
+  if (gnutls_x509_crt_get_dn3(crt, &dn, 0) == 0 && dn.size > 0)
+    snprintf(out, cap, "%s", (const char *)dn.data);
+  else
+    snprintf(out, cap, "(no subject)");
+  gnutls_free(dn.data);
 }
 
 CassError gtls_creds_set_cert(void *creds, const char *pem, size_t len, cassl_errmsg *err)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  struct gtls_creds *c = creds;
+  if (!pem)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no certificate given (NULL)");
+  char *buf = copy_terminated(pem, len);
+  if (!buf)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
+  gnutls_x509_crt_t *crts;
+  unsigned count;
+  CassError rc = parse_certs(buf, len, "client certificate", &crts, &count, err);
+  free(buf);
+  if (rc != CASS_OK)
+    return rc;
+
+  struct gtls_cert_half *half = calloc(1, sizeof *half);
+  if (!half || !(half->der = calloc(count, sizeof *half->der))) {
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
+    goto done;
+  }
+  half->refs = 0;
+  half->key_id_len = sizeof half->key_id;
+  int ret = gnutls_x509_crt_get_key_id(crts[0], GNUTLS_KEYID_USE_SHA256, half->key_id,
+                                       &half->key_id_len);
+  if (ret < 0) {
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
+                    "cannot read the certificate's public key: %s", gnutls_strerror(ret));
+    goto done;
+  }
+  describe_subject(crts[0], half->subject, sizeof half->subject);
+  for (; half->count < count; half->count++) {
+    ret = gnutls_x509_crt_export2(crts[half->count], GNUTLS_X509_FMT_DER,
+                                  &half->der[half->count]);
+    if (ret < 0) {
+      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "cannot encode certificate %u: %s",
+                      half->count + 1, gnutls_strerror(ret));
+      goto done;
+    }
+  }
+  rc = pair_with_cert(c, half, err);
+
+done:
+  free_certs(crts, count);
+  if (half && half->refs == 0) { /* not kept by pair_with_cert */
+    half->refs = 1;
+    cert_half_unref(half);
+  }
+  return rc;
+}
+
+/* ---- private key ----------------------------------------------------------------------- */
+
+/* The PEM private key block found in a buffer. */
+struct pem_key {
+  const char *begin, *end; /* from "-----BEGIN" to the end of the "-----END ...-----" line */
+  char label[40];          /* "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", ... */
+  bool pkcs8_encrypted;
+  bool traditional_encrypted;
+  char dek_cipher[40]; /* DEK-Info cipher of a traditional encrypted key */
+};
+
+/* Finds the first "-----BEGIN <...>PRIVATE KEY-----" block. */
+static CassError find_pem_key(const char *buf, size_t len, struct pem_key *k, cassl_errmsg *err)
+{
+  const char *end = buf + len;
+  memset(k, 0, sizeof *k);
+  for (const char *p = find_bytes(buf, end, "-----BEGIN "); p;
+       p = find_bytes(p + 1, end, "-----BEGIN ")) {
+    const char *label = p + strlen("-----BEGIN ");
+    const char *dashes = find_bytes(label, end, "-----");
+    const char *eol = memchr(label, '\n', (size_t)(end - label));
+    if (!dashes || (eol && eol < dashes))
+      continue;
+    size_t label_len = (size_t)(dashes - label);
+    if (label_len < strlen("PRIVATE KEY") || label_len >= sizeof k->label ||
+        memcmp(dashes - strlen("PRIVATE KEY"), "PRIVATE KEY", strlen("PRIVATE KEY")) != 0)
+      continue;
+    memcpy(k->label, label, label_len);
+    k->label[label_len] = '\0';
+
+    char end_line[64];
+    snprintf(end_line, sizeof end_line, "-----END %s-----", k->label);
+    const char *stop = find_bytes(dashes, end, end_line);
+    if (!stop)
+      return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                        "PEM private key is truncated: \"%s\" missing", end_line);
+    k->begin = p;
+    k->end = stop + strlen(end_line);
+    k->pkcs8_encrypted = strcmp(k->label, "ENCRYPTED PRIVATE KEY") == 0;
+    const char *proc = find_bytes(p, stop, "Proc-Type:");
+    if (proc && find_bytes(proc, stop, "ENCRYPTED")) {
+      k->traditional_encrypted = true;
+      const char *dek = find_bytes(p, stop, "DEK-Info:");
+      if (dek) {
+        dek += strlen("DEK-Info:");
+        while (dek < stop && (*dek == ' ' || *dek == '\t'))
+          dek++;
+        size_t n = 0;
+        while (dek + n < stop && dek[n] != ',' && dek[n] != '\r' && dek[n] != '\n' &&
+               n + 1 < sizeof k->dek_cipher)
+          n++;
+        memcpy(k->dek_cipher, dek, n);
+      }
+    }
+    return CASS_OK;
+  }
+  return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "no PEM private key in %zu bytes",
+                    len);
+}
+
+/* Encryption algorithm OIDs GnuTLS cannot decrypt, named for the error sentence. */
+static const struct {
+  const char *oid, *name;
+} unsupported_schemes[] = {
+  { "1.3.6.1.4.1.11591.4.11", "PBES2 with scrypt" },
+  { "1.2.392.200011.61.1.1.1.2", "PBES2 with Camellia-128-CBC" },
+  { "1.2.392.200011.61.1.1.1.3", "PBES2 with Camellia-192-CBC" },
+  { "1.2.392.200011.61.1.1.1.4", "PBES2 with Camellia-256-CBC" },
+  { "1.2.410.200046.1.1.2", "PBES2 with ARIA-128-CBC" },
+  { "1.2.410.200046.1.1.7", "PBES2 with ARIA-192-CBC" },
+  { "1.2.410.200046.1.1.12", "PBES2 with ARIA-256-CBC" },
+  { "1.2.410.200004.1.4", "PBES2 with SEED-CBC" },
+  { "1.2.840.113549.3.2", "PBES2 with RC2-CBC" },
+  { "1.2.840.113549.1.5.10", "PBES1 with SHA1 and DES-CBC" },
+  { "1.2.840.113549.1.5.4", "PBES1 with MD2 and RC2-CBC" },
+  { "1.2.840.113549.1.5.6", "PBES1 with MD5 and RC2-CBC" },
+  { "1.2.840.113549.1.5.11", "PBES1 with SHA1 and RC2-CBC" },
+  { "1.2.840.113549.1.12.1.2", "PKCS#12 PBE with SHA1 and RC4-40" },
+  { "1.2.840.113549.1.12.1.4", "PKCS#12 PBE with SHA1 and 2-key 3DES" },
+  { "1.2.840.113549.1.12.1.5", "PKCS#12 PBE with SHA1 and RC2-128" },
+};
+#define N_UNSUPPORTED (sizeof unsupported_schemes / sizeof unsupported_schemes[0])
+
+/* GnuTLS reports "PBES2-OID/cipher-OID"; the most specific known part names the scheme. */
+static const char *scheme_name(const char *oid)
+{
+  const char *name = NULL;
+  for (const char *part = oid; part; part = strchr(part, '/')) {
+    if (*part == '/')
+      part++;
+    size_t n = strcspn(part, "/");
+    for (size_t i = 0; i < N_UNSUPPORTED; i++)
+      if (strlen(unsupported_schemes[i].oid) == n &&
+          memcmp(unsupported_schemes[i].oid, part, n) == 0)
+        name = unsupported_schemes[i].name;
+  }
+  return name;
+}
+
+/* The DER content octets of a dotted OID; 0 when it does not fit. */
+static size_t oid_to_der(const char *oid, unsigned char *out, size_t cap)
+{
+  unsigned long arcs[32];
+  size_t n = 0, len = 0;
+  for (const char *p = oid; *p && n < 32; n++) {
+    arcs[n] = strtoul(p, (char **)&p, 10);
+    if (*p == '.')
+      p++;
+  }
+  if (n < 2)
+    return 0;
+  arcs[1] += arcs[0] * 40;
+  for (size_t i = 1; i < n; i++) {
+    unsigned char tmp[8];
+    size_t k = 0;
+    unsigned long v = arcs[i];
+    do {
+      tmp[k++] = v & 0x7f;
+      v >>= 7;
+    } while (v && k < sizeof tmp);
+    if (len + k > cap)
+      return 0;
+    while (k > 0) {
+      k--;
+      out[len++] = (unsigned char)(tmp[k] | (k ? 0x80 : 0));
+    }
+  }
+  return len;
+}
+
+/* When GnuTLS cannot even parse the parameters (scrypt), look for a known algorithm OID in
+ * the EncryptedPrivateKeyInfo's AlgorithmIdentifier, which comes before the ciphertext. */
+static const char *scheme_name_from_der(const gnutls_datum_t *block)
+{
+  gnutls_datum_t der = { NULL, 0 };
+  const char *name = NULL;
+  if (gnutls_pem_base64_decode2("ENCRYPTED PRIVATE KEY", block, &der) < 0)
+    return NULL;
+  size_t head = der.size < 160 ? der.size : 160;
+  for (size_t i = 0; i < N_UNSUPPORTED && !name; i++) {
+    unsigned char enc[40];
+    size_t n = oid_to_der(unsupported_schemes[i].oid, enc + 2, sizeof enc - 2);
+    enc[0] = 0x06; /* OBJECT IDENTIFIER tag, short length */
+    enc[1] = (unsigned char)n;
+    if (n > 0 && memmem(der.data, head, enc, n + 2))
+      name = unsupported_schemes[i].name;
+  }
+  gnutls_free(der.data);
+  return name;
+}
+
+/* For an encrypted PKCS#8 key: CASS_OK when GnuTLS knows its scheme, else a sentence. */
+static CassError check_pkcs8_scheme(const gnutls_datum_t *block, cassl_errmsg *err)
+{
+  unsigned schema = 0, cipher = 0, iter = 0;
+  unsigned char salt[256];
+  unsigned salt_size = sizeof salt;
+  char *oid = NULL;
+  int ret = gnutls_pkcs8_info(block, GNUTLS_X509_FMT_PEM, &schema, &cipher, salt, &salt_size,
+                              &iter, &oid);
+  if (ret >= 0) {
+    gnutls_free(oid);
+    return CASS_OK;
+  }
+  const char *name = oid ? scheme_name(oid) : scheme_name_from_der(block);
+  CassError rc;
+  if (name && oid)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "unsupported private key encryption: %s (OID %s)", name, oid);
+  else if (name)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "unsupported private key encryption: %s", name);
+  else if (oid)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "unsupported private key encryption: algorithm OID %s", oid);
+  else
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "cannot read the encrypted PKCS#8 private key: %s", gnutls_strerror(ret));
+  gnutls_free(oid);
+  return rc;
+}
+
+/* Decodes the key block with password (NULL = none) into a key half. */
+static CassError import_key(const struct pem_key *k, const char *password,
+                            struct gtls_key_half **out, cassl_errmsg *err)
+{
+  bool encrypted = k->pkcs8_encrypted || k->traditional_encrypted;
+  gnutls_datum_t block = { (unsigned char *)k->begin, (unsigned)(k->end - k->begin) };
+  *out = NULL;
+
+  if (encrypted && !password)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "private key is encrypted and no password was given");
+  if (k->pkcs8_encrypted) {
+    CassError rc = check_pkcs8_scheme(&block, err);
+    if (rc != CASS_OK)
+      return rc;
+  }
+
+  struct gtls_key_half *half = calloc(1, sizeof *half);
+  if (!half)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
+  int ret = gnutls_x509_privkey_init(&half->key);
+  if (ret < 0) {
+    free(half);
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
+  }
+  /* A plain key ignores any password, as the driver does. */
+  ret = gnutls_x509_privkey_import2(half->key, &block, GNUTLS_X509_FMT_PEM,
+                                    encrypted ? password : NULL, encrypted ? 0 : GNUTLS_PKCS_PLAIN);
+  CassError rc = CASS_OK;
+  if (ret == GNUTLS_E_DECRYPTION_FAILED && encrypted)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "wrong password: decryption failed");
+  else if (ret < 0 && k->traditional_encrypted &&
+           (ret == GNUTLS_E_UNKNOWN_CIPHER_TYPE || ret == GNUTLS_E_INVALID_REQUEST ||
+            ret == GNUTLS_E_UNIMPLEMENTED_FEATURE))
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "unsupported private key encryption: traditional PEM with %s",
+                    k->dek_cipher[0] ? k->dek_cipher : "an unknown cipher");
+  else if (ret < 0 && encrypted)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "cannot decrypt the private key (wrong password or damaged key): %s",
+                    gnutls_strerror(ret));
+  else if (ret < 0)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "cannot parse the PEM private key (%s): %s", k->label, gnutls_strerror(ret));
+  if (rc == CASS_OK) {
+    half->key_id_len = sizeof half->key_id;
+    ret = gnutls_x509_privkey_get_key_id(half->key, GNUTLS_KEYID_USE_SHA256, half->key_id,
+                                         &half->key_id_len);
+    if (ret < 0)
+      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "cannot compute the private key's public key: %s", gnutls_strerror(ret));
+  }
+  if (rc != CASS_OK) {
+    half->refs = 1;
+    key_half_unref(half);
+    return rc;
+  }
+  *out = half;
+  return CASS_OK;
 }
 
 CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const char *password,
                              size_t password_len, cassl_errmsg *err)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
-}
+  struct gtls_creds *c = creds;
+  if (!pem)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "no private key given (NULL)");
 
-gnutls_certificate_credentials_t gtls_creds_certificate(void *creds)
-{
-  return NULL;
+  /* The password is exactly password_len bytes; GnuTLS takes a C string, so trailing NULs
+   * (a length that counted the terminator) are dropped and an inner NUL is refused rather
+   * than silently shortening the password. */
+  if (!password)
+    password_len = 0;
+  while (password_len > 0 && password[password_len - 1] == '\0')
+    password_len--;
+  if (password_len > 0 && memchr(password, '\0', password_len))
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "the password contains a NUL byte at offset %zu; GnuTLS takes passwords "
+                      "as C strings and cannot use it",
+                      (size_t)((const char *)memchr(password, '\0', password_len) - password));
+
+  char *buf = copy_terminated(pem, len);
+  char *pass = password_len > 0 ? copy_terminated(password, password_len) : NULL;
+  CassError rc;
+  if (!buf || (password_len > 0 && !pass)) {
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
+    goto done;
+  }
+  struct pem_key k;
+  rc = find_pem_key(buf, len, &k, err);
+  if (rc != CASS_OK)
+    goto done;
+  struct gtls_key_half *half = NULL;
+  rc = import_key(&k, pass, &half, err);
+  if (rc != CASS_OK)
+    goto done;
+  rc = pair_with_key(c, half, err);
+  if (half->refs == 0) { /* not kept by pair_with_key */
+    half->refs = 1;
+    key_half_unref(half);
+  }
+
+done:
+  free_secret(buf, len);
+  free_secret(pass, password_len);
+  return rc;
 }
