@@ -1,1 +1,38 @@
-# fuzz: rules are added with the first program here.
+# fuzz: libFuzzer targets (./configure CC=clang --enable-fuzzing), their seed corpora, and
+# `make fuzz-smoke`, which runs each target for a bounded time from any build.
+EXTRA_DIST += fuzz/README.md fuzz/make-corpus.sh fuzz/smoke.sh
+
+fuzz_loader_programs = fuzz/fuzz_trusted_cert fuzz/fuzz_cert fuzz/fuzz_private_key
+
+fuzz_programs = $(fuzz_loader_programs)
+
+if ENABLE_FUZZING
+noinst_PROGRAMS += $(fuzz_programs)
+fuzz_ldadd = lib/libcassl-impl.la
+
+fuzz_fuzz_trusted_cert_SOURCES = fuzz/fuzz_trusted_cert.c
+fuzz_fuzz_trusted_cert_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_trusted_cert_LDADD = $(fuzz_ldadd)
+
+fuzz_fuzz_cert_SOURCES = fuzz/fuzz_cert.c
+fuzz_fuzz_cert_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_cert_LDADD = $(fuzz_ldadd)
+
+fuzz_fuzz_private_key_SOURCES = fuzz/fuzz_private_key.c
+fuzz_fuzz_private_key_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_private_key_LDADD = $(fuzz_ldadd)
+
+# Only the fuzz targets (the rest of the tree need not build for them).
+fuzz-build: $(fuzz_programs)
+fuzz-list:
+	@echo $(fuzz_programs)
+endif
+.PHONY: fuzz-build fuzz-list
+
+# Configures a clang build with --enable-fuzzing under this build tree, makes the corpora,
+# and runs every target for FUZZ_SECONDS (default 20) each.
+FUZZ_SECONDS = 20
+fuzz-smoke:
+	FUZZ_SECONDS='$(FUZZ_SECONDS)' $(SHELL) '$(abs_top_srcdir)/fuzz/smoke.sh' \
+	  '$(abs_top_srcdir)' '$(abs_top_builddir)/fuzzing'
+.PHONY: fuzz-smoke

@@ -17,6 +17,7 @@ include tests/session.mk
 include tests/transport.mk
 include tests/tool.mk
 include tests/packaging.mk
+include tests/hardening.mk
 
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)

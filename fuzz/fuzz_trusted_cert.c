@@ -1,0 +1,25 @@
+/* libFuzzer target: cass_ssl_add_trusted_cert_n on arbitrary bytes (exact length, no NUL). */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cassl/cassl.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  CassSsl *ssl = cass_ssl_new();
+  if (!ssl)
+    __builtin_trap();
+  CassError rc = cass_ssl_add_trusted_cert_n(ssl, (const char *)data, size);
+  /* A failure must leave a sentence; a success must clear it. */
+  const char *why = cassl_ssl_last_error(ssl);
+  if ((rc == CASS_OK) != (why[0] == '\0'))
+    __builtin_trap();
+  /* A second load on the same object exercises the append path. */
+  if (rc == CASS_OK)
+    (void)cass_ssl_add_trusted_cert_n(ssl, (const char *)data, size);
+  cass_ssl_free(ssl);
+  return 0;
+}

@@ -1,0 +1,139 @@
+#!/bin/sh
+# Builds the fuzzers' seed corpora from real files, made fresh with certtool, openssl and
+# (when a JDK is installed) keytool, the way the driver's SSL guide makes them.
+#   fuzz/make-corpus.sh OUTDIR
+# Writes OUTDIR/trusted_cert, OUTDIR/cert (PEM certificates and bundles) and
+# OUTDIR/private_key (keys of every scheme, each seed = 1 byte password length, the password,
+# then the key: the private-key fuzzer's input layout). Nothing here is committed.
+set -eu
+out=${1:?usage: make-corpus.sh OUTDIR}
+mkdir -p "$out/trusted_cert" "$out/cert" "$out/private_key"
+out=$(cd "$out" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+pw=cassandra-fuzz
+
+# --- a CA, a node certificate (CN = IP, IP SAN) and a client certificate -------------------
+cat > ca.tmpl <<EOF
+cn = "Fuzz Root CA"
+ca
+cert_signing_key
+expiration_days = 3650
+EOF
+cat > node.tmpl <<EOF
+cn = "127.0.0.1"
+ip_address = "127.0.0.1"
+ip_address = "::1"
+dns_name = "node1.cluster.example"
+dns_name = "*.cluster.example"
+tls_www_server
+expiration_days = 365
+EOF
+cat > client.tmpl <<EOF
+cn = "client"
+organization = "Fuzz"
+tls_www_client
+expiration_days = 365
+EOF
+certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile ca.key 2>/dev/null
+certtool --generate-self-signed --load-privkey ca.key --template ca.tmpl --outfile ca.pem 2>/dev/null
+certtool --generate-privkey --key-type=rsa --bits=2048 --outfile node.key 2>/dev/null
+certtool --generate-certificate --load-privkey node.key --load-ca-certificate ca.pem \
+  --load-ca-privkey ca.key --template node.tmpl --outfile node.pem 2>/dev/null
+certtool --generate-privkey --key-type=ecdsa --curve=secp384r1 --outfile client.key 2>/dev/null
+certtool --generate-certificate --load-privkey client.key --load-ca-certificate ca.pem \
+  --load-ca-privkey ca.key --template client.tmpl --outfile client.pem 2>/dev/null
+openssl genpkey -algorithm ed25519 -out ed.key 2>/dev/null
+openssl req -new -x509 -key ed.key -subj /CN=ed25519 -days 30 -out ed.pem 2>/dev/null
+
+# certtool --outfile writes PEM only; strip the text dumps some versions add.
+pem_only() { sed -n '/-----BEGIN/,/-----END/p' "$1"; }
+
+for c in ca node client ed; do pem_only $c.pem > c_$c.pem; done
+cat c_node.pem c_ca.pem > chain.pem
+cat c_client.pem c_ca.pem > client_chain.pem
+# Bag Attributes before the PEM, as `openssl pkcs12 -nokeys` writes them.
+openssl pkcs12 -export -in c_node.pem -inkey node.key -certfile c_ca.pem -passout pass:$pw \
+  -out node.p12 2>/dev/null
+openssl pkcs12 -in node.p12 -nokeys -passin pass:$pw -out bags.pem 2>/dev/null
+# A few certificates of the system store (real-world extensions and encodings).
+sys=/etc/ssl/certs/ca-certificates.crt
+[ -r "$sys" ] && awk '/-----BEGIN/{n++} n>=1 && n<=3' "$sys" > system3.pem || : > system3.pem
+# DER and text-decorated inputs that must be rejected or skipped.
+openssl x509 -in c_node.pem -outform DER -out node.der
+openssl x509 -in c_node.pem -text > node_text.pem
+{ printf 'garbage before\n'; cat c_ca.pem; printf 'garbage after\n'; } > noise.pem
+
+for f in c_ca.pem c_node.pem c_client.pem c_ed.pem chain.pem client_chain.pem bags.pem \
+         system3.pem node.der node_text.pem noise.pem; do
+  cp "$f" "$out/trusted_cert/$f"
+  cp "$f" "$out/cert/$f"
+done
+
+# --- private keys: seed = len(password) byte + password + key -----------------------------
+seed() { # seed NAME PASSWORD FILE
+  n=$(printf %s "$2" | wc -c)
+  { printf "\\$(printf %03o "$n")"; printf %s "$2"; cat "$3"; } > "$out/private_key/$1"
+}
+pem_only node.key > node_pkcs1.key
+seed plain_rsa_pkcs1 "" node_pkcs1.key
+seed plain_rsa_certtool_text "" node.key
+openssl pkey -in node.key -out node_pkcs8.key 2>/dev/null
+seed plain_rsa_pkcs8 "" node_pkcs8.key
+seed plain_ec "" client.key
+seed plain_ed25519 "" ed.key
+openssl ec -in client.key -out client_sec1.key 2>/dev/null
+seed plain_ec_sec1 "" client_sec1.key
+
+# PKCS#8 PBES2 and PBES1 (openssl; the legacy provider for the old PBES1 ciphers).
+enc8() { # enc8 NAME OPENSSL-ARGS...
+  name=$1; shift
+  if openssl pkcs8 -topk8 -in client.key -passout pass:$pw "$@" -out "$name.key" 2>/dev/null; then
+    seed "$name" "$pw" "$name.key"
+    seed "${name}_wrongpw" "not-$pw" "$name.key"
+  fi
+}
+enc8 pbes2_aes256_sha256 -v2 aes-256-cbc -v2prf hmacWithSHA256
+enc8 pbes2_aes128_sha1 -v2 aes-128-cbc -v2prf hmacWithSHA1
+enc8 pbes2_3des_sha512 -v2 des3 -v2prf hmacWithSHA512
+enc8 pbes2_camellia -v2 camellia-256-cbc
+enc8 pbes2_aria -v2 aria-256-cbc
+enc8 scrypt -scrypt
+enc8 pbes1_sha1_3des -v1 PBE-SHA1-3DES
+enc8 pbes1_sha1_rc2_40 -v1 PBE-SHA1-RC2-40 -provider legacy -provider default
+enc8 pbes1_sha1_rc4_128 -v1 PBE-SHA1-RC4-128 -provider legacy -provider default
+enc8 pbes1_md5_des -v1 PBE-MD5-DES -provider legacy -provider default
+enc8 pbes1_sha1_des -v1 PBE-SHA1-DES -provider legacy -provider default
+
+# PKCS#8 from certtool.
+for c in aes-128 aes-256 3des 3des-pkcs12 rc2-40; do
+  if certtool --to-p8 --load-privkey node.key --pkcs-cipher=$c --password=$pw \
+       --outfile p8_$c.key 2>/dev/null; then
+    pem_only p8_$c.key > p8_$c.pem && seed certtool_p8_$c "$pw" p8_$c.pem
+  fi
+done
+
+# Traditional "Proc-Type: 4,ENCRYPTED" PEM.
+for c in aes128 aes256 des3 des camellia128; do
+  if openssl rsa -in node.key -traditional -$c -passout pass:$pw -out trad_$c.key 2>/dev/null; then
+    seed trad_rsa_$c "$pw" trad_$c.key
+  fi
+done
+openssl ec -in client.key -aes256 -passout pass:$pw -out trad_ec.key 2>/dev/null &&
+  seed trad_ec_aes256 "$pw" trad_ec.key
+
+# The guide's path: keytool keystore -> PKCS#12 -> encrypted PEM with Bag Attributes.
+if command -v keytool >/dev/null 2>&1; then
+  if keytool -genkeypair -noprompt -alias client -keyalg RSA -keysize 2048 \
+       -dname "CN=client, OU=Drivers, O=Fuzz" -keystore ks.p12 -storetype PKCS12 \
+       -storepass $pw -keypass $pw -validity 30 >/dev/null 2>&1; then
+    openssl pkcs12 -in ks.p12 -nocerts -passin pass:$pw -passout pass:$pw -out ks_key.pem 2>/dev/null &&
+      seed keytool_pkcs12_bags "$pw" ks_key.pem
+    keytool -exportcert -rfc -noprompt -alias client -keystore ks.p12 -storepass $pw \
+      -file ks_cert.pem >/dev/null 2>&1 &&
+      { cp ks_cert.pem "$out/trusted_cert/keytool_cert.pem"; cp ks_cert.pem "$out/cert/keytool_cert.pem"; }
+  fi
+fi
+touch "$out/.complete"
+echo "corpus: $(ls "$out/trusted_cert" | wc -l) certificate seeds, $(ls "$out/private_key" | wc -l) key seeds in $out"

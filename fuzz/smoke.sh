@@ -1,0 +1,42 @@
+#!/bin/sh
+# Builds the libFuzzer targets in their own clang build directory and runs each one for a
+# bounded time from the generated seed corpora.
+#   fuzz/smoke.sh SRCDIR BUILDDIR [TARGET...]
+# Environment: FUZZ_SECONDS (per target, default 20), FUZZ_CC (default clang), FUZZ_JOBS.
+# Exits non-zero when a target crashes, leaks or times out; the input is kept under
+# BUILDDIR/artifacts/.
+set -eu
+src=$(cd "${1:?usage: smoke.sh SRCDIR BUILDDIR [TARGET...]}" && pwd)
+build=${2:?usage: smoke.sh SRCDIR BUILDDIR [TARGET...]}
+shift 2
+secs=${FUZZ_SECONDS:-20}
+cc=${FUZZ_CC:-clang}
+mkdir -p "$build"
+cd "$build"
+
+if ! grep -q -e '--enable-fuzzing' config.status 2>/dev/null; then
+  echo "fuzz-smoke: configuring a $cc --enable-fuzzing build in $build"
+  "$src/configure" -q CC="$cc" --enable-fuzzing
+fi
+make -s -j"${FUZZ_JOBS:-2}" fuzz-build
+[ -f corpus/.complete ] || sh "$src/fuzz/make-corpus.sh" corpus
+
+targets=${*:-$(make -s fuzz-list)}
+mkdir -p artifacts found
+status=0
+for t in $targets; do
+  name=${t#fuzz/fuzz_}
+  seeds=corpus/$name
+  mkdir -p "found/$name" "$seeds"
+  log=found/$name.log
+  if "./fuzz/fuzz_$name" -max_total_time="$secs" -timeout=25 -print_final_stats=1 \
+       -artifact_prefix="artifacts/$name-" "found/$name" "$seeds" >"$log" 2>&1; then
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    echo "fuzz-smoke: $name: ${execs:-?} executions in ${secs}s, no finding"
+  else
+    status=1
+    echo "fuzz-smoke: $name: FAILED (artifacts: $build/artifacts/$name-*)"
+    tail -60 "$log"
+  fi
+done
+exit $status

@@ -1,0 +1,138 @@
+/* Inputs the fuzzers found, replayed through the public API. Each case runs in a child
+ * process so an abort inside a library reads as a failed case, not a lost test binary. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cassl/cassl.h"
+
+struct key_case {
+  const unsigned char *input; /* the fuzzer's layout: 1 byte n, n password bytes, the key */
+  size_t size;
+  CassError expect;
+};
+
+/* Runs the private-key loader in a child; the child exits 0 when the code matched and the
+ * sentence is non-empty, 1 when not, and dies by a signal when the library crashed. */
+static void replay_key(const struct key_case *c)
+{
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    size_t n = c->input[0];
+    const char *pw = (const char *)c->input + 1;
+    const char *key = pw + n;
+    size_t key_len = c->size - 1 - n;
+    CassSsl *ssl = cass_ssl_new();
+    if (!ssl)
+      _exit(2);
+    CassError rc = cass_ssl_set_private_key_n(ssl, key, key_len, n ? pw : NULL, n);
+    const char *why = cassl_ssl_last_error(ssl);
+    int ok = rc == c->expect && why[0] != '\0';
+    if (!ok)
+      fprintf(stderr, "got %s (%s), expected %s\n", cassl_error_name(rc), why,
+              cassl_error_name(c->expect));
+    else
+      fprintf(stderr, "%s: %s\n", cassl_error_name(rc), why);
+    cass_ssl_free(ssl);
+    _exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  if (WIFSIGNALED(status))
+    fail_msg("the private-key loader died with signal %d", WTERMSIG(status));
+  assert_true(WIFEXITED(status));
+  assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* fuzz_private_key, 163 bytes: a traditional PEM key with DEK-Info CAMELLIA-128-CBC whose
+ * ciphertext (18 bytes) is not a multiple of the block size. GnuTLS 3.7.9 passes it to
+ * nettle_cbc_decrypt, which aborts on `assert(!(length % block_size))`. */
+static const unsigned char camellia_short_minimized[] = {
+  0x0e, 0x63, 0x61, 0x73, 0x73, 0x61, 0x6e, 0x64, 0x72, 0x61, 0x2d, 0x66,
+  0x75, 0x7a, 0x7a, 0x2d, 0x2d, 0x2d, 0x2d, 0x2d, 0x42, 0x45, 0x47, 0x49,
+  0x4e, 0x20, 0x52, 0x53, 0x41, 0x20, 0x50, 0x52, 0x49, 0x56, 0x41, 0x54,
+  0x45, 0x20, 0x4b, 0x45, 0x59, 0x2d, 0x2d, 0x2d, 0x2d, 0x2d, 0x54, 0x44,
+  0x45, 0x4b, 0x2d, 0x49, 0x6e, 0x66, 0x6f, 0x3a, 0x20, 0x43, 0x41, 0x4d,
+  0x45, 0x4c, 0x4c, 0x49, 0x41, 0x2d, 0x31, 0x32, 0x38, 0x2d, 0x43, 0x42,
+  0x43, 0x2c, 0x46, 0x37, 0x31, 0x37, 0x38, 0x39, 0x32, 0x43, 0x46, 0x44,
+  0x30, 0x46, 0x31, 0x33, 0x38, 0x46, 0x38, 0x41, 0x43, 0x41, 0x32, 0x34,
+  0x30, 0x46, 0x44, 0x37, 0x32, 0x41, 0x32, 0x43, 0x36, 0x38, 0x0a, 0x0a,
+  0x6d, 0x64, 0x4f, 0x6d, 0x49, 0x30, 0x6a, 0x2b, 0x7a, 0x64, 0x62, 0x61,
+  0x34, 0x73, 0x73, 0x76, 0x55, 0x72, 0x4e, 0x49, 0x57, 0x79, 0x62, 0x76,
+  0x0a, 0x2d, 0x2d, 0x2d, 0x2d, 0x2d, 0x45, 0x4e, 0x44, 0x20, 0x52, 0x53,
+  0x41, 0x20, 0x50, 0x52, 0x49, 0x56, 0x41, 0x54, 0x45, 0x20, 0x4b, 0x45,
+  0x59, 0x2d, 0x2d, 0x2d, 0x2d, 0x2d, 0x0a
+};
+
+static void test_camellia_short_minimized(void **state)
+{
+  (void)state;
+  struct key_case c = { camellia_short_minimized, sizeof camellia_short_minimized,
+                        CASS_ERROR_SSL_INVALID_PRIVATE_KEY };
+  replay_key(&c);
+}
+
+/* The same flaw in a well-formed traditional header, for each Camellia key size. */
+static void replay_traditional(const char *cipher, const char *body)
+{
+  char buf[1024];
+  const char *pw = "cassandra-fuzz";
+  int n = snprintf(buf, sizeof buf,
+                   "%c%s-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n"
+                   "DEK-Info: %s,F717892CFD0F138F8ACA240FD72A2C68\n\n%s\n"
+                   "-----END RSA PRIVATE KEY-----\n",
+                   (char)strlen(pw), pw, cipher, body);
+  assert_true(n > 0 && (size_t)n < sizeof buf);
+  struct key_case c = { (const unsigned char *)buf, (size_t)n,
+                        CASS_ERROR_SSL_INVALID_PRIVATE_KEY };
+  replay_key(&c);
+}
+
+static void test_camellia128_short_body(void **state)
+{
+  (void)state;
+  replay_traditional("CAMELLIA-128-CBC", "mdOmI0j+zdba4ssvUrNIWybv"); /* 18 bytes */
+}
+
+static void test_camellia256_short_body(void **state)
+{
+  (void)state;
+  replay_traditional("CAMELLIA-256-CBC", "mdOmI0j+zdba4ssvUrNIWybv");
+}
+
+static void test_camellia192_one_byte_body(void **state)
+{
+  (void)state;
+  replay_traditional("CAMELLIA-192-CBC", "mQ=="); /* 1 byte */
+}
+
+/* The ciphers GnuTLS does check, kept so a fix for Camellia does not regress them. */
+static void test_aes_short_body(void **state)
+{
+  (void)state;
+  replay_traditional("AES-128-CBC", "mdOmI0j+zdba4ssvUrNIWybv");
+  replay_traditional("DES-EDE3-CBC", "mdOmI0j+zdba4ssvUrNIWybv");
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_camellia_short_minimized),
+    cmocka_unit_test(test_camellia128_short_body),
+    cmocka_unit_test(test_camellia256_short_body),
+    cmocka_unit_test(test_camellia192_one_byte_body),
+    cmocka_unit_test(test_aes_short_body),
+  };
+  return cmocka_run_group_tests_name("regressions", tests, NULL, NULL);
+}
