@@ -1,90 +1,377 @@
-/* The session engine (being written). */
+/* The session engine: the state machine, the byte queues and the verification policy around
+ * one backend session (see include/cassl/session.h). */
 #include "config.h"
 
-#include "cassl/session.h"
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "identity.h"
+#include "secure.h"
+#include "session_object.h"
+#include "ssl_object.h"
+
+static CassError session_fail(cassl_session *s, CassError code, const cassl_errmsg *msg)
+{
+  s->state = CASSL_SESSION_FAILED;
+  s->error = code;
+  if (msg && msg->text[0])
+    s->message = *msg;
+  else
+    cassl_fail(&s->message, code, "%s", cassl_error_desc(code));
+  return code;
+}
+
+/* The error a call on a session that can no longer do it returns, without changing state. */
+static CassError session_refuse(const cassl_session *s)
+{
+  if (s->state == CASSL_SESSION_FAILED || s->state == CASSL_SESSION_CLOSED)
+    return s->error != CASS_OK ? s->error : CASS_ERROR_SSL_CLOSED;
+  return CASS_ERROR_LIB_BAD_PARAMS;
+}
+
+static size_t sockaddr_size(const struct sockaddr *sa)
+{
+  switch (sa->sa_family) {
+  case AF_INET: return sizeof(struct sockaddr_in);
+  case AF_INET6: return sizeof(struct sockaddr_in6);
+  default: return 0;
+  }
+}
+
+/* The SNI to send: the explicit one (a DNS name, never an IP literal) or the host name when
+ * it is a DNS name. */
+static CassError choose_sni(const cassl_peer *peer, char **sni, cassl_errmsg *err)
+{
+  *sni = NULL;
+  if (peer->sni) {
+    if (cassl_is_ip_literal(peer->sni))
+      return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS,
+                        "SNI \"%s\" is an IP literal; only DNS names are sent as SNI", peer->sni);
+    if (!cassl_hostname_is_valid(peer->sni))
+      return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "SNI \"%s\" is not a valid DNS name",
+                        peer->sni);
+    *sni = strdup(peer->sni);
+  } else if (peer->hostname && !cassl_is_ip_literal(peer->hostname) &&
+             cassl_hostname_is_valid(peer->hostname)) {
+    *sni = strdup(peer->hostname);
+  } else {
+    return CASS_OK;
+  }
+  if (!*sni)
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+  /* SNI carries no trailing dot (RFC 6066). */
+  size_t n = strlen(*sni);
+  if (n > 1 && (*sni)[n - 1] == '.')
+    (*sni)[n - 1] = '\0';
+  return CASS_OK;
+}
 
 CASSL_EXPORT CassError cassl_session_new(CassSsl *ssl, const cassl_peer *peer,
                                          cassl_session **out)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  if (out)
+    *out = NULL;
+  if (!ssl || !peer || !out)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+
+  cassl_errmsg msg = { "" };
+  CassError rc = CASS_OK;
+  cassl_session *s = calloc(1, sizeof *s);
+  if (!s)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  s->state = CASSL_SESSION_HANDSHAKING;
+  s->backend = ssl->backend;
+
+  if (peer->address) {
+    size_t size = sockaddr_size(peer->address);
+    if (!size) {
+      rc = cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS,
+                      "peer address family %d is neither IPv4 nor IPv6",
+                      peer->address->sa_family);
+      goto fail;
+    }
+    memcpy(&s->address, peer->address, size);
+    s->has_address = true;
+  }
+  if (peer->hostname && !(s->hostname = strdup(peer->hostname))) {
+    rc = cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+    goto fail;
+  }
+  if ((rc = choose_sni(peer, &s->sni, &msg)) != CASS_OK)
+    goto fail;
+
+  /* The configuration is read, and the backend session bound to the credentials, under the
+   * CassSsl's lock: setters on a shared object may run in other threads. */
+  pthread_mutex_lock(&ssl->lock);
+  s->verify_flags = ssl->verify_flags;
+  s->min_version = ssl->min_version;
+  if (ssl->priority && !(s->priority = strdup(ssl->priority))) {
+    rc = cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+  } else {
+    struct cassl_session_params params = {
+      .creds = ssl->creds,
+      .min_version = s->min_version,
+      .priority = s->priority,
+      .sni = s->sni,
+      .incoming = &s->incoming,
+      .outgoing = &s->outgoing,
+    };
+    rc = s->backend->session_new(&s->impl, &params, &msg);
+  }
+  pthread_mutex_unlock(&ssl->lock);
+  if (rc != CASS_OK)
+    goto fail;
+
+  cassl_ssl_ref(ssl);
+  s->ssl = ssl;
+  *out = s;
+  return CASS_OK;
+
+fail:
+  pthread_mutex_lock(&ssl->lock);
+  if (msg.text[0])
+    ssl->last_error = msg;
+  else
+    cassl_fail(&ssl->last_error, rc, "%s", cassl_error_desc(rc));
+  pthread_mutex_unlock(&ssl->lock);
+  free(s->hostname);
+  free(s->sni);
+  free(s->priority);
+  free(s);
+  return rc;
 }
 
-CASSL_EXPORT void cassl_session_free(cassl_session *session)
+CASSL_EXPORT void cassl_session_free(cassl_session *s)
 {
-
+  if (!s)
+    return;
+  if (s->impl)
+    s->backend->session_free(s->impl);
+  cassl_bytequeue_free(&s->incoming);
+  cassl_bytequeue_free(&s->outgoing);
+  free(s->hostname);
+  free(s->sni);
+  free(s->priority);
+  CassSsl *ssl = s->ssl;
+  cassl_wipe(s, sizeof *s);
+  free(s);
+  if (ssl)
+    cassl_ssl_unref(ssl);
 }
 
-CASSL_EXPORT CassError cassl_session_handshake(cassl_session *session)
+/* The checks the verify flags ask for, in the order the driver makes them. */
+static CassError session_verify(cassl_session *s, cassl_errmsg *msg)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  int flags = s->verify_flags & (CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY |
+                                 CASS_SSL_VERIFY_PEER_IDENTITY_DNS);
+  if (flags == CASS_SSL_VERIFY_NONE)
+    return CASS_OK;
+  if (s->backend->session_peer_cert_count(s->impl) == 0)
+    return cassl_fail(msg, CASS_ERROR_SSL_NO_PEER_CERT,
+                      "the server sent no certificate, but the verify flags (0x%x) require one",
+                      flags);
+  CassError rc;
+  if (flags & CASS_SSL_VERIFY_PEER_CERT) {
+    if ((rc = s->backend->session_verify_chain(s->impl, msg)) != CASS_OK)
+      return rc;
+  }
+  struct cassl_cert_names names = { 0 };
+  if ((rc = s->backend->session_peer_names(s->impl, &names, msg)) != CASS_OK)
+    goto done;
+  if ((rc = cassl_identity_check_names_sane(&names, msg)) != CASS_OK)
+    goto done;
+  if (flags & CASS_SSL_VERIFY_PEER_IDENTITY) {
+    if (!s->has_address)
+      rc = cassl_fail(msg, CASS_ERROR_SSL_IDENTITY_MISMATCH,
+                      "the peer's IP address is unknown, so it cannot be checked against the "
+                      "certificate");
+    else
+      rc = cassl_identity_check_ip(&names, (const struct sockaddr *)&s->address, msg);
+  } else if (flags & CASS_SSL_VERIFY_PEER_IDENTITY_DNS) {
+    rc = cassl_identity_check_dns(&names, s->hostname, msg);
+  }
+done:
+  cassl_names_clear(&names);
+  return rc;
 }
 
-CASSL_EXPORT CassError cassl_session_feed(cassl_session *session, const void *data, size_t len)
+CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  if (!s)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->state == CASSL_SESSION_ESTABLISHED)
+    return CASS_OK;
+  if (s->state != CASSL_SESSION_HANDSHAKING)
+    return session_refuse(s);
+  cassl_errmsg msg = { "" };
+  bool done = false;
+  CassError rc = s->backend->session_handshake(s->impl, &done, &msg);
+  if (rc != CASS_OK)
+    return session_fail(s, rc, &msg);
+  if (!done)
+    return CASS_OK;
+  if ((rc = session_verify(s, &msg)) != CASS_OK)
+    return session_fail(s, rc, &msg);
+  s->state = CASSL_SESSION_ESTABLISHED;
+  return CASS_OK;
 }
 
-CASSL_EXPORT const void *cassl_session_output_peek(const cassl_session *session, size_t *len)
+CASSL_EXPORT CassError cassl_session_feed(cassl_session *s, const void *data, size_t len)
 {
-  *len = 0;
-  return NULL;
+  if (!s || (!data && len))
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->state == CASSL_SESSION_FAILED)
+    return s->error;
+  /* After the peer's close_notify nothing more can be decrypted: drop what follows. */
+  if (s->close_received)
+    return CASS_OK;
+  if (!cassl_bytequeue_push(&s->incoming, data, len)) {
+    cassl_errmsg msg;
+    return session_fail(s, cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS,
+                                      "out of memory queueing %zu received bytes", len), &msg);
+  }
+  return CASS_OK;
 }
 
-CASSL_EXPORT void cassl_session_output_consume(cassl_session *session, size_t len)
+CASSL_EXPORT const void *cassl_session_output_peek(const cassl_session *s, size_t *len)
 {
-
+  if (!s) {
+    if (len)
+      *len = 0;
+    return NULL;
+  }
+  return cassl_bytequeue_peek(&s->outgoing, len);
 }
 
-CASSL_EXPORT size_t cassl_session_output_pending(const cassl_session *session)
+CASSL_EXPORT void cassl_session_output_consume(cassl_session *s, size_t len)
 {
-  return 0;
+  if (s)
+    cassl_bytequeue_consume(&s->outgoing, len);
 }
 
-CASSL_EXPORT CassError cassl_session_read(cassl_session *session, void *buf, size_t cap,
-                                          size_t *n)
+CASSL_EXPORT size_t cassl_session_output_pending(const cassl_session *s)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  return s ? cassl_bytequeue_size(&s->outgoing) : 0;
 }
 
-CASSL_EXPORT CassError cassl_session_write(cassl_session *session, const void *buf, size_t len)
+CASSL_EXPORT CassError cassl_session_read(cassl_session *s, void *buf, size_t cap, size_t *n)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  if (n)
+    *n = 0;
+  if (!s || !n || (!buf && cap))
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  /* Reading goes on after our own close_notify, until the peer's arrives. */
+  if (s->state != CASSL_SESSION_ESTABLISHED &&
+      !(s->state == CASSL_SESSION_CLOSED && !s->close_received)) {
+    if (s->state == CASSL_SESSION_HANDSHAKING)
+      return CASS_ERROR_LIB_BAD_PARAMS;
+    return session_refuse(s);
+  }
+  if (cap == 0)
+    return CASS_OK;
+  cassl_errmsg msg = { "" };
+  CassError rc = s->backend->session_read(s->impl, buf, cap, n, &msg);
+  if (rc == CASS_ERROR_SSL_CLOSED) {
+    s->close_received = true;
+    s->state = CASSL_SESSION_CLOSED;
+    s->error = rc;
+    s->message = msg;
+    if (!s->message.text[0])
+      cassl_fail(&s->message, rc, "the peer sent close_notify");
+    return rc;
+  }
+  if (rc != CASS_OK)
+    return session_fail(s, rc, &msg);
+  return CASS_OK;
 }
 
-CASSL_EXPORT CassError cassl_session_close(cassl_session *session)
+CASSL_EXPORT CassError cassl_session_write(cassl_session *s, const void *buf, size_t len)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  if (!s || (!buf && len))
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->state != CASSL_SESSION_ESTABLISHED)
+    return s->state == CASSL_SESSION_HANDSHAKING ? CASS_ERROR_LIB_BAD_PARAMS
+                                                 : session_refuse(s);
+  if (len == 0)
+    return CASS_OK;
+  cassl_errmsg msg = { "" };
+  CassError rc = s->backend->session_write(s->impl, buf, len, &msg);
+  if (rc != CASS_OK)
+    return session_fail(s, rc, &msg);
+  return CASS_OK;
 }
 
-CASSL_EXPORT cassl_session_state cassl_session_get_state(const cassl_session *session)
+CASSL_EXPORT CassError cassl_session_close(cassl_session *s)
 {
-  return CASSL_SESSION_FAILED;
+  if (!s)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->close_sent)
+    return CASS_OK;
+  /* Answering the peer's close_notify is allowed; closing a failed or unfinished session is
+   * not (there is no secure channel to send the alert over). */
+  if (s->state != CASSL_SESSION_ESTABLISHED &&
+      !(s->state == CASSL_SESSION_CLOSED && s->close_received))
+    return s->state == CASSL_SESSION_HANDSHAKING ? CASS_ERROR_LIB_BAD_PARAMS
+                                                 : session_refuse(s);
+  cassl_errmsg msg = { "" };
+  CassError rc = s->backend->session_close(s->impl, &msg);
+  if (rc != CASS_OK)
+    return session_fail(s, rc, &msg);
+  s->close_sent = true;
+  if (s->state == CASSL_SESSION_ESTABLISHED) {
+    s->state = CASSL_SESSION_CLOSED;
+    s->error = CASS_ERROR_SSL_CLOSED;
+    cassl_fail(&s->message, CASS_ERROR_SSL_CLOSED, "the session was closed (close_notify sent)");
+  }
+  return CASS_OK;
 }
 
-CASSL_EXPORT CassError cassl_session_error(const cassl_session *session)
+CASSL_EXPORT cassl_session_state cassl_session_get_state(const cassl_session *s)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  return s ? s->state : CASSL_SESSION_FAILED;
 }
 
-CASSL_EXPORT const char *cassl_session_error_message(const cassl_session *session)
+CASSL_EXPORT CassError cassl_session_error(const cassl_session *s)
 {
-  return "not implemented";
+  return s ? s->error : CASS_ERROR_LIB_BAD_PARAMS;
 }
 
-CASSL_EXPORT CassError cassl_session_get_info(const cassl_session *session,
-                                              cassl_session_info *info)
+CASSL_EXPORT const char *cassl_session_error_message(const cassl_session *s)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  return s ? s->message.text : "no session (NULL)";
 }
 
-CASSL_EXPORT CassError cassl_session_peer_cert(const cassl_session *session, size_t idx,
+CASSL_EXPORT CassError cassl_session_get_info(const cassl_session *s, cassl_session_info *info)
+{
+  if (!s || !info)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  memset(info, 0, sizeof *info);
+  if (s->state == CASSL_SESSION_HANDSHAKING)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  s->backend->session_info(s->impl, info);
+  info->peer_cert_count = s->backend->session_peer_cert_count(s->impl);
+  return CASS_OK;
+}
+
+CASSL_EXPORT CassError cassl_session_peer_cert(const cassl_session *s, size_t idx,
                                                const unsigned char **der, size_t *len)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  if (!s || !der || !len)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  *der = NULL;
+  *len = 0;
+  if (idx >= s->backend->session_peer_cert_count(s->impl))
+    return CASS_ERROR_SSL_NO_PEER_CERT;
+  return s->backend->session_peer_cert(s->impl, idx, der, len);
 }
 
-CASSL_EXPORT CassError cassl_session_set_error(cassl_session *session, CassError code,
+CASSL_EXPORT CassError cassl_session_set_error(cassl_session *s, CassError code,
                                                const char *message)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  if (!s)
+    return code;
+  cassl_errmsg msg;
+  cassl_fail(&msg, code, "%s", message && message[0] ? message : cassl_error_desc(code));
+  return session_fail(s, code, &msg);
 }

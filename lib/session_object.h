@@ -1,5 +1,34 @@
-/* The core session object (defined by session.c). */
+/* The core session object: byte queues, state, error and the peer description. Shared with
+ * white-box tests and the transport; the public API is include/cassl/session.h. */
 #ifndef CASSL_SESSION_OBJECT_H
 #define CASSL_SESSION_OBJECT_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "backend.h"
+#include "bytequeue.h"
 #include "cassl/session.h"
+#include "errmsg.h"
+
+struct cassl_session {
+  CassSsl *ssl;                     /* one reference held for the session's life */
+  const struct cassl_backend *backend;
+  void *impl;                       /* the backend session */
+  struct cassl_bytequeue incoming;  /* ciphertext fed by the caller, pulled by the backend */
+  struct cassl_bytequeue outgoing;  /* ciphertext pushed by the backend, taken by the caller */
+  cassl_session_state state;
+  CassError error;                  /* CASS_OK until a failure or close */
+  cassl_errmsg message;             /* the sentence for error */
+  bool close_sent;                  /* our close_notify is queued */
+  bool close_received;              /* the peer's close_notify arrived */
+  int verify_flags;                 /* the CassSsl's flags when the session was made */
+  bool has_address;
+  struct sockaddr_storage address;  /* the connected address, for PEER_IDENTITY */
+  char *hostname;                   /* reference name for PEER_IDENTITY_DNS, or NULL */
+  char *sni;                        /* server name sent, or NULL */
+  char *priority;                   /* the CassSsl's priority override, or NULL */
+  int min_version;
+};
+
 #endif

@@ -1,1 +1,13 @@
-# tests/session.mk: the session test group.
+# tests/session.mk: the session engine groups (in-process GnuTLS server peer).
+session_test_sources = tests/test_session_util.c tests/test_session_util.h
+session_test_cflags = $(test_cflags) $(GNUTLS_CFLAGS)
+session_test_ldadd = $(test_ldadd) $(GNUTLS_LIBS)
+
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_session
+TESTS += tests/test_session
+tests_test_session_SOURCES = tests/test_session.c $(session_test_sources)
+tests_test_session_CPPFLAGS = $(test_cppflags)
+tests_test_session_CFLAGS = $(session_test_cflags)
+tests_test_session_LDADD = $(session_test_ldadd)
+endif

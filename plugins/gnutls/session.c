@@ -1,45 +1,396 @@
-/* Sessions (being written). */
+/* Client sessions: the handshake and the record layer over the core's byte queues. GnuTLS
+ * pushes into the outgoing queue (always accepted, so a send never sees EAGAIN) and pulls
+ * from the incoming queue (EAGAIN when it is empty). */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "gtls.h"
+
+struct gtls_session {
+  gnutls_session_t s;
+  gnutls_anon_client_credentials_t anon; /* only with a priority override (see below) */
+  struct cassl_bytequeue *incoming;      /* the core's queues */
+  struct cassl_bytequeue *outgoing;
+  int min_version;
+  bool handshake_done;
+  unsigned char first[2];                /* the first bytes the peer sent */
+  size_t first_len;
+  CassError deferred;                    /* a failure met while returning plaintext */
+  cassl_errmsg deferred_msg;
+  char kx[64];                           /* cassl_session_info.kx */
+};
+
+/* ---- transport callbacks ------------------------------------------------------------- */
+
+static ssize_t gtls_pull(gnutls_transport_ptr_t ptr, void *buf, size_t len)
+{
+  struct gtls_session *g = ptr;
+  size_t n = cassl_bytequeue_pop(g->incoming, buf, len);
+  if (n == 0) {
+    gnutls_transport_set_errno(g->s, EAGAIN);
+    return -1;
+  }
+  /* The first bytes tell a TLS server from something else answering on the port. */
+  for (size_t i = 0; i < n && g->first_len < sizeof g->first; i++)
+    g->first[g->first_len++] = ((const unsigned char *)buf)[i];
+  return (ssize_t)n;
+}
+
+static int gtls_pull_timeout(gnutls_transport_ptr_t ptr, unsigned int ms)
+{
+  struct gtls_session *g = ptr;
+  /* Never waits: the caller feeds bytes and calls again. */
+  return cassl_bytequeue_size(g->incoming) > 0 ? 1 : 0;
+}
+
+static ssize_t gtls_vec_push(gnutls_transport_ptr_t ptr, const giovec_t *iov, int iovcnt)
+{
+  struct gtls_session *g = ptr;
+  size_t total = 0;
+  for (int i = 0; i < iovcnt; i++) {
+    if (!cassl_bytequeue_push(g->outgoing, iov[i].iov_base, iov[i].iov_len)) {
+      if (total)
+        return (ssize_t)total;
+      gnutls_transport_set_errno(g->s, ENOMEM);
+      return -1;
+    }
+    total += iov[i].iov_len;
+  }
+  return (ssize_t)total;
+}
+
+/* ---- creation ------------------------------------------------------------------------ */
 
 CassError gtls_session_new(void **session, const struct cassl_session_params *params,
                            cassl_errmsg *err)
 {
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
+  *session = NULL;
+  gnutls_certificate_credentials_t cert = gtls_creds_certificate(params->creds);
+  if (!cert)
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "the CassSsl object has no credentials");
+
+  struct gtls_session *g = calloc(1, sizeof *g);
+  if (!g)
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+  g->incoming = params->incoming;
+  g->outgoing = params->outgoing;
+  g->min_version = params->min_version;
+
+  CassError rc;
+  /* No GNUTLS_POST_HANDSHAKE_AUTH: without it the client does not offer TLS 1.3
+   * post-handshake authentication, so a server cannot ask for a certificate mid-stream. */
+  int ret = gnutls_init(&g->s, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
+  if (ret < 0) {
+    free(g);
+    return cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT, "cannot create a TLS session: %s",
+                      gnutls_strerror(ret));
+  }
+  if ((rc = gtls_apply_priority(g->s, params->min_version, params->priority, err)) != CASS_OK)
+    goto fail;
+  ret = gnutls_credentials_set(g->s, GNUTLS_CRD_CERTIFICATE, cert);
+  /* Anonymous key exchange only ever happens when a priority override enables it; the
+   * verification policy then reports the missing certificate (NO_PEER_CERT). */
+  if (ret >= 0 && params->priority) {
+    ret = gnutls_anon_allocate_client_credentials(&g->anon);
+    if (ret >= 0)
+      ret = gnutls_credentials_set(g->s, GNUTLS_CRD_ANON, g->anon);
+  }
+  if (ret >= 0 && params->sni)
+    ret = gnutls_server_name_set(g->s, GNUTLS_NAME_DNS, params->sni, strlen(params->sni));
+  if (ret < 0) {
+    rc = cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT, "cannot set up the TLS session: %s",
+                    gnutls_strerror(ret));
+    goto fail;
+  }
+  gnutls_transport_set_ptr(g->s, g);
+  gnutls_transport_set_pull_function(g->s, gtls_pull);
+  gnutls_transport_set_pull_timeout_function(g->s, gtls_pull_timeout);
+  gnutls_transport_set_vec_push_function(g->s, gtls_vec_push);
+  /* The transport owns the handshake timeout; GnuTLS must not count time on its own. */
+  gnutls_handshake_set_timeout(g->s, GNUTLS_INDEFINITE_TIMEOUT);
+  *session = g;
+  return CASS_OK;
+
+fail:
+  gtls_session_free(g);
+  return rc;
 }
 
 void gtls_session_free(void *session)
 {
-
-}
-
-CassError gtls_session_handshake(void *session, bool *done, cassl_errmsg *err)
-{
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
-}
-
-CassError gtls_session_read(void *session, void *buf, size_t cap, size_t *n, cassl_errmsg *err)
-{
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
-}
-
-CassError gtls_session_write(void *session, const void *buf, size_t len, cassl_errmsg *err)
-{
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
-}
-
-CassError gtls_session_close(void *session, cassl_errmsg *err)
-{
-  return CASS_ERROR_LIB_NOT_IMPLEMENTED;
-}
-
-void gtls_session_info(void *session, cassl_session_info *info)
-{
-
+  struct gtls_session *g = session;
+  if (!g)
+    return;
+  if (g->s)
+    gnutls_deinit(g->s);
+  if (g->anon)
+    gnutls_anon_free_client_credentials(g->anon);
+  gnutls_memset(g, 0, sizeof *g);
+  free(g);
 }
 
 gnutls_session_t gtls_session_handle(void *session)
 {
-  return NULL;
+  return ((struct gtls_session *)session)->s;
+}
+
+/* ---- failures ------------------------------------------------------------------------ */
+
+static const char *min_version_name(int min_version)
+{
+  switch (min_version) {
+  case CASS_SSL_VERSION_TLS1: return "TLS1.0";
+  case CASS_SSL_VERSION_TLS1_1: return "TLS1.1";
+  case CASS_SSL_VERSION_TLS1_2: return "TLS1.2";
+  default: return "TLS1.3";
+  }
+}
+
+/* Whether the first bytes received look like a TLS record (content type 20..24, major
+ * version 3). */
+static bool peer_spoke_tls(const struct gtls_session *g)
+{
+  if (g->first_len == 0)
+    return true;
+  if (g->first[0] < 20 || g->first[0] > 24)
+    return false;
+  return g->first_len < 2 || g->first[1] == 3;
+}
+
+/* Whether the server asked for a client certificate and we had none to send. */
+static bool client_cert_missing(const struct gtls_session *g)
+{
+  return gnutls_certificate_client_get_request_status(g->s) &&
+         gnutls_certificate_get_ours(g->s) == NULL;
+}
+
+/* A fatal alert from the server, named, with what it most likely means. */
+static CassError alert_failure(struct gtls_session *g, const char *when, cassl_errmsg *err)
+{
+  gnutls_alert_description_t alert = gnutls_alert_get(g->s);
+  const char *name = gnutls_alert_get_name(alert);
+  const char *hint = "";
+  if (client_cert_missing(g))
+    hint = "; the server asked for a client certificate and none is set "
+           "(cass_ssl_set_cert and cass_ssl_set_private_key)";
+  else if (gnutls_certificate_get_ours(g->s) &&
+           (alert == GNUTLS_A_BAD_CERTIFICATE || alert == GNUTLS_A_UNKNOWN_CA ||
+            alert == GNUTLS_A_CERTIFICATE_UNKNOWN || alert == GNUTLS_A_UNSUPPORTED_CERTIFICATE ||
+            alert == GNUTLS_A_CERTIFICATE_EXPIRED || alert == GNUTLS_A_CERTIFICATE_REVOKED ||
+            alert == GNUTLS_A_ACCESS_DENIED))
+    hint = "; the server rejected our client certificate (is its issuer in the server's "
+           "truststore?)";
+  else if (alert == GNUTLS_A_PROTOCOL_VERSION)
+    hint = "; no protocol version in common with the server";
+  else if (alert == GNUTLS_A_HANDSHAKE_FAILURE || alert == GNUTLS_A_INSUFFICIENT_SECURITY)
+    hint = "; no protocol version, cipher suite or group in common with the server?";
+  return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
+                    "the server sent a fatal alert %s: %s (alert %d)%s", when,
+                    name ? name : "unknown", (int)alert, hint);
+}
+
+static CassError handshake_failure(struct gtls_session *g, int ret, cassl_errmsg *err)
+{
+  if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
+    return alert_failure(g, "during the handshake", err);
+  if (!peer_spoke_tls(g))
+    return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
+                      "the server did not answer with TLS (is this port TLS-enabled?)");
+  switch (ret) {
+  case GNUTLS_E_UNSUPPORTED_VERSION_PACKET:
+    return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
+                      "the server chose a protocol version this client does not allow "
+                      "(minimum %s): %s", min_version_name(g->min_version), gnutls_strerror(ret));
+  case GNUTLS_E_NO_CIPHER_SUITES:
+  case GNUTLS_E_UNKNOWN_CIPHER_SUITE:
+    return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
+                      "no cipher suite in common with the server: %s", gnutls_strerror(ret));
+  case GNUTLS_E_NO_COMMON_KEY_SHARE:
+    return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
+                      "no key exchange group in common with the server: %s",
+                      gnutls_strerror(ret));
+  case GNUTLS_E_PUSH_ERROR:
+    return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
+                      "out of memory queueing handshake data");
+  default:
+    return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR, "TLS handshake failed: %s",
+                      gnutls_strerror(ret));
+  }
+}
+
+static CassError record_failure(struct gtls_session *g, int ret, cassl_errmsg *err)
+{
+  if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
+    return alert_failure(g, "after the handshake", err);
+  if (ret == GNUTLS_E_DECRYPTION_FAILED)
+    return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
+                      "a TLS record failed to decrypt (corrupted or tampered data): %s",
+                      gnutls_strerror(ret));
+  return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR, "TLS record layer error: %s",
+                    gnutls_strerror(ret));
+}
+
+/* ---- handshake, read, write, close --------------------------------------------------- */
+
+CassError gtls_session_handshake(void *session, bool *done, cassl_errmsg *err)
+{
+  struct gtls_session *g = session;
+  *done = false;
+  if (g->handshake_done) {
+    *done = true;
+    return CASS_OK;
+  }
+  for (;;) {
+    int ret = gnutls_handshake(g->s);
+    if (ret == GNUTLS_E_SUCCESS) {
+      g->handshake_done = true;
+      *done = true;
+      return CASS_OK;
+    }
+    if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) {
+      /* More input is needed, unless GnuTLS stopped with bytes still queued. */
+      if (cassl_bytequeue_size(g->incoming) > 0 && ret == GNUTLS_E_INTERRUPTED)
+        continue;
+      return CASS_OK;
+    }
+    /* Warnings (e.g. unrecognized_name) do not end a handshake. */
+    if (ret == GNUTLS_E_WARNING_ALERT_RECEIVED || !gnutls_error_is_fatal(ret))
+      continue;
+    return handshake_failure(g, ret, err);
+  }
+}
+
+CassError gtls_session_read(void *session, void *buf, size_t cap, size_t *n, cassl_errmsg *err)
+{
+  struct gtls_session *g = session;
+  *n = 0;
+  if (g->deferred != CASS_OK) {
+    /* A failure met after data was returned by the previous call. */
+    *err = g->deferred_msg;
+    return g->deferred;
+  }
+  unsigned char *out = buf;
+  size_t got = 0;
+  size_t stalled_at = (size_t)-1;
+  CassError rc = CASS_OK;
+  cassl_errmsg msg = { "" };
+  while (got < cap) {
+    ssize_t ret = gnutls_record_recv(g->s, out + got, cap - got);
+    if (ret > 0) {
+      got += (size_t)ret;
+      continue;
+    }
+    if (ret == 0) {
+      rc = cassl_fail(&msg, CASS_ERROR_SSL_CLOSED, "the peer sent close_notify");
+      break;
+    }
+    if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) {
+      /* Post-handshake messages (TLS 1.3 NewSessionTicket, KeyUpdate) are handled inside
+       * record_recv, which then returns without data: go on while input or decrypted data
+       * is left and the last round made progress. */
+      size_t left = cassl_bytequeue_size(g->incoming);
+      if (left != stalled_at && (left > 0 || gnutls_record_check_pending(g->s) > 0)) {
+        stalled_at = left;
+        continue;
+      }
+      break;
+    }
+    if (ret == GNUTLS_E_REHANDSHAKE) {
+      /* TLS 1.2 HelloRequest: refuse renegotiation with a warning; the stream goes on. */
+      int aret = gnutls_alert_send(g->s, GNUTLS_AL_WARNING, GNUTLS_A_NO_RENEGOTIATION);
+      if (aret < 0 && aret != GNUTLS_E_AGAIN && aret != GNUTLS_E_INTERRUPTED) {
+        rc = record_failure(g, aret, &msg);
+        break;
+      }
+      continue;
+    }
+    if (ret == GNUTLS_E_WARNING_ALERT_RECEIVED || !gnutls_error_is_fatal((int)ret))
+      continue;
+    rc = record_failure(g, (int)ret, &msg);
+    break;
+  }
+  *n = got;
+  if (rc != CASS_OK && got > 0) {
+    /* Hand out the plaintext first; the failure or close comes with the next call. */
+    g->deferred = rc;
+    g->deferred_msg = msg;
+    return CASS_OK;
+  }
+  if (rc != CASS_OK)
+    *err = msg;
+  return rc;
+}
+
+CassError gtls_session_write(void *session, const void *buf, size_t len, cassl_errmsg *err)
+{
+  struct gtls_session *g = session;
+  const unsigned char *in = buf;
+  size_t max = gnutls_record_get_max_size(g->s);
+  if (max == 0 || max > 16384)
+    max = 16384;
+  int retries = 0;
+  while (len > 0) {
+    size_t chunk = len < max ? len : max;
+    ssize_t ret = gnutls_record_send(g->s, in, chunk);
+    if (ret > 0) {
+      in += ret;
+      len -= (size_t)ret;
+      retries = 0;
+      continue;
+    }
+    /* The push side always accepts, so EAGAIN is transient; repeat the same arguments. */
+    if ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) && ++retries < 16)
+      continue;
+    if (ret == GNUTLS_E_PUSH_ERROR)
+      return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR, "out of memory queueing %zu bytes",
+                        chunk);
+    return record_failure(g, ret == 0 ? GNUTLS_E_INTERNAL_ERROR : (int)ret, err);
+  }
+  return CASS_OK;
+}
+
+CassError gtls_session_close(void *session, cassl_errmsg *err)
+{
+  struct gtls_session *g = session;
+  int ret;
+  int retries = 0;
+  do
+    ret = gnutls_bye(g->s, GNUTLS_SHUT_WR);
+  while ((ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) && ++retries < 16);
+  if (ret < 0)
+    return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR, "cannot send close_notify: %s",
+                      gnutls_strerror(ret));
+  return CASS_OK;
+}
+
+/* ---- negotiated parameters ----------------------------------------------------------- */
+
+static const char *or_empty(const char *s)
+{
+  return s ? s : "";
+}
+
+void gtls_session_info(void *session, cassl_session_info *info)
+{
+  struct gtls_session *g = session;
+  gnutls_session_t s = g->s;
+  info->protocol = or_empty(gnutls_protocol_get_name(gnutls_protocol_get_version(s)));
+  info->cipher = or_empty(gnutls_cipher_get_name(gnutls_cipher_get(s)));
+  info->mac = or_empty(gnutls_mac_get_name(gnutls_mac_get(s)));
+  info->suite = or_empty(gnutls_ciphersuite_get(s));
+  gnutls_group_t group = gnutls_group_get(s);
+  const char *group_name = group ? gnutls_group_get_name(group) : NULL;
+  if (group_name)
+    snprintf(g->kx, sizeof g->kx, "%s-%s",
+             strncmp(group_name, "FFDHE", 5) == 0 ? "DHE" : "ECDHE", group_name);
+  else
+    snprintf(g->kx, sizeof g->kx, "%s", or_empty(gnutls_kx_get_name(gnutls_kx_get(s))));
+  info->kx = g->kx;
+  info->client_cert_requested = gnutls_certificate_client_get_request_status(s) ? 1 : 0;
+  info->client_cert_sent = gnutls_certificate_get_ours(s) != NULL;
+  info->resumed = gnutls_session_is_resumed(s) ? 1 : 0;
 }
