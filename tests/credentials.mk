@@ -1,1 +1,10 @@
-# tests/credentials.mk: the credentials test group.
+# tests/credentials.mk: the credentials test group (GnuTLS backend: keys, certificates, pairing).
+EXTRA_DIST += tests/fixtures/keys.sh
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_credentials
+TESTS += tests/test_credentials
+tests_test_credentials_SOURCES = tests/test_credentials.c
+tests_test_credentials_CPPFLAGS = $(test_cppflags) -I$(top_srcdir)/plugins/gnutls
+tests_test_credentials_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
+tests_test_credentials_LDADD = $(test_ldadd) $(GNUTLS_LIBS)
+endif

@@ -675,21 +675,24 @@ static CassError import_key(const struct pem_key *k, const char *password,
   ret = gnutls_x509_privkey_import2(half->key, &block, GNUTLS_X509_FMT_PEM,
                                     encrypted ? password : NULL, encrypted ? 0 : GNUTLS_PKCS_PLAIN);
   CassError rc = CASS_OK;
-  if (ret == GNUTLS_E_DECRYPTION_FAILED && encrypted)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "wrong password: decryption failed");
-  else if (ret < 0 && k->traditional_encrypted &&
+  if (ret >= 0)
+    rc = CASS_OK;
+  else if (!encrypted)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "cannot parse the PEM private key (%s): %s", k->label, gnutls_strerror(ret));
+  else if (k->traditional_encrypted &&
            (ret == GNUTLS_E_UNKNOWN_CIPHER_TYPE || ret == GNUTLS_E_INVALID_REQUEST ||
             ret == GNUTLS_E_UNIMPLEMENTED_FEATURE))
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
                     "unsupported private key encryption: traditional PEM with %s",
                     k->dek_cipher[0] ? k->dek_cipher : "an unknown cipher");
-  else if (ret < 0 && encrypted)
+  else if (ret == GNUTLS_E_BASE64_DECODING_ERROR || ret == GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR)
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "cannot decrypt the private key (wrong password or damaged key): %s",
-                    gnutls_strerror(ret));
-  else if (ret < 0)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "cannot parse the PEM private key (%s): %s", k->label, gnutls_strerror(ret));
+                    "cannot decode the PEM private key (%s): %s", k->label, gnutls_strerror(ret));
+  else
+    /* A known scheme whose plaintext does not decode: GnuTLS reports most of these as
+     * GNUTLS_E_DECRYPTION_FAILED, the rest are the same wrong password with luckier padding. */
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "wrong password: decryption failed");
   if (rc == CASS_OK) {
     half->key_id_len = sizeof half->key_id;
     ret = gnutls_x509_privkey_get_key_id(half->key, GNUTLS_KEYID_USE_SHA256, half->key_id,
