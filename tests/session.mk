@@ -11,3 +11,12 @@ tests_test_session_CPPFLAGS = $(test_cppflags)
 tests_test_session_CFLAGS = $(session_test_cflags)
 tests_test_session_LDADD = $(session_test_ldadd)
 endif
+
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_session_verify
+TESTS += tests/test_session_verify
+tests_test_session_verify_SOURCES = tests/test_session_verify.c $(session_test_sources)
+tests_test_session_verify_CPPFLAGS = $(test_cppflags)
+tests_test_session_verify_CFLAGS = $(session_test_cflags)
+tests_test_session_verify_LDADD = $(session_test_ldadd)
+endif

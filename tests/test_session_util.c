@@ -84,6 +84,46 @@ void tpki_ca(struct tpki *ca, const char *cn)
   export_pem(ca);
 }
 
+/* Appends a DER tag + length + value. */
+static size_t der_put(unsigned char *out, unsigned char tag, const void *value, size_t len)
+{
+  size_t n = 0;
+  out[n++] = tag;
+  if (len < 128) {
+    out[n++] = (unsigned char)len;
+  } else {
+    out[n++] = 0x82;
+    out[n++] = (unsigned char)(len >> 8);
+    out[n++] = (unsigned char)len;
+  }
+  memmove(out + n, value, len);
+  return n + len;
+}
+
+/* The subjectAltName extension written by hand: GnuTLS's setter cuts a dNSName at a NUL,
+ * and the tests need such names exactly as a hostile CA would write them. */
+static void set_alt_names(gnutls_x509_crt_t crt, const struct tpki_opts *o)
+{
+  unsigned char body[2048], ext[2100];
+  size_t n = 0;
+  for (int i = 0; i < 4 && o->dns[i]; i++)
+    n += der_put(body + n, 0x82, o->dns[i], o->dns_len[i] ? o->dns_len[i] : strlen(o->dns[i]));
+  for (int i = 0; i < 4 && o->ip[i]; i++) {
+    unsigned char raw[16];
+    size_t len = 4;
+    if (inet_pton(AF_INET, o->ip[i], raw) != 1) {
+      assert_int_equal(inet_pton(AF_INET6, o->ip[i], raw), 1);
+      len = 16;
+    }
+    n += der_put(body + n, 0x87, raw, len);
+  }
+  if (!n)
+    return;
+  size_t ext_len = der_put(ext, 0x30, body, n);
+  CHECK_GNUTLS(gnutls_x509_crt_set_extension_by_oid(crt, GNUTLS_X509EXT_OID_SAN, ext,
+                                                    ext_len, 0));
+}
+
 void tpki_leaf(struct tpki *leaf, const struct tpki *ca, const struct tpki_opts *o)
 {
   memset(leaf, 0, sizeof *leaf);
@@ -99,20 +139,7 @@ void tpki_leaf(struct tpki *leaf, const struct tpki *ca, const struct tpki_opts 
   else
     CHECK_GNUTLS(gnutls_x509_crt_set_dn_by_oid(leaf->crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0,
                                                "cassl tests", 11));
-  for (int i = 0; i < 4 && o->dns[i]; i++)
-    CHECK_GNUTLS(gnutls_x509_crt_set_subject_alt_name(
-        leaf->crt, GNUTLS_SAN_DNSNAME, o->dns[i],
-        o->dns_len[i] ? o->dns_len[i] : strlen(o->dns[i]), GNUTLS_FSAN_APPEND));
-  for (int i = 0; i < 4 && o->ip[i]; i++) {
-    unsigned char raw[16];
-    size_t len = 4;
-    if (inet_pton(AF_INET, o->ip[i], raw) != 1) {
-      assert_int_equal(inet_pton(AF_INET6, o->ip[i], raw), 1);
-      len = 16;
-    }
-    CHECK_GNUTLS(gnutls_x509_crt_set_subject_alt_name(leaf->crt, GNUTLS_SAN_IPADDRESS, raw, len,
-                                                      GNUTLS_FSAN_APPEND));
-  }
+  set_alt_names(leaf->crt, o);
   CHECK_GNUTLS(gnutls_x509_crt_set_basic_constraints(leaf->crt, 0, -1));
   CHECK_GNUTLS(gnutls_x509_crt_set_key_usage(leaf->crt, GNUTLS_KEY_DIGITAL_SIGNATURE));
   CHECK_GNUTLS(gnutls_x509_crt_set_key_purpose_oid(

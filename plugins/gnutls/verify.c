@@ -146,8 +146,12 @@ static CassError add_common_names(gnutls_x509_crt_t crt, struct cassl_cert_names
       if (gnutls_x509_dn_get_rdn_ava(dn, irdn, iava, &ava) < 0)
         break;
       found = 1;
-      if (ava.oid.size != strlen(GNUTLS_OID_X520_COMMON_NAME) ||
-          memcmp(ava.oid.data, GNUTLS_OID_X520_COMMON_NAME, ava.oid.size) != 0)
+      /* The OID datum may count its terminating NUL. */
+      size_t oid_len = ava.oid.size;
+      if (oid_len && ava.oid.data[oid_len - 1] == '\0')
+        oid_len--;
+      if (oid_len != strlen(GNUTLS_OID_X520_COMMON_NAME) ||
+          memcmp(ava.oid.data, GNUTLS_OID_X520_COMMON_NAME, oid_len) != 0)
         continue;
       const unsigned char *data = ava.value.data;
       size_t len = ava.value.size;
