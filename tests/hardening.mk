@@ -1,10 +1,18 @@
 # tests/hardening.mk: the hardening group (fuzzer regressions, no global error state,
 # secret hygiene). GnuTLS backend only: the cases need real loaders.
+EXTRA_DIST += tests/hardening-fixtures.sh
 if BACKEND_GNUTLS
-check_PROGRAMS += tests/test_regressions
-TESTS += tests/test_regressions
+check_PROGRAMS += tests/test_regressions tests/test_error_state
+TESTS += tests/test_regressions tests/test_error_state
+
 tests_test_regressions_SOURCES = tests/test_regressions.c
 tests_test_regressions_CPPFLAGS = $(test_cppflags)
 tests_test_regressions_CFLAGS = $(test_cflags)
 tests_test_regressions_LDADD = $(test_ldadd)
+
+tests_test_error_state_SOURCES = tests/test_error_state.c tests/hardening_util.c \
+	tests/hardening_util.h
+tests_test_error_state_CPPFLAGS = $(test_cppflags)
+tests_test_error_state_CFLAGS = $(test_cflags)
+tests_test_error_state_LDADD = $(test_ldadd)
 endif
