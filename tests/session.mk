@@ -20,3 +20,12 @@ tests_test_session_verify_CPPFLAGS = $(test_cppflags)
 tests_test_session_verify_CFLAGS = $(session_test_cflags)
 tests_test_session_verify_LDADD = $(session_test_ldadd)
 endif
+
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_session_threads
+TESTS += tests/test_session_threads
+tests_test_session_threads_SOURCES = tests/test_session_threads.c $(session_test_sources)
+tests_test_session_threads_CPPFLAGS = $(test_cppflags)
+tests_test_session_threads_CFLAGS = $(session_test_cflags)
+tests_test_session_threads_LDADD = $(session_test_ldadd)
+endif
