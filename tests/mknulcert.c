@@ -1,0 +1,115 @@
+/* Writes a CA-signed certificate whose DNS subjectAltName or subject CN holds a NUL byte
+ * (a name-spoofing trick certtool cannot express), for the INVALID_PEER_CERT tests.
+ * usage: mknulcert CA.pem CA-KEY.pem KEY.pem dns|cn OUT.pem */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
+#include <gnutls/x509.h>
+
+static void check(int rc, const char *what)
+{
+  if (rc < 0) {
+    fprintf(stderr, "mknulcert: %s: %s\n", what, gnutls_strerror(rc));
+    exit(1);
+  }
+}
+
+static gnutls_datum_t load(const char *path)
+{
+  gnutls_datum_t d;
+  check(gnutls_load_file(path, &d), path);
+  return d;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc != 6 || (strcmp(argv[4], "dns") != 0 && strcmp(argv[4], "cn") != 0)) {
+    fprintf(stderr, "usage: mknulcert CA.pem CA-KEY.pem KEY.pem dns|cn OUT.pem\n");
+    return 2;
+  }
+  gnutls_datum_t ca_pem = load(argv[1]), ca_key_pem = load(argv[2]), key_pem = load(argv[3]);
+  gnutls_x509_crt_t ca, crt;
+  gnutls_x509_privkey_t ca_key, key;
+  check(gnutls_x509_crt_init(&ca), "crt_init");
+  check(gnutls_x509_crt_import(ca, &ca_pem, GNUTLS_X509_FMT_PEM), argv[1]);
+  check(gnutls_x509_privkey_init(&ca_key), "privkey_init");
+  check(gnutls_x509_privkey_import(ca_key, &ca_key_pem, GNUTLS_X509_FMT_PEM), argv[2]);
+  check(gnutls_x509_privkey_init(&key), "privkey_init");
+  check(gnutls_x509_privkey_import(key, &key_pem, GNUTLS_X509_FMT_PEM), argv[3]);
+
+  check(gnutls_x509_crt_init(&crt), "crt_init");
+  check(gnutls_x509_crt_set_version(crt, 3), "set_version");
+  unsigned char serial[8];
+  check(gnutls_rnd(GNUTLS_RND_NONCE, serial, sizeof serial), "rnd");
+  serial[0] &= 0x7f;
+  check(gnutls_x509_crt_set_serial(crt, serial, sizeof serial), "set_serial");
+  time_t now = time(NULL);
+  check(gnutls_x509_crt_set_activation_time(crt, now - 3600), "activation");
+  check(gnutls_x509_crt_set_expiration_time(crt, now + 3650L * 86400), "expiration");
+  check(gnutls_x509_crt_set_key(crt, key), "set_key");
+  check(gnutls_x509_crt_set_basic_constraints(crt, 0, -1), "basic_constraints");
+  check(gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE |
+                                               GNUTLS_KEY_KEY_ENCIPHERMENT), "key_usage");
+  check(gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_SERVER, 0), "purpose");
+  static const char org[] = "cassl tests";
+  check(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, org,
+                                      sizeof org - 1), "set O");
+
+  /* The part before the NUL is what a careless C-string comparison would see. */
+  static const char dns_nul[] = "localhost\0.evil.example";
+  static const char cn_nul[] = "127.0.0.1\0.evil.example";
+  static const unsigned char ip4[4] = { 127, 0, 0, 1 };
+  if (strcmp(argv[4], "dns") == 0) {
+    check(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, "localhost", 9),
+          "set CN");
+    /* gnutls_x509_crt_set_subject_alt_name stops at the NUL: encode the extension by hand,
+     * SEQUENCE { [2] dNSName, [7] iPAddress }, all lengths below 128. */
+    unsigned char san[64];
+    size_t n = 0, dns_len = sizeof dns_nul - 1;
+    san[n++] = 0x30;
+    san[n++] = (unsigned char)(2 + dns_len + 2 + sizeof ip4);
+    san[n++] = 0x82;
+    san[n++] = (unsigned char)dns_len;
+    memcpy(san + n, dns_nul, dns_len);
+    n += dns_len;
+    san[n++] = 0x87;
+    san[n++] = sizeof ip4;
+    memcpy(san + n, ip4, sizeof ip4);
+    n += sizeof ip4;
+    check(gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.17", san, n, 0), "set SAN");
+  } else {
+    check(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, cn_nul,
+                                        sizeof cn_nul - 1), "set CN");
+  }
+
+  unsigned char keyid[64];
+  size_t keyid_size = sizeof keyid;
+  check(gnutls_x509_crt_get_subject_key_id(ca, keyid, &keyid_size, NULL), "CA key id");
+  check(gnutls_x509_crt_set_authority_key_id(crt, keyid, keyid_size), "authority key id");
+  keyid_size = sizeof keyid;
+  check(gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA1, keyid, &keyid_size),
+        "key id");
+  check(gnutls_x509_crt_set_subject_key_id(crt, keyid, keyid_size), "subject key id");
+  check(gnutls_x509_crt_sign2(crt, ca, ca_key, GNUTLS_DIG_SHA256, 0), "sign");
+
+  gnutls_datum_t out;
+  check(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &out), "export");
+  FILE *f = fopen(argv[5], "wb");
+  if (!f || fwrite(out.data, 1, out.size, f) != out.size || fclose(f) != 0) {
+    perror(argv[5]);
+    return 1;
+  }
+  gnutls_free(out.data);
+  gnutls_x509_crt_deinit(crt);
+  gnutls_x509_crt_deinit(ca);
+  gnutls_x509_privkey_deinit(key);
+  gnutls_x509_privkey_deinit(ca_key);
+  gnutls_free(ca_pem.data);
+  gnutls_free(ca_key_pem.data);
+  gnutls_free(key_pem.data);
+  return 0;
+}
