@@ -1,0 +1,18 @@
+/* The demo's embedded Cassandra stand-in: a GnuTLS server on 127.0.0.1 (ephemeral port)
+ * that requires a client certificate from its CA and answers CQL v4 OPTIONS with SUPPORTED
+ * and STARTUP with READY. It runs in its own thread, one connection at a time. */
+#ifndef CASSL_TOOL_RESPONDER_H
+#define CASSL_TOOL_RESPONDER_H
+
+#include <stddef.h>
+
+struct responder;
+
+/* PEM strings: the server's certificate and key, and the CA its clients must come from.
+ * 0 with *port set, or -1 with a sentence in err. */
+int responder_start(struct responder **out, const char *cert_pem, const char *key_pem,
+                    const char *client_ca_pem, int *port, char *err, size_t cap);
+/* Stops the thread, closes everything. */
+void responder_stop(struct responder *r);
+
+#endif
