@@ -447,6 +447,21 @@ static void test_cert_leaf_and_chain_sent(void **state)
   v = handshake_view(ssl, TLS12);
   assert_int_equal(v.count, 2);
   assert_string_equal(v.leaf_cn, "chain-client");
+
+  /* The same chain with CRLF line ends and text before it, in a fresh object. */
+  CassSsl *ssl2 = cass_ssl_new();
+  struct buf chain = load("chain.pem");
+  struct buf note = exact_str("subject=CN = chain-client\nissuer=CN = cassl-test-ca\n");
+  struct buf both = concat(note, chain);
+  struct buf crlf = to_crlf(both);
+  assert_ok(ssl2, cass_ssl_set_cert_n(ssl2, crlf.data, crlf.len));
+  assert_ok(ssl2, set_key_file(ssl2, "leaf-key.pem", NULL));
+  v = handshake_view(ssl2, TLS13);
+  assert_int_equal(v.count, 2);
+  assert_string_equal(v.leaf_cn, "chain-client");
+  assert_string_equal(v.second_cn, "cassl-test-ca");
+  cass_ssl_free(ssl2);
+  drop(&chain), drop(&note), drop(&both), drop(&crlf);
 }
 
 /* The guide's flow: keytool certificate + encrypted key out of openssl pkcs12 -nocerts, with
