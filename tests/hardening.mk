@@ -16,3 +16,15 @@ tests_test_error_state_CPPFLAGS = $(test_cppflags)
 tests_test_error_state_CFLAGS = $(test_cflags)
 tests_test_error_state_LDADD = $(test_ldadd)
 endif
+
+# The secret scan defines free/realloc itself; -rdynamic exports them so that the shared
+# libraries (GnuTLS, nettle, GMP) call them too, and names our frames in backtraces.
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_secrets
+TESTS += tests/test_secrets
+tests_test_secrets_SOURCES = tests/test_secrets.c tests/hardening_util.c tests/hardening_util.h
+tests_test_secrets_CPPFLAGS = $(test_cppflags)
+tests_test_secrets_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
+tests_test_secrets_LDADD = $(test_ldadd) $(GNUTLS_LIBS) -ldl
+tests_test_secrets_LDFLAGS = -rdynamic
+endif
