@@ -29,3 +29,14 @@ tests_test_session_threads_CPPFLAGS = $(test_cppflags)
 tests_test_session_threads_CFLAGS = $(session_test_cflags)
 tests_test_session_threads_LDADD = $(session_test_ldadd)
 endif
+
+# Against real servers over sockets (tests/peers.h).
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_session_peers
+TESTS += tests/test_session_peers
+tests_test_session_peers_SOURCES = tests/test_session_peers.c tests/test_session_net.c \
+	tests/test_session_net.h
+tests_test_session_peers_CPPFLAGS = $(test_cppflags)
+tests_test_session_peers_CFLAGS = $(session_test_cflags)
+tests_test_session_peers_LDADD = tests/libpeers.la $(session_test_ldadd)
+endif

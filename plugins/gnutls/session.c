@@ -193,8 +193,16 @@ static CassError alert_failure(struct gtls_session *g, const char *when, cassl_e
                     name ? name : "unknown", (int)alert, hint);
 }
 
+/* Tells the server why we give up (queued as output for the caller to send). */
+static void send_alert_for(struct gtls_session *g, int ret)
+{
+  if (ret != GNUTLS_E_FATAL_ALERT_RECEIVED && ret != GNUTLS_E_PUSH_ERROR)
+    gnutls_alert_send_appropriate(g->s, ret);
+}
+
 static CassError handshake_failure(struct gtls_session *g, int ret, cassl_errmsg *err)
 {
+  send_alert_for(g, ret);
   if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
     return alert_failure(g, "during the handshake", err);
   if (!peer_spoke_tls(g))
@@ -224,6 +232,7 @@ static CassError handshake_failure(struct gtls_session *g, int ret, cassl_errmsg
 
 static CassError record_failure(struct gtls_session *g, int ret, cassl_errmsg *err)
 {
+  send_alert_for(g, ret);
   if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
     return alert_failure(g, "after the handshake", err);
   if (ret == GNUTLS_E_DECRYPTION_FAILED)
