@@ -1,1 +1,5 @@
-# tests/tool.mk: the tool test group.
+# tests/tool.mk: the cassl tool, end to end (exit codes, error:/hint: lines, --json).
+if BACKEND_GNUTLS
+TESTS += tests/tool_cli.sh
+endif
+EXTRA_DIST += tests/tool_lib.sh tests/tool_cli.sh
