@@ -220,23 +220,32 @@ static void *server_main(void *arg)
 }
 
 /* Runs one handshake of a client session on ssl's credentials against an in-process
- * server that asks for a client certificate; returns what the server saw. */
-static struct peer_view handshake_view(CassSsl *ssl, const char *priority)
+ * server that asks for a client certificate, filling v with what the server saw. No cmocka
+ * assertions here: threads call it. Returns the client's result (v->ret is the server's). */
+static int run_handshake(CassSsl *ssl, const char *priority, struct peer_view *v)
 {
   int fds[2];
-  assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  memset(v, 0, sizeof *v);
+  v->ret = GNUTLS_E_INTERNAL_ERROR;
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
+    return GNUTLS_E_PUSH_ERROR;
 
   gnutls_certificate_credentials_t server_cred;
   gnutls_certificate_allocate_credentials(&server_cred);
   char cert[4352], key[4352];
   snprintf(cert, sizeof cert, "%s/ca.pem", keys_dir);
   snprintf(key, sizeof key, "%s/ca-key.pem", keys_dir);
-  assert_int_equal(gnutls_certificate_set_x509_key_file(server_cred, cert, key,
-                                                        GNUTLS_X509_FMT_PEM), 0);
-
-  struct peer_view v = { .fd = fds[1], .priority = priority, .cred = server_cred };
+  int ret = gnutls_certificate_set_x509_key_file(server_cred, cert, key, GNUTLS_X509_FMT_PEM);
   pthread_t tid;
-  assert_int_equal(pthread_create(&tid, NULL, server_main, &v), 0);
+  v->fd = fds[1];
+  v->priority = priority;
+  v->cred = server_cred;
+  if (ret < 0 || pthread_create(&tid, NULL, server_main, v) != 0) {
+    close(fds[0]);
+    close(fds[1]);
+    gnutls_certificate_free_credentials(server_cred);
+    return ret < 0 ? ret : GNUTLS_E_INTERNAL_ERROR;
+  }
 
   gnutls_session_t c;
   gnutls_init(&c, GNUTLS_CLIENT);
@@ -244,7 +253,6 @@ static struct peer_view handshake_view(CassSsl *ssl, const char *priority)
   gnutls_credentials_set(c, GNUTLS_CRD_CERTIFICATE, gtls_creds_certificate(ssl->creds));
   gnutls_transport_set_int(c, fds[0]);
   gnutls_handshake_set_timeout(c, 20000);
-  int ret;
   do
     ret = gnutls_handshake(c);
   while (ret < 0 && !gnutls_error_is_fatal(ret));
@@ -255,6 +263,13 @@ static struct peer_view handshake_view(CassSsl *ssl, const char *priority)
   gnutls_deinit(c);
   close(fds[0]);
   gnutls_certificate_free_credentials(server_cred);
+  return ret;
+}
+
+static struct peer_view handshake_view(CassSsl *ssl, const char *priority)
+{
+  struct peer_view v;
+  int ret = run_handshake(ssl, priority, &v);
   if (ret != 0 || v.ret != 0)
     fail_msg("handshake failed: client %s, server %s", gnutls_strerror(ret),
              gnutls_strerror(v.ret));
@@ -836,6 +851,67 @@ static void test_pair_change_with_live_session(void **state)
   assert_sends(ssl, "driver");
 }
 
+/* Handshakes in several threads while the pair in force keeps changing: every handshake
+ * sends one whole pair (the server checks the CertificateVerify signature against the
+ * certificate it got, so a certificate of one pair with the key of the other fails). */
+struct flip_worker {
+  CassSsl *ssl;
+  int failures, driver, ec;
+};
+
+static void *flip_worker_main(void *arg)
+{
+  struct flip_worker *w = arg;
+  for (int i = 0; i < 12; i++) {
+    struct peer_view v;
+    int ret = run_handshake(w->ssl, i % 2 ? TLS12 : TLS13, &v);
+    if (ret != 0 || v.ret != 0 || v.count != 1)
+      w->failures++;
+    else if (strcmp(v.leaf_cn, "driver") == 0)
+      w->driver++;
+    else if (strcmp(v.leaf_cn, "ec-client") == 0)
+      w->ec++;
+    else
+      w->failures++;
+  }
+  return NULL;
+}
+
+static void test_pair_flips_during_handshakes(void **state)
+{
+  CassSsl *ssl = *state;
+  struct buf dcert = load("driver.pem"), dkey = load("rsa-pkcs1.pem");
+  struct buf ecert = load("ec.pem"), ekey = load("ec-sec1.pem");
+  assert_ok(ssl, cass_ssl_set_cert_n(ssl, dcert.data, dcert.len));
+  assert_ok(ssl, cass_ssl_set_private_key_n(ssl, dkey.data, dkey.len, NULL, 0));
+
+  struct flip_worker workers[4];
+  pthread_t tids[4];
+  for (int i = 0; i < 4; i++) {
+    workers[i] = (struct flip_worker){ .ssl = ssl };
+    assert_int_equal(pthread_create(&tids[i], NULL, flip_worker_main, &workers[i]), 0);
+  }
+  /* Each switch is two calls, the first refused (its half does not match the pair in
+   * force); the setters hold the CassSsl lock as the driver API requires. */
+  for (int i = 0; i < 40; i++) {
+    bool to_ec = i % 2 == 0;
+    struct buf *c = to_ec ? &ecert : &dcert, *k = to_ec ? &ekey : &dkey;
+    assert_int_equal(cass_ssl_set_cert_n(ssl, c->data, c->len), CASS_ERROR_SSL_INVALID_CERT);
+    assert_ok(ssl, cass_ssl_set_private_key_n(ssl, k->data, k->len, NULL, 0));
+    usleep(2000);
+  }
+  int failures = 0, driver = 0, ec = 0;
+  for (int i = 0; i < 4; i++) {
+    pthread_join(tids[i], NULL);
+    failures += workers[i].failures;
+    driver += workers[i].driver;
+    ec += workers[i].ec;
+  }
+  assert_int_equal(failures, 0);
+  assert_int_equal(driver + ec, 48);
+  drop(&dcert), drop(&dkey), drop(&ecert), drop(&ekey);
+}
+
 /* Sessions keep the CassSsl (and so the credentials) alive after cass_ssl_free. */
 static void test_credentials_outlive_free(void **state)
 {
@@ -869,6 +945,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_pair_replacement, ssl_setup, ssl_teardown),
     cmocka_unit_test_setup_teardown(test_pair_key_first, ssl_setup, ssl_teardown),
     cmocka_unit_test_setup_teardown(test_pair_change_with_live_session, ssl_setup,
+                                    ssl_teardown),
+    cmocka_unit_test_setup_teardown(test_pair_flips_during_handshakes, ssl_setup,
                                     ssl_teardown),
     cmocka_unit_test(test_credentials_outlive_free),
   };
