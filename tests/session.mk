@@ -40,3 +40,13 @@ tests_test_session_peers_CPPFLAGS = $(test_cppflags)
 tests_test_session_peers_CFLAGS = $(session_test_cflags)
 tests_test_session_peers_LDADD = tests/libpeers.la $(session_test_ldadd)
 endif
+
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_session_jsse
+TESTS += tests/test_session_jsse
+tests_test_session_jsse_SOURCES = tests/test_session_jsse.c tests/test_session_net.c \
+	tests/test_session_net.h
+tests_test_session_jsse_CPPFLAGS = $(test_cppflags)
+tests_test_session_jsse_CFLAGS = $(session_test_cflags)
+tests_test_session_jsse_LDADD = tests/libpeers.la $(session_test_ldadd)
+endif
