@@ -69,7 +69,7 @@ static const char pem_cert_end[] = "-----END CERTIFICATE-----";
 /* A NUL-terminated private copy of exactly len bytes. */
 static char *copy_terminated(const char *data, size_t len)
 {
-  char *copy = malloc(len + 1);
+  char *copy = len < SIZE_MAX ? malloc(len + 1) : NULL;
   if (!copy)
     return NULL;
   memcpy(copy, data, len);
@@ -434,7 +434,6 @@ CassError gtls_creds_set_cert(void *creds, const char *pem, size_t len, cassl_er
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
     goto done;
   }
-  half->refs = 0;
   half->key_id_len = sizeof half->key_id;
   int ret = gnutls_x509_crt_get_key_id(crts[0], GNUTLS_KEYID_USE_SHA256, half->key_id,
                                        &half->key_id_len);
