@@ -244,11 +244,33 @@ static void collect_session(struct probe *p)
   }
 }
 
+/* A failure after our side finished the handshake but before any answer: in TLS 1.3 that is
+ * how a server refuses the session (an alert, or a reset that lost the alert when it had
+ * asked for a certificate we did not have). */
+static enum probe_stage failure_stage(const struct probe *p, CassError status)
+{
+  const struct probe_result *res = p->res;
+  if (res->received_any)
+    return STAGE_CQL;
+  if ((status >> 24) == CASS_ERROR_SOURCE_SSL)
+    return STAGE_HANDSHAKE;
+  if (res->have_info && res->info.client_cert_requested && !res->info.client_cert_sent)
+    return STAGE_HANDSHAKE;
+  return STAGE_CQL;
+}
+
+static void on_written(cassl_uv_conn *conn, CassError status, void *data)
+{
+  struct probe *p = data;
+  if (status != CASS_OK && !p->finished)
+    fail(p, failure_stage(p, status), status, "%s", cassl_uv_conn_error_message(conn));
+}
+
 static void send_frame(struct probe *p, const uint8_t *frame, size_t len)
 {
-  CassError rc = cassl_uv_write(p->conn, frame, len, NULL, NULL);
+  CassError rc = cassl_uv_write(p->conn, frame, len, on_written, p);
   if (rc != CASS_OK)
-    fail(p, STAGE_CQL, rc, "cannot send the CQL request: %s",
+    fail(p, failure_stage(p, rc), rc, "cannot send the CQL request: %s",
          cassl_uv_conn_error_message(p->conn));
 }
 
@@ -351,12 +373,7 @@ static void on_read(cassl_uv_conn *conn, CassError status, const void *data, siz
   if (p->finished)
     return;
   if (status != CASS_OK) {
-    /* A TLS error before any answer: the server refused the session after our side
-     * finished the handshake (TLS 1.3 reports a refused client certificate this way). */
-    enum probe_stage stage =
-      !p->res->received_any && (status >> 24) == CASS_ERROR_SOURCE_SSL ? STAGE_HANDSHAKE
-                                                                      : STAGE_CQL;
-    fail(p, stage, status, "%s", cassl_uv_conn_error_message(conn));
+    fail(p, failure_stage(p, status), status, "%s", cassl_uv_conn_error_message(conn));
     return;
   }
   if (p->settling) {

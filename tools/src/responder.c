@@ -128,8 +128,17 @@ static void serve(struct responder *r, int fd)
   if (ret >= 0) {
     serve_cql(s);
     gnutls_bye(s, GNUTLS_SHUT_WR);
+  } else {
+    /* Tell the client why, as Cassandra does (certificate_required, bad_certificate...). */
+    gnutls_alert_send_appropriate(s, ret);
   }
   gnutls_deinit(s);
+  /* Closing with unread client data would send a reset that can overtake our alert: end our
+   * side, then drain what the client still sends until it closes (bounded by the timeout). */
+  shutdown(fd, SHUT_WR);
+  char sink[4096];
+  while (recv(fd, sink, sizeof sink, 0) > 0)
+    ;
 }
 
 static void *run(void *arg)
