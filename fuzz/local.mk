@@ -4,7 +4,8 @@ EXTRA_DIST += fuzz/README.md fuzz/make-corpus.sh fuzz/smoke.sh
 
 fuzz_loader_programs = fuzz/fuzz_trusted_cert fuzz/fuzz_cert fuzz/fuzz_private_key
 
-fuzz_programs = $(fuzz_loader_programs)
+fuzz_tool_programs = fuzz/fuzz_cql fuzz/fuzz_inspect
+fuzz_programs = $(fuzz_loader_programs) $(fuzz_tool_programs)
 
 if ENABLE_FUZZING
 noinst_PROGRAMS += $(fuzz_programs)
@@ -21,6 +22,18 @@ fuzz_fuzz_cert_LDADD = $(fuzz_ldadd)
 fuzz_fuzz_private_key_SOURCES = fuzz/fuzz_private_key.c
 fuzz_fuzz_private_key_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_private_key_LDADD = $(fuzz_ldadd)
+
+# The cassl tool's parsers, compiled from its sources (its main() is left out).
+fuzz_fuzz_cql_SOURCES = fuzz/fuzz_cql.c tools/src/cql.c tools/src/cql.h
+fuzz_fuzz_cql_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src
+fuzz_fuzz_cql_LDFLAGS = $(FUZZ_LDFLAGS)
+
+fuzz_fuzz_inspect_SOURCES = fuzz/fuzz_inspect.c tools/src/inspect.c tools/src/options.c \
+	tools/src/report.c tools/src/certinfo.c tools/src/hint.c
+fuzz_fuzz_inspect_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src
+fuzz_fuzz_inspect_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(NETTLE_CFLAGS)
+fuzz_fuzz_inspect_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_inspect_LDADD = $(fuzz_ldadd) $(GNUTLS_LIBS) $(NETTLE_LIBS)
 
 # Only the fuzz targets (the rest of the tree need not build for them).
 fuzz-build: $(fuzz_programs)

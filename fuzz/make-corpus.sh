@@ -2,12 +2,14 @@
 # Builds the fuzzers' seed corpora from real files, made fresh with certtool, openssl and
 # (when a JDK is installed) keytool, the way the driver's SSL guide makes them.
 #   fuzz/make-corpus.sh OUTDIR
-# Writes OUTDIR/trusted_cert, OUTDIR/cert (PEM certificates and bundles) and
+# Writes OUTDIR/trusted_cert, OUTDIR/cert (PEM certificates and bundles),
 # OUTDIR/private_key (keys of every scheme, each seed = 1 byte password length, the password,
-# then the key: the private-key fuzzer's input layout). Nothing here is committed.
+# then the key: the private-key fuzzer's input layout), OUTDIR/inspect (all of these plus
+# PKCS#12 files, in the same password-first layout) and OUTDIR/cql (CQL v4 frames).
+# Nothing here is committed.
 set -eu
 out=${1:?usage: make-corpus.sh OUTDIR}
-mkdir -p "$out/trusted_cert" "$out/cert" "$out/private_key"
+mkdir -p "$out/trusted_cert" "$out/cert" "$out/private_key" "$out/inspect" "$out/cql"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -135,5 +137,43 @@ if command -v keytool >/dev/null 2>&1; then
       { cp ks_cert.pem "$out/trusted_cert/keytool_cert.pem"; cp ks_cert.pem "$out/cert/keytool_cert.pem"; }
   fi
 fi
+# --- cassl inspect: every file above, password first ------------------------------------
+for f in "$out"/cert/*; do
+  { printf '\000'; cat "$f"; } > "$out/inspect/cert_$(basename "$f")"
+done
+cp "$out"/private_key/* "$out/inspect/"
+seed_inspect() { # NAME PASSWORD FILE
+  n=$(printf %s "$2" | wc -c)
+  { printf "\\$(printf %03o "$n")"; printf %s "$2"; cat "$3"; } > "$out/inspect/$1"
+}
+seed_inspect p12_openssl "$pw" node.p12
+openssl pkcs12 -export -in c_node.pem -inkey node.key -passout pass:$pw -legacy \
+  -out node_legacy.p12 2>/dev/null && seed_inspect p12_openssl_legacy "$pw" node_legacy.p12
+[ -f ks.p12 ] && seed_inspect p12_keytool "$pw" ks.p12
+seed_inspect p12_wrongpw "nope" node.p12
+
+# --- CQL v4 frames: what a node answers, and what the probe sends --------------------------
+frame() { # NAME VERSION-OCTAL OPCODE-OCTAL BODY-FILE
+  n=$(wc -c < "$4")
+  { printf "\\$2\\000\\000\\001\\$3"
+    printf "\\$(printf %03o $((n >> 24 & 255)))\\$(printf %03o $((n >> 16 & 255)))"
+    printf "\\$(printf %03o $((n >> 8 & 255)))\\$(printf %03o $((n & 255)))"
+    cat "$4"; } > "$out/cql/$1"
+}
+str() { printf "\\000\\$(printf %03o ${#1})%s" "$1"; }
+: > empty.bin
+{ printf '\000\003'; str CQL_VERSION; printf '\000\001'; str 3.4.5
+  str COMPRESSION; printf '\000\002'; str snappy; str lz4
+  str PROTOCOL_VERSIONS; printf '\000\003'; str 3/v3; str 4/v4; str 5/v5-beta; } > supported.bin
+{ printf '\000\001'; str CQL_VERSION; str 3.0.0; } > startup.bin
+{ printf '\000\000\000\012'; str "Invalid or unsupported protocol version (5)"; } > error.bin
+frame supported 204 006 supported.bin
+frame ready 204 002 empty.bin
+frame error 204 000 error.bin
+frame options 004 005 empty.bin
+frame startup 004 001 startup.bin
+frame v5_error 205 000 error.bin
+cat "$out/cql/ready" "$out/cql/supported" > "$out/cql/two_frames"
+
 touch "$out/.complete"
-echo "corpus: $(ls "$out/trusted_cert" | wc -l) certificate seeds, $(ls "$out/private_key" | wc -l) key seeds in $out"
+echo "corpus: $(ls "$out/trusted_cert" | wc -l) certificate, $(ls "$out/private_key" | wc -l) key, $(ls "$out/inspect" | wc -l) inspect, $(ls "$out/cql" | wc -l) CQL seeds in $out"

@@ -4,6 +4,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,14 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define REGRESSIONS_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define REGRESSIONS_UNDER_ASAN 1
+#endif
+#endif
 
 #include "cassl/cassl.h"
 
@@ -125,6 +134,85 @@ static void test_aes_short_body(void **state)
   replay_traditional("DES-EDE3-CBC", "mdOmI0j+zdba4ssvUrNIWybv");
 }
 
+/* ---- cassl inspect -------------------------------------------------------------------- */
+
+/* Runs `cassl inspect FILE` on the bytes, under valgrind when it is there (a plain build does
+ * not notice a small heap overflow; an ASan build is run as is, its checks are built in).
+ * The tool must exit with one of its contract codes: 0 (loaded) or 3 (did not load). */
+static void replay_inspect(const unsigned char *bytes, size_t size)
+{
+  const char *builddir = getenv("CASSL_BUILDDIR");
+  char tool[4096], libtool[4096];
+  snprintf(tool, sizeof tool, "%s/tools/cassl", builddir ? builddir : ".");
+  snprintf(libtool, sizeof libtool, "%s/libtool", builddir ? builddir : ".");
+  if (access(tool, X_OK) != 0) {
+    print_message("the cassl tool is not built (%s); case skipped\n", tool);
+    skip();
+  }
+  char dir[] = "/tmp/cassl-regress-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  char file[sizeof dir + 16];
+  snprintf(file, sizeof file, "%s/input", dir);
+  FILE *f = fopen(file, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(bytes, 1, size, f), size);
+  fclose(f);
+#ifdef REGRESSIONS_UNDER_ASAN
+  bool use_valgrind = false;
+#else
+  bool use_valgrind = access("/usr/bin/valgrind", X_OK) == 0;
+#endif
+  fflush(NULL);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    if (!freopen("/dev/null", "w", stdout))
+      _exit(120);
+    if (use_valgrind)
+      execl(libtool, libtool, "--mode=execute", "/usr/bin/valgrind", "-q",
+            "--error-exitcode=99", tool, "inspect", file, (char *)NULL);
+    else
+      execl(tool, tool, "inspect", file, (char *)NULL);
+    _exit(121);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  unlink(file);
+  rmdir(dir);
+  if (WIFSIGNALED(status))
+    fail_msg("cassl inspect died with signal %d", WTERMSIG(status));
+  int code = WEXITSTATUS(status);
+  if (code == 99)
+    fail_msg("valgrind found a memory error in cassl inspect");
+  if (code != 0 && code != 3)
+    fail_msg("cassl inspect exited with %d, expected 0 or 3", code);
+}
+
+/* fuzz_inspect, 34 bytes: a NUL inside a PEM block. inspect_pem copies the block with
+ * strndup (which stops at the NUL) and then wipes block_len bytes of the shorter copy:
+ * a heap buffer overflow (write). */
+static const unsigned char pem_block_with_nul[] = {
+  0x2d, 0x2d, 0x2d, 0x2d, 0x2d, 0x42, 0x45, 0x47, 0x49, 0x4e, 0x20, 0x43,
+  0x41, 0x54, 0x45, 0x00, 0x2d, 0x2d, 0x2d, 0x2d, 0x2d, 0x45, 0x4e, 0x44,
+  0x20, 0x43, 0x41, 0x54, 0x45, 0x2d, 0x2d, 0x2d, 0x2d, 0x2d
+};
+
+static void test_inspect_pem_block_with_nul(void **state)
+{
+  (void)state;
+  replay_inspect(pem_block_with_nul, sizeof pem_block_with_nul);
+}
+
+/* The same in a CERTIFICATE block: GnuTLS is also handed block_len bytes of the short copy
+ * (a heap over-read in gnutls_x509_crt_import) before the wipe overflows it. */
+static void test_inspect_certificate_with_nul(void **state)
+{
+  (void)state;
+  static const char text[] = "-----BEGIN CERTIFICATE-----\nMIIB\0AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                             "AAAAAAAAAAAAAAAAAAA\n-----END CERTIFICATE-----\n";
+  replay_inspect((const unsigned char *)text, sizeof text - 1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -133,6 +221,8 @@ int main(void)
     cmocka_unit_test(test_camellia256_short_body),
     cmocka_unit_test(test_camellia192_one_byte_body),
     cmocka_unit_test(test_aes_short_body),
+    cmocka_unit_test(test_inspect_pem_block_with_nul),
+    cmocka_unit_test(test_inspect_certificate_with_nul),
   };
   return cmocka_run_group_tests_name("regressions", tests, NULL, NULL);
 }
