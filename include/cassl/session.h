@@ -53,8 +53,12 @@ typedef struct cassl_session_info {
   size_t peer_cert_count;   /* certificates the server sent */
 } cassl_session_info;
 
-/* A new client session holding a reference on ssl. CASS_ERROR_LIB_BAD_PARAMS for NULL
- * arguments or an invalid SNI/hostname; the backend's error for broken credentials. */
+/* A new client session holding a reference on ssl; the CassSsl's verify flags, minimum
+ * version and priority in force now apply to it for its whole life. CASS_ERROR_LIB_BAD_PARAMS
+ * (sentence in cassl_ssl_last_error) for NULL arguments, an explicit SNI that is an IP
+ * literal or not a valid DNS name, or an address that is neither IPv4 nor IPv6. A hostname
+ * that is not a valid DNS name is kept: it is not sent as SNI and PEER_IDENTITY_DNS fails
+ * with CASS_ERROR_SSL_IDENTITY_MISMATCH. */
 CASSL_EXPORT CassError cassl_session_new(CassSsl *ssl, const cassl_peer *peer,
                                          cassl_session **out);
 CASSL_EXPORT void cassl_session_free(cassl_session *session);
@@ -72,12 +76,14 @@ CASSL_EXPORT void cassl_session_output_consume(cassl_session *session, size_t le
 CASSL_EXPORT size_t cassl_session_output_pending(const cassl_session *session);
 
 /* Decrypts plaintext into buf. *n = 0 with CASS_OK: nothing more until more is fed.
- * CASS_ERROR_SSL_CLOSED once the peer sent close_notify (cassl_session_state CLOSED). */
+ * CASS_ERROR_SSL_CLOSED once the peer sent close_notify (cassl_session_state CLOSED); data
+ * that arrived before it is returned first. Still allowed after our own close, until the
+ * peer's close_notify. CASS_ERROR_LIB_BAD_PARAMS while handshaking (the session is kept). */
 CASSL_EXPORT CassError cassl_session_read(cassl_session *session, void *buf, size_t cap,
                                           size_t *n);
 /* Encrypts all of buf (split into records); the ciphertext becomes output. */
 CASSL_EXPORT CassError cassl_session_write(cassl_session *session, const void *buf, size_t len);
-/* Queues close_notify. */
+/* Queues close_notify (once; also as the answer to the peer's). */
 CASSL_EXPORT CassError cassl_session_close(cassl_session *session);
 
 CASSL_EXPORT cassl_session_state cassl_session_get_state(const cassl_session *session);

@@ -253,7 +253,7 @@ CassError gtls_session_handshake(void *session, bool *done, cassl_errmsg *err)
     *done = true;
     return CASS_OK;
   }
-  for (;;) {
+  for (int round = 0;; round++) {
     int ret = gnutls_handshake(g->s);
     if (ret == GNUTLS_E_SUCCESS) {
       g->handshake_done = true;
@@ -266,8 +266,8 @@ CassError gtls_session_handshake(void *session, bool *done, cassl_errmsg *err)
         continue;
       return CASS_OK;
     }
-    /* Warnings (e.g. unrecognized_name) do not end a handshake. */
-    if (ret == GNUTLS_E_WARNING_ALERT_RECEIVED || !gnutls_error_is_fatal(ret))
+    /* Warnings (e.g. unrecognized_name) do not end a handshake; a flood of them does. */
+    if ((ret == GNUTLS_E_WARNING_ALERT_RECEIVED || !gnutls_error_is_fatal(ret)) && round < 64)
       continue;
     return handshake_failure(g, ret, err);
   }
@@ -285,6 +285,8 @@ CassError gtls_session_read(void *session, void *buf, size_t cap, size_t *n, cas
   unsigned char *out = buf;
   size_t got = 0;
   size_t stalled_at = (size_t)-1;
+  size_t soft_at = (size_t)-1;
+  int soft_repeats = 0;
   CassError rc = CASS_OK;
   cassl_errmsg msg = { "" };
   while (got < cap) {
@@ -317,8 +319,16 @@ CassError gtls_session_read(void *session, void *buf, size_t cap, size_t *n, cas
       }
       continue;
     }
-    if (ret == GNUTLS_E_WARNING_ALERT_RECEIVED || !gnutls_error_is_fatal((int)ret))
-      continue;
+    if (ret == GNUTLS_E_WARNING_ALERT_RECEIVED || !gnutls_error_is_fatal((int)ret)) {
+      /* Non-fatal codes consume input; one that repeats without doing so ends the loop. */
+      size_t left = cassl_bytequeue_size(g->incoming);
+      if (left != soft_at) {
+        soft_at = left;
+        soft_repeats = 0;
+      }
+      if (++soft_repeats < 64)
+        continue;
+    }
     rc = record_failure(g, (int)ret, &msg);
     break;
   }
