@@ -98,6 +98,9 @@ static void on_read(cassl_uv_conn *conn, CassError status, const void *buf, size
         if (p[i] != tt_pattern(t->received + i))
           t->rx_mismatch++;
     }
+    if (t->capture && t->received < t->capture_cap)
+      memcpy(t->capture + t->received, buf,
+             len < t->capture_cap - t->received ? len : (size_t)(t->capture_cap - t->received));
     t->received += len;
     if (t->close_after && t->received >= t->close_after)
       tt_close(t);
@@ -263,7 +266,7 @@ void tt_write_full(int fd, const void *buf, size_t len)
 {
   const unsigned char *p = buf;
   while (len > 0) {
-    ssize_t n = write(fd, p, len);
+    ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
     if (n <= 0)
       return;
     p += n;

@@ -33,6 +33,8 @@ struct tt_client {
   uint64_t received;
   uint64_t rx_mismatch; /* bytes that differ from tt_pattern */
   int check_pattern;
+  unsigned char *capture; /* when set, received bytes are also copied here */
+  size_t capture_cap;
   int close_calls;
   CassError close_status;
   char close_msg[512];

@@ -1,5 +1,6 @@
 # tests/transport.mk: the transport test group (the libuv transport, include/cassl/uv.h).
-# test_transport_tcp needs no TLS peer.
+# test_transport_tcp needs no TLS peer; test_transport_tls runs the transport against real
+# TLS peers (an in-process GnuTLS server, gnutls-serv) and so needs the GnuTLS backend.
 transport_util = tests/test_transport_util.c tests/test_transport_util.h
 
 check_PROGRAMS += tests/test_transport_tcp
@@ -8,3 +9,13 @@ tests_test_transport_tcp_SOURCES = tests/test_transport_tcp.c $(transport_util)
 tests_test_transport_tcp_CPPFLAGS = $(test_cppflags)
 tests_test_transport_tcp_CFLAGS = $(test_cflags)
 tests_test_transport_tcp_LDADD = $(test_ldadd)
+
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_transport_tls
+TESTS += tests/test_transport_tls
+tests_test_transport_tls_SOURCES = tests/test_transport_tls.c tests/test_transport_tls_peer.c \
+	$(transport_util)
+tests_test_transport_tls_CPPFLAGS = $(test_cppflags)
+tests_test_transport_tls_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
+tests_test_transport_tls_LDADD = $(test_ldadd) $(GNUTLS_LIBS)
+endif

@@ -38,6 +38,8 @@
  * - Any callback may call cassl_uv_write or cassl_uv_close on its connection.
  * - The loop must keep running until the close callback has fired. All calls on a connection
  *   must come from the loop's thread.
+ * - As in any libuv program, SIGPIPE must be ignored (or handled) by the application: a peer
+ *   that goes away while data is being written makes the kernel raise it.
  * - Everything passed in options is copied; the session returned by cassl_uv_conn_session is
  *   owned by the connection (read it, do not free it or move bytes through it). */
 #ifndef CASSL_UV_H

@@ -1,0 +1,703 @@
+/* The libuv transport against real TLS peers on 127.0.0.1 and ::1: an in-process GnuTLS
+ * server on its own thread, plain TCP peers that stall / close / answer nonsense, a relay
+ * that hands the server's bytes over one at a time, and gnutls-serv. Every case asserts its
+ * CassError, its sentence, and that each callback fired exactly once. */
+#include "config.h"
+
+#include <netdb.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "test_transport_util.h"
+
+#define MIB ((size_t)1 << 20)
+
+struct fixture {
+  uv_loop_t loop;
+  CassSsl *ssl;
+  cassl_uv_options opts;
+  struct sockaddr_storage addr;
+  struct tt_client t;
+  /* what on_established does */
+  size_t send_total;   /* bytes to send, in pieces of send_piece */
+  size_t send_piece;
+  int close_after_send; /* close right after the writes were accepted */
+  /* backpressure */
+  size_t bp_written;
+  size_t bp_target;
+  size_t bp_max_queued;
+  int bp_paused;
+  /* seen at establishment */
+  int est_state;
+  char est_protocol[32];
+  char est_peer[64];
+  int est_has_hostname;
+  /* gnutls-serv lines */
+  const unsigned char *lines;
+  size_t lines_piece, lines_total;
+};
+
+static int setup(void **state)
+{
+  struct fixture *f = calloc(1, sizeof *f);
+  assert_int_equal(uv_loop_init(&f->loop), 0);
+  f->ssl = tt_ssl(CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY);
+  cassl_uv_options_init(&f->opts);
+  f->t.close_on_end = 1;
+  f->t.user = f;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state)
+{
+  struct fixture *f = *state;
+  tt_loop_close(&f->loop);
+  cass_ssl_free(f->ssl);
+  free(f);
+  return 0;
+}
+
+static void target(struct fixture *f, int family, int port)
+{
+  tt_addr(&f->addr, family, port);
+  f->opts.address = (struct sockaddr *)&f->addr;
+}
+
+/* Sends send_total bytes of the pattern in send_piece pieces. */
+static void send_pattern(struct fixture *f)
+{
+  unsigned char *buf = malloc(f->send_piece);
+  size_t off = 0;
+  assert_non_null(buf);
+  while (off < f->send_total) {
+    size_t n = f->send_total - off < f->send_piece ? f->send_total - off : f->send_piece;
+    tt_fill(buf, n, off);
+    tt_write(&f->t, buf, n);
+    off += n;
+  }
+  free(buf);
+}
+
+static void on_established(struct tt_client *t)
+{
+  struct fixture *f = t->user;
+  cassl_session *s = cassl_uv_conn_session(t->conn);
+  cassl_session_info info;
+
+  assert_non_null(s);
+  f->est_state = (int)cassl_session_get_state(s);
+  assert_int_equal(cassl_session_get_info(s, &info), CASS_OK);
+  snprintf(f->est_protocol, sizeof f->est_protocol, "%s", info.protocol);
+  {
+    const struct sockaddr *pa = cassl_uv_conn_peer_address(t->conn);
+    assert_non_null(pa);
+    if (pa->sa_family == AF_INET6)
+      uv_ip6_name((const struct sockaddr_in6 *)pa, f->est_peer, sizeof f->est_peer);
+    else
+      uv_ip4_name((const struct sockaddr_in *)pa, f->est_peer, sizeof f->est_peer);
+  }
+  f->est_has_hostname = cassl_uv_conn_hostname(t->conn) != NULL;
+  assert_int_equal(cassl_uv_conn_writable(t->conn), cass_true);
+  if (f->send_total)
+    send_pattern(f);
+  if (f->close_after_send)
+    tt_close(t);
+}
+
+static void lines_established(struct tt_client *t)
+{
+  struct fixture *f = t->user;
+  f->send_total = 0;
+  on_established(t);
+  for (size_t off = 0; off < f->lines_total; off += f->lines_piece)
+    tt_write(t, f->lines + off, f->lines_piece);
+}
+
+static void run(struct fixture *f)
+{
+  f->t.on_established = on_established;
+  f->t.check_pattern = 1;
+  tt_client_start(&f->t, &f->loop, f->ssl, &f->opts);
+  tt_run(&f->loop, 120000);
+}
+
+/* Every accepted write reported once; connect and close callbacks once. */
+static void assert_callbacks(struct fixture *f)
+{
+  assert_int_equal(f->t.connect_calls, 1);
+  assert_int_equal(f->t.close_calls, 1);
+  assert_int_equal(f->t.writes_ok + f->t.writes_failed, f->t.writes_accepted);
+}
+
+static void assert_connect_failed(struct fixture *f, CassError code, const char *message)
+{
+  assert_callbacks(f);
+  assert_int_equal(f->t.connect_status, code);
+  if (message)
+    assert_string_equal(f->t.connect_msg, message);
+  assert_true(f->t.connect_msg[0] != '\0');
+  assert_int_equal(f->t.read_end_calls, 0);
+  assert_int_equal(f->t.close_status, code);
+  assert_string_equal(f->t.close_msg, f->t.connect_msg);
+  /* The session tells the same story as the transport. */
+  assert_int_equal(f->t.session_state, CASSL_SESSION_FAILED);
+  assert_int_equal(f->t.session_error, code);
+  assert_string_equal(f->t.session_msg, f->t.connect_msg);
+}
+
+/* ---- handshake, echo, transfers -------------------------------------------------------- */
+
+static void echo(void **state, int family, size_t total, size_t piece)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+
+  tt_tls_start(&srv, TT_TLS_ECHO, family);
+  target(f, family, srv.port);
+  f->send_total = total;
+  f->send_piece = piece;
+  f->t.close_after = total;
+  run(f);
+  tt_tls_join(&srv);
+
+  assert_callbacks(f);
+  assert_int_equal(f->t.connect_status, CASS_OK);
+  assert_int_equal(f->est_state, CASSL_SESSION_ESTABLISHED);
+  assert_int_equal(srv.handshake_ok, 1);
+  assert_string_equal(f->est_protocol, srv.version);
+  assert_string_equal(f->est_peer, family == AF_INET6 ? "::1" : "127.0.0.1");
+  assert_int_equal(f->est_has_hostname, 0); /* an address, no reverse DNS: no name */
+  /* Both directions, byte for byte. */
+  assert_int_equal(srv.received, total);
+  assert_int_equal(srv.rx_mismatch, 0);
+  assert_int_equal(f->t.received, total);
+  assert_int_equal(f->t.rx_mismatch, 0);
+  assert_int_equal(f->t.writes_ok, (total + piece - 1) / piece);
+  assert_int_equal(f->t.writes_failed, 0);
+  /* Our close sent close_notify; the server answered it. */
+  assert_int_equal(srv.got_close_notify, 1);
+  assert_int_equal(f->t.close_status, CASS_OK);
+  assert_string_equal(f->t.close_msg, "");
+  assert_int_equal(f->t.read_end_calls, 0);
+  assert_int_equal(f->t.write_after_close, CASS_ERROR_LIB_WRITE_ERROR);
+}
+
+static void test_echo_v4(void **state) { echo(state, AF_INET, 1000, 1000); }
+static void test_echo_v6(void **state) { echo(state, AF_INET6, 1000, 1000); }
+static void test_transfer_1mib(void **state) { echo(state, AF_INET, MIB, MIB); }
+static void test_transfer_big(void **state) { echo(state, AF_INET6, tt_big(), MIB); }
+
+/* ---- name, reverse DNS, identity ------------------------------------------------------- */
+
+struct name_seen {
+  char hostname[1025];
+  char reverse[1025];
+  int have_hostname, have_reverse;
+  char peer[64];
+};
+
+static struct name_seen seen;
+
+static void record_names(cassl_uv_conn *conn)
+{
+  const char *h = cassl_uv_conn_hostname(conn);
+  const char *r = cassl_uv_conn_reverse_name(conn);
+  const struct sockaddr *pa = cassl_uv_conn_peer_address(conn);
+  char ip[64] = "";
+  seen.have_hostname = h != NULL;
+  seen.have_reverse = r != NULL;
+  snprintf(seen.hostname, sizeof seen.hostname, "%s", h ? h : "");
+  snprintf(seen.reverse, sizeof seen.reverse, "%s", r ? r : "");
+  assert_non_null(pa);
+  if (pa->sa_family == AF_INET6)
+    uv_ip6_name((const struct sockaddr_in6 *)pa, ip, sizeof ip);
+  else
+    uv_ip4_name((const struct sockaddr_in *)pa, ip, sizeof ip);
+  snprintf(seen.peer, sizeof seen.peer, "%s", ip);
+}
+
+static void on_connect_names(cassl_uv_conn *conn, CassError status, const char *msg, void *d)
+{
+  struct tt_client *t = d;
+  t->connect_calls++;
+  t->connect_status = status;
+  snprintf(t->connect_msg, sizeof t->connect_msg, "%s", msg);
+  record_names(conn);
+  tt_close(t);
+}
+
+static void connect_names(struct fixture *f)
+{
+  memset(&seen, 0, sizeof seen);
+  assert_int_equal(cassl_uv_connect(&f->loop, f->ssl, &f->opts, on_connect_names, &f->t,
+                                    &f->t.conn),
+                   CASS_OK);
+  tt_run(&f->loop, 60000);
+  assert_int_equal(f->t.connect_calls, 1);
+  assert_int_equal(f->t.close_calls, 1);
+}
+
+/* What this machine's resolver says for the loopback address (NI_NAMEREQD). */
+static int machine_reverse_name(uv_loop_t *loop, int family, char *out, size_t cap)
+{
+  uv_getnameinfo_t req;
+  struct sockaddr_storage ss;
+  tt_addr(&ss, family, 0);
+  if (uv_getnameinfo(loop, &req, NULL, (struct sockaddr *)&ss, NI_NAMEREQD) != 0)
+    return 0;
+  snprintf(out, cap, "%s", req.host);
+  return 1;
+}
+
+static void reverse_dns(void **state, int family)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+  char expect[1025];
+  int found = machine_reverse_name(&f->loop, family, expect, sizeof expect);
+
+  cass_ssl_set_verify_flags(f->ssl, CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY_DNS);
+  tt_tls_start(&srv, TT_TLS_ECHO, family);
+  target(f, family, srv.port);
+  f->opts.reverse_dns = 1;
+  connect_names(f);
+  tt_tls_join(&srv);
+
+  assert_string_equal(seen.peer, family == AF_INET6 ? "::1" : "127.0.0.1");
+  assert_int_equal(seen.have_reverse, found);
+  assert_int_equal(seen.have_hostname, found);
+  if (found) {
+    assert_string_equal(seen.reverse, expect);
+    assert_string_equal(seen.hostname, expect);
+  }
+  /* The certificate names localhost; anything else (or no name at all) is a mismatch. */
+  if (found && strcasecmp(expect, "localhost") == 0)
+    assert_int_equal(f->t.connect_status, CASS_OK);
+  else
+    assert_int_equal(f->t.connect_status, CASS_ERROR_SSL_IDENTITY_MISMATCH);
+}
+
+static void test_reverse_dns_v4(void **state) { reverse_dns(state, AF_INET); }
+static void test_reverse_dns_v6(void **state) { reverse_dns(state, AF_INET6); }
+
+static void test_hostname_from_host(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+  struct addrinfo *ai = NULL;
+  struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+  int family;
+
+  /* Listen where "localhost" resolves first on this machine. */
+  assert_int_equal(getaddrinfo("localhost", "1", &hints, &ai), 0);
+  family = ai->ai_family;
+  freeaddrinfo(ai);
+  cass_ssl_set_verify_flags(f->ssl, CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY_DNS);
+  tt_tls_start(&srv, TT_TLS_ECHO, family);
+  f->opts.host = "localhost";
+  f->opts.port = (unsigned short)srv.port;
+  connect_names(f);
+  tt_tls_join(&srv);
+  assert_int_equal(f->t.connect_status, CASS_OK);
+  assert_string_equal(seen.hostname, "localhost");
+  assert_int_equal(seen.have_reverse, 0);
+}
+
+static void test_hostname_given_mismatch(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+
+  cass_ssl_set_verify_flags(f->ssl, CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY_DNS);
+  tt_tls_start(&srv, TT_TLS_ECHO, AF_INET);
+  target(f, AF_INET, srv.port);
+  f->opts.hostname = "node.example.org";
+  f->opts.reverse_dns = 1; /* the given name wins over the reverse one */
+  connect_names(f);
+  tt_tls_join(&srv);
+  assert_int_equal(f->t.connect_status, CASS_ERROR_SSL_IDENTITY_MISMATCH);
+  assert_string_equal(seen.hostname, "node.example.org");
+}
+
+static void test_untrusted_server(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+
+  cass_ssl_free(f->ssl);
+  f->ssl = cass_ssl_new(); /* trusts nothing */
+  cass_ssl_set_verify_flags(f->ssl, CASS_SSL_VERIFY_PEER_CERT);
+  tt_tls_start(&srv, TT_TLS_ECHO, AF_INET);
+  target(f, AF_INET, srv.port);
+  run(f);
+  tt_tls_join(&srv);
+  assert_connect_failed(f, CASS_ERROR_SSL_INVALID_PEER_CERT, NULL);
+}
+
+/* ---- peers that misbehave -------------------------------------------------------------- */
+
+static void plain_peer(void **state, enum tt_plain_mode mode, int family)
+{
+  struct fixture *f = *state;
+  struct tt_plain_server srv;
+  tt_plain_start(&srv, mode, family);
+  target(f, family, srv.port);
+  run(f);
+  tt_plain_join(&srv);
+  assert_true(srv.received > 0); /* the ClientHello went out */
+}
+
+static void test_handshake_timeout(void **state)
+{
+  struct fixture *f = *state;
+  f->opts.handshake_timeout_ms = 300;
+  plain_peer(state, TT_PLAIN_STALL, AF_INET);
+  assert_connect_failed(f, CASS_ERROR_LIB_REQUEST_TIMED_OUT, "TLS handshake timed out after 300 ms");
+}
+
+/* The server reads the ClientHello and closes without a word: TCP EOF, no alert, no
+ * close_notify — the connection ended, so CLOSED (not a protocol violation by the bytes). */
+static void test_closed_mid_handshake(void **state)
+{
+  struct fixture *f = *state;
+  plain_peer(state, TT_PLAIN_CLOSE_AFTER_HELLO, AF_INET6);
+  assert_connect_failed(f, CASS_ERROR_SSL_CLOSED,
+                        "connection closed by the peer during the TLS handshake "
+                        "(EOF without close_notify)");
+}
+
+/* The server answers with a fatal handshake_failure alert: the TLS layer refused us, so
+ * PROTOCOL_ERROR with the engine's sentence. */
+static void test_alert_mid_handshake(void **state)
+{
+  struct fixture *f = *state;
+  plain_peer(state, TT_PLAIN_ALERT_AFTER_HELLO, AF_INET);
+  assert_connect_failed(f, CASS_ERROR_SSL_PROTOCOL_ERROR, NULL);
+}
+
+static void test_not_tls(void **state)
+{
+  struct fixture *f = *state;
+  plain_peer(state, TT_PLAIN_NOT_TLS, AF_INET);
+  assert_connect_failed(f, CASS_ERROR_SSL_PROTOCOL_ERROR, NULL);
+}
+
+static void test_truncation(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+
+  srv.send_bytes = 100000;
+  tt_tls_start(&srv, TT_TLS_TRUNCATE, AF_INET);
+  target(f, AF_INET, srv.port);
+  run(f);
+  tt_tls_join(&srv);
+  assert_callbacks(f);
+  assert_int_equal(f->t.connect_status, CASS_OK);
+  assert_int_equal(f->t.received, 100000);
+  assert_int_equal(f->t.rx_mismatch, 0);
+  assert_int_equal(f->t.read_end_calls, 1);
+  assert_int_equal(f->t.read_status, CASS_ERROR_SSL_CLOSED);
+  assert_string_equal(f->t.read_msg, "connection truncated: EOF without close_notify");
+  assert_int_equal(f->t.write_after_end, CASS_ERROR_SSL_CLOSED);
+  assert_int_equal(f->t.close_status, CASS_ERROR_SSL_CLOSED);
+  assert_string_equal(f->t.close_msg, "connection truncated: EOF without close_notify");
+}
+
+static void test_clean_close_by_peer(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+
+  srv.send_bytes = 100000;
+  tt_tls_start(&srv, TT_TLS_BYE, AF_INET6);
+  target(f, AF_INET6, srv.port);
+  run(f);
+  tt_tls_join(&srv);
+  assert_callbacks(f);
+  assert_int_equal(f->t.connect_status, CASS_OK);
+  assert_int_equal(f->t.received, 100000);
+  assert_int_equal(f->t.rx_mismatch, 0);
+  assert_int_equal(f->t.read_end_calls, 1);
+  assert_int_equal(f->t.read_status, CASS_OK);
+  assert_string_equal(f->t.read_msg, "");
+  assert_int_equal(f->t.close_status, CASS_OK);
+  assert_string_equal(f->t.close_msg, "");
+  assert_int_equal(srv.got_close_notify, 1); /* we answered theirs */
+}
+
+static void test_relay_byte_at_a_time(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+  struct tt_relay relay;
+
+  tt_tls_start(&srv, TT_TLS_ECHO, AF_INET);
+  tt_relay_start(&relay, AF_INET, srv.port);
+  target(f, AF_INET, relay.port);
+  f->send_total = f->send_piece = 3000;
+  f->t.close_after = 3000;
+  run(f);
+  tt_tls_join(&srv);
+  tt_relay_join(&relay);
+  assert_callbacks(f);
+  assert_int_equal(f->t.connect_status, CASS_OK);
+  assert_int_equal(f->t.received, 3000);
+  assert_int_equal(f->t.rx_mismatch, 0);
+  assert_int_equal(f->t.close_status, CASS_OK);
+  assert_true(relay.to_client > 3000);
+}
+
+/* ---- backpressure and closing with data queued ----------------------------------------- */
+
+static void bp_write_more(struct tt_client *t)
+{
+  struct fixture *f = t->user;
+  unsigned char buf[65536];
+  size_t queued;
+
+  while (cassl_uv_conn_writable(t->conn)) {
+    if (f->bp_target && f->bp_written >= f->bp_target) {
+      tt_close(t);
+      return;
+    }
+    tt_fill(buf, sizeof buf, f->bp_written);
+    tt_write(t, buf, sizeof buf);
+    f->bp_written += sizeof buf;
+    assert_true(f->bp_written < (size_t)1 << 30); /* the mark must stop us at some point */
+  }
+  queued = cassl_uv_conn_queued_bytes(t->conn);
+  assert_true(queued > f->opts.high_water_mark);
+  if (queued > f->bp_max_queued)
+    f->bp_max_queued = queued;
+  /* The kernel took what it could; from here on, a fixed amount more. */
+  if (!f->bp_target)
+    f->bp_target = f->bp_written + 2 * MIB;
+}
+
+static void bp_on_drain(struct tt_client *t)
+{
+  struct fixture *f = t->user;
+  assert_true(cassl_uv_conn_queued_bytes(t->conn) <= f->opts.high_water_mark / 2);
+  assert_int_equal(cassl_uv_conn_writable(t->conn), cass_true);
+  bp_write_more(t);
+}
+
+static void bp_established(struct tt_client *t)
+{
+  bp_write_more(t);
+}
+
+static void test_backpressure(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+
+  srv.delay_ms = 500; /* not reading at first: the queue must rise */
+  tt_tls_start(&srv, TT_TLS_SINK, AF_INET);
+  target(f, AF_INET, srv.port);
+  f->opts.high_water_mark = 256 * 1024;
+  f->t.on_established = bp_established;
+  f->t.on_drain_hook = bp_on_drain;
+  tt_client_start(&f->t, &f->loop, f->ssl, &f->opts);
+  tt_run(&f->loop, 120000);
+  tt_tls_join(&srv);
+
+  assert_callbacks(f);
+  assert_int_equal(f->t.connect_status, CASS_OK);
+  assert_true(f->bp_max_queued > f->opts.high_water_mark);
+  assert_true(f->t.drain_calls >= 1);
+  assert_int_equal(f->t.writes_failed, 0);
+  assert_int_equal(f->t.writes_ok, f->bp_written / 65536);
+  assert_int_equal(srv.received, f->bp_written);
+  assert_int_equal(srv.rx_mismatch, 0);
+  assert_int_equal(srv.got_close_notify, 1);
+  assert_int_equal(f->t.close_status, CASS_OK);
+}
+
+/* A close right after queueing tt_big() bytes: the reading server gets all of it and then
+ * close_notify; every write reports CASS_OK once. */
+static void test_close_with_big_write_queued(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+
+  tt_tls_start(&srv, TT_TLS_SINK, AF_INET);
+  target(f, AF_INET, srv.port);
+  f->send_total = tt_big();
+  f->send_piece = MIB;
+  f->close_after_send = 1;
+  f->opts.close_timeout_ms = 60000;
+  run(f);
+  tt_tls_join(&srv);
+  assert_callbacks(f);
+  assert_int_equal(f->t.writes_ok, tt_big() / MIB);
+  assert_int_equal(f->t.writes_failed, 0);
+  assert_int_equal(f->t.close_status, CASS_OK);
+  assert_int_equal(srv.received, tt_big());
+  assert_int_equal(srv.rx_mismatch, 0);
+  assert_int_equal(srv.got_close_notify, 1);
+}
+
+/* The same against a server that does not read: the close gives up after its timeout, the
+ * unsent writes fail with WRITE_ERROR (each once), the close reports the timeout. */
+static void test_close_with_big_write_stalled(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+  char prefix[64];
+
+  srv.delay_ms = 1500;
+  tt_tls_start(&srv, TT_TLS_SINK, AF_INET);
+  target(f, AF_INET, srv.port);
+  f->send_total = tt_big();
+  f->send_piece = MIB;
+  f->close_after_send = 1;
+  f->opts.close_timeout_ms = 300;
+  run(f);
+  tt_tls_join(&srv);
+  assert_callbacks(f);
+  assert_int_equal(f->t.writes_ok + f->t.writes_failed, tt_big() / MIB);
+  assert_true(f->t.writes_failed > 0);
+  assert_int_equal(f->t.write_fail_status, CASS_ERROR_LIB_WRITE_ERROR);
+  assert_int_equal(f->t.close_status, CASS_ERROR_LIB_REQUEST_TIMED_OUT);
+  snprintf(prefix, sizeof prefix, "close timed out after 300 ms with ");
+  assert_memory_equal(f->t.close_msg, prefix, strlen(prefix));
+  assert_int_equal(srv.got_close_notify, 0);
+  assert_true(srv.received < tt_big());
+}
+
+/* ---- gnutls-serv ----------------------------------------------------------------------- */
+
+static pid_t start_gnutls_serv(int port, const char *priority)
+{
+  char portstr[16], *cert = tt_pki_file("server.pem"), *key = tt_pki_file("server-key.pem");
+  pid_t pid;
+  snprintf(portstr, sizeof portstr, "%d", port);
+  pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int null = open("/dev/null", 1);
+    dup2(null, 1);
+    dup2(null, 2);
+    execlp("gnutls-serv", "gnutls-serv", "--echo", "-p", portstr, "--x509certfile", cert,
+           "--x509keyfile", key, "--priority", priority, (char *)NULL);
+    _exit(127);
+  }
+  free(cert);
+  free(key);
+  /* Wait until it listens. */
+  for (int i = 0; i < 200; i++) {
+    struct sockaddr_storage ss;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+    tt_addr(&ss, AF_INET, port);
+    ok = connect(fd, (struct sockaddr *)&ss, sizeof(struct sockaddr_in)) == 0;
+    close(fd);
+    if (ok)
+      return pid;
+    if (waitpid(pid, NULL, WNOHANG) == pid)
+      fail_msg("gnutls-serv exited at start");
+    usleep(50000);
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, NULL, 0);
+  fail_msg("gnutls-serv did not listen on port %d", port);
+  return -1;
+}
+
+/* gnutls-serv --echo answers line by line: send lines of text, each write ending in one. */
+static void gnutls_serv_echo(void **state, const char *priority, const char *version)
+{
+  struct fixture *f = *state;
+  int port = tt_dead_port(AF_INET);
+  enum { LINE = 100, LINES_PER_WRITE = 40, WRITES = 5, TOTAL = LINE * LINES_PER_WRITE * WRITES };
+  static unsigned char sent[TOTAL], got[TOTAL];
+  pid_t pid;
+
+  if (system("command -v gnutls-serv >/dev/null 2>&1") != 0) {
+    fprintf(stderr, "gnutls-serv not installed\n");
+    skip();
+  }
+  for (size_t i = 0; i < TOTAL; i++)
+    sent[i] = (i + 1) % LINE == 0 ? '\n' : (unsigned char)('a' + (tt_pattern(i) % 26));
+  pid = start_gnutls_serv(port, priority);
+  target(f, AF_INET, port);
+  f->t.close_after = TOTAL;
+  f->t.capture = got;
+  f->t.capture_cap = TOTAL;
+  f->t.on_established = lines_established;
+  f->lines = sent;
+  f->lines_piece = LINE * LINES_PER_WRITE;
+  f->lines_total = TOTAL;
+  tt_client_start(&f->t, &f->loop, f->ssl, &f->opts);
+  tt_run(&f->loop, 60000);
+  kill(pid, SIGTERM);
+  waitpid(pid, NULL, 0);
+  if (f->t.received != TOTAL)
+    fprintf(stderr, "connect: %s; read end %d: %s; close: %s\n", f->t.connect_msg,
+            f->t.read_end_calls, f->t.read_msg, f->t.close_msg);
+  assert_callbacks(f);
+  assert_int_equal(f->t.connect_status, CASS_OK);
+  assert_string_equal(f->est_protocol, version);
+  assert_int_equal(f->t.received, TOTAL);
+  assert_memory_equal(got, sent, TOTAL);
+  assert_int_equal(f->t.writes_ok, WRITES);
+  assert_int_equal(f->t.close_status, CASS_OK);
+}
+
+static void test_gnutls_serv_tls12(void **state)
+{
+  gnutls_serv_echo(state, "NORMAL:-VERS-ALL:+VERS-TLS1.2", "TLS1.2");
+}
+
+static void test_gnutls_serv_tls13(void **state)
+{
+  gnutls_serv_echo(state, "NORMAL:-VERS-ALL:+VERS-TLS1.3", "TLS1.3");
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_echo_v4, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_echo_v6, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_transfer_1mib, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_transfer_big, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_reverse_dns_v4, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_reverse_dns_v6, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_hostname_from_host, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_hostname_given_mismatch, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_untrusted_server, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_handshake_timeout, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_closed_mid_handshake, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_alert_mid_handshake, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_not_tls, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_truncation, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_clean_close_by_peer, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_relay_byte_at_a_time, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_backpressure, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_close_with_big_write_queued, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_close_with_big_write_stalled, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_gnutls_serv_tls12, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_gnutls_serv_tls13, setup, teardown),
+  };
+  int rc;
+  signal(SIGPIPE, SIG_IGN); /* as any libuv program must: a peer may go away mid-write */
+  if (getenv("CASSL_TEST_FILTER")) /* e.g. CASSL_TEST_FILTER='test_echo*' */
+    cmocka_set_test_filter(getenv("CASSL_TEST_FILTER"));
+  rc = cmocka_run_group_tests_name("transport_tls", tests, NULL, NULL);
+  tt_pki_cleanup();
+  return rc;
+}
