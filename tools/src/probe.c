@@ -552,13 +552,17 @@ static void report_result(struct report *r, const struct probe_opts *o,
 
   report_object(r, "connection", "connection");
   report_str(r, "address", NULL, res->tcp_connected ? res->address : "(not connected)");
-  if (res->have_info) {
+  /* Parameters are only meaningful once the handshake completed. */
+  bool handshake_done = res->verified || res->stage >= STAGE_VERIFY;
+  if (res->have_info && handshake_done) {
     report_str(r, "tls_version", "TLS version", res->protocol);
     report_str(r, "cipher_suite", "cipher suite", *res->suite ? res->suite : res->cipher);
     report_strf(r, "cipher", "cipher", "%s%s%s", res->cipher,
                 *res->mac && strcmp(res->mac, "AEAD") ? " / " : "",
                 *res->mac && strcmp(res->mac, "AEAD") ? res->mac : "");
     report_str(r, "key_exchange", "key exchange", res->kx);
+  }
+  if (res->have_info) {
     report_bool(r, "client_cert_requested", "client cert asked", res->info.client_cert_requested);
     report_bool(r, "client_cert_sent", "client cert sent", res->info.client_cert_sent);
     report_bool(r, "resumed", NULL, res->info.resumed);

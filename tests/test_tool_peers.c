@@ -1,0 +1,553 @@
+/* cassl probe against real peers: gnutls-serv, openssl s_server, the JSSE server with the
+ * driver guide's keytool stores (CQL mode), a plain TCP listener, a stalling and a closing
+ * listener, a closed port and an unresolvable name. Each case checks the exit code (the
+ * contract) and the error:/hint: lines. The tool runs as a child process. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "peers.h"
+
+#define MAX_ARGS 40
+#define OUT_MAX (256 * 1024)
+
+struct run {
+  int exit_code;
+  char out[OUT_MAX];
+  char err[OUT_MAX];
+  char cmd[4096];
+};
+
+static struct run result;
+static char scratch[512];
+
+static void slurp(const char *path, char *buf, size_t cap)
+{
+  FILE *f = fopen(path, "r");
+  size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
+  buf[n] = '\0';
+  if (f)
+    fclose(f);
+}
+
+/* Runs cassl with the NULL-terminated arguments, 20 s at most. */
+static void cassl(const char *first, ...)
+{
+  const char *argv[MAX_ARGS + 2];
+  char tool[512];
+  snprintf(tool, sizeof tool, "%s/tools/cassl", getenv("CASSL_BUILDDIR"));
+  size_t n = 0;
+  argv[n++] = tool;
+  va_list ap;
+  va_start(ap, first);
+  for (const char *a = first; a && n < MAX_ARGS; a = va_arg(ap, const char *))
+    argv[n++] = a;
+  va_end(ap);
+  argv[n] = NULL;
+  size_t pos = 0;
+  result.cmd[0] = '\0';
+  for (size_t i = 1; i < n && pos < sizeof result.cmd; i++)
+    pos += (size_t)snprintf(result.cmd + pos, sizeof result.cmd - pos, "%s ", argv[i]);
+
+  char out_path[600], err_path[600];
+  snprintf(out_path, sizeof out_path, "%s/out", scratch);
+  snprintf(err_path, sizeof err_path, "%s/err", scratch);
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0) {
+    int in = open("/dev/null", O_RDONLY);
+    int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    execv(tool, (char *const *)argv);
+    _exit(127);
+  }
+  int status = 0;
+  for (int waited = 0;; waited += 10) {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid)
+      break;
+    if (waited > 20000) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      break;
+    }
+    struct timespec ts = { 0, 10 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+  }
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  slurp(out_path, result.out, sizeof result.out);
+  slurp(err_path, result.err, sizeof result.err);
+}
+
+static void show(void)
+{
+  fprintf(stderr, "command: cassl %s\nexit %d\n--- stdout\n%s--- stderr\n%s", result.cmd,
+          result.exit_code, result.out, result.err);
+}
+
+static void expect_exit(int code)
+{
+  if (result.exit_code != code) {
+    show();
+    fail_msg("exit %d, expected %d", result.exit_code, code);
+  }
+}
+
+static void expect_in(const char *where, const char *text, const char *what)
+{
+  if (!strstr(where, text)) {
+    show();
+    fail_msg("%s lacks: %s", what, text);
+  }
+}
+
+static void expect_out(const char *text) { expect_in(result.out, text, "stdout"); }
+static void expect_err(const char *text) { expect_in(result.err, text, "stderr"); }
+
+/* The contract: "error: NAME: description" as a whole line, and a hint line containing text. */
+static void expect_error(const char *name, const char *desc, const char *hint)
+{
+  char line[300];
+  snprintf(line, sizeof line, "error: %s: %s\n", name, desc);
+  expect_err(line);
+  const char *h = strstr(result.err, "\nhint: ");
+  if (!h || !strstr(h, hint)) {
+    show();
+    fail_msg("no hint line with: %s", hint);
+  }
+}
+
+/* stdout is one JSON object d for which the Python expression holds. */
+static void expect_json(const char *expr)
+{
+  char script[600], cmd[2048];
+  snprintf(script, sizeof script, "%s/check.py", scratch);
+  FILE *f = fopen(script, "w");
+  assert_non_null(f);
+  fprintf(f, "import json, sys\nd = json.load(open(sys.argv[1]))\nsys.exit(0 if (%s) else 1)\n",
+          expr);
+  fclose(f);
+  snprintf(cmd, sizeof cmd, "python3 %s %s/out", script, scratch);
+  if (system(cmd) != 0) {
+    show();
+    fail_msg("JSON check failed: %s", expr);
+  }
+}
+
+static const char *pki(const char *name)
+{
+  const char *p = peers_pki(name);
+  assert_non_null(p);
+  return p;
+}
+
+/* Copies of pki paths (peers_pki strings are recycled). */
+static char ca[512], other_ca[512], client_cert[512], client_key_enc[512], client_key[512];
+
+static int group_setup(void **state)
+{
+  if (!getenv("CASSL_BUILDDIR"))
+    return -1;
+  snprintf(scratch, sizeof scratch, "%s/tool", getenv("CASSL_FIXTURES"));
+  mkdir(scratch, 0700);
+  snprintf(scratch, sizeof scratch, "%s/tool/peers.XXXXXX", getenv("CASSL_FIXTURES"));
+  if (!mkdtemp(scratch))
+    return -1;
+  if (!peers_pki("ca.pem"))
+    return -1;
+  snprintf(ca, sizeof ca, "%s", pki("ca.pem"));
+  snprintf(other_ca, sizeof other_ca, "%s", pki("other-ca.pem"));
+  snprintf(client_cert, sizeof client_cert, "%s", pki("client.pem"));
+  snprintf(client_key_enc, sizeof client_key_enc, "%s", pki("client-key-enc.pem"));
+  snprintf(client_key, sizeof client_key, "%s", pki("client-key.pem"));
+  return 0;
+}
+
+static int group_teardown(void **state)
+{
+  peers_stop_all();
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+#define NEED(program)                                                                        \
+  do {                                                                                       \
+    if (!peers_have(program))                                                                \
+      skip();                                                                                \
+  } while (0)
+
+static peer *gnutls_serv(const char *cert, const char *key, peer_client_auth auth,
+                         peer_tls_version version, const char *host)
+{
+  char c[512], k[512];
+  snprintf(c, sizeof c, "%s", pki(cert));
+  snprintf(k, sizeof k, "%s", pki(key));
+  peer_tls_options o = { .host = host, .cert_file = c, .key_file = k, .client_ca_file = ca,
+                         .client_auth = auth, .version = version };
+  peer *p = NULL;
+  assert_int_equal(peer_start_gnutls_serv(&o, &p), 0);
+  return p;
+}
+
+/* ---- gnutls-serv ------------------------------------------------------------------------ */
+
+static void test_gnutls_ok(void **state)
+{
+  NEED("gnutls-serv");
+  peer *p = gnutls_serv("server-ip.pem", "server-ip-key.pem", PEER_CLIENT_AUTH_NONE,
+                        PEER_TLS_DEFAULT, NULL);
+  cassl("probe", "--ca", ca, "--verify", "peer-cert,peer-identity", "--no-cql",
+        peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_out("TLS version        TLS1.3");
+  expect_out("peer-identity      ok");
+  expect_out("client cert sent   no");
+  cassl("probe", "--ca", ca, "--verify", "peer-cert,peer-identity", "--no-cql", "--json",
+        peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_json("d['ok'] and d['peer_chain'][0]['subject'] == 'CN=127.0.0.1,O=cassl tests' and "
+              "d['connection']['client_cert_requested'] is False");
+  peer_stop(p);
+}
+
+static void test_gnutls_ipv6(void **state)
+{
+  NEED("gnutls-serv");
+  int fd = socket(AF_INET6, SOCK_STREAM, 0);
+  struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+  bool v6 = fd >= 0 && bind(fd, (struct sockaddr *)&sin6, sizeof sin6) == 0;
+  if (fd >= 0)
+    close(fd);
+  if (!v6)
+    skip();
+  peer *p = gnutls_serv("server-ip.pem", "server-ip-key.pem", PEER_CLIENT_AUTH_NONE,
+                        PEER_TLS_DEFAULT, "::1");
+  cassl("probe", "--ca", ca, "--verify", "peer-cert,peer-identity", "--no-cql", "--json",
+        peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_json("d['connection']['address'].startswith('[::1]:')");
+  peer_stop(p);
+}
+
+static void test_gnutls_client_cert(void **state)
+{
+  NEED("gnutls-serv");
+  peer *p = gnutls_serv("server-ip.pem", "server-ip-key.pem", PEER_CLIENT_AUTH_REQUIRE,
+                        PEER_TLS_DEFAULT, NULL);
+  cassl("probe", "--ca", ca, "--no-cql", peer_hostport(p), NULL);
+  expect_exit(5);
+  expect_error("CASS_ERROR_SSL_PROTOCOL_ERROR", "Protocol error",
+               "the server asked for a client certificate");
+  cassl("probe", "--ca", ca, "--cert", client_cert, "--key", client_key_enc, "--key-password",
+        "cassandra", "--no-cql", peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_out("client cert sent   yes");
+  peer_stop(p);
+}
+
+static void test_gnutls_version_mismatch(void **state)
+{
+  NEED("gnutls-serv");
+  peer *p = gnutls_serv("server-ip.pem", "server-ip-key.pem", PEER_CLIENT_AUTH_NONE,
+                        PEER_TLS1_2, NULL);
+  cassl("probe", "--ca", ca, "--min-tls", "1.3", "--no-cql", peer_hostport(p), NULL);
+  expect_exit(5);
+  expect_error("CASS_ERROR_SSL_PROTOCOL_ERROR", "Protocol error",
+               "share no TLS version or cipher suite");
+  cassl("probe", "--ca", ca, "--no-cql", "--json", peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_json("d['connection']['tls_version'] == 'TLS1.2'");
+  peer_stop(p);
+}
+
+static void test_gnutls_identity_ip(void **state)
+{
+  NEED("gnutls-serv");
+  peer *p = gnutls_serv("server-san-override.pem", "server-san-override-key.pem",
+                        PEER_CLIENT_AUTH_NONE, PEER_TLS_DEFAULT, NULL);
+  cassl("probe", "--ca", ca, "--verify", "peer-cert,peer-identity", "--no-cql",
+        peer_hostport(p), NULL);
+  expect_exit(6);
+  expect_error("CASS_ERROR_SSL_IDENTITY_MISMATCH",
+               "Certificate does not match host or IP address",
+               "the certificate holds CN=127.0.0.1, IP:10.9.9.9, but the connection went to "
+               "127.0.0.1");
+  expect_out("peer-identity      failed");
+  peer_stop(p);
+}
+
+static void test_gnutls_identity_dns(void **state)
+{
+  NEED("gnutls-serv");
+  peer *p = gnutls_serv("server-dns.pem", "server-dns-key.pem", PEER_CLIENT_AUTH_NONE,
+                        PEER_TLS_DEFAULT, NULL);
+  cassl("probe", "--ca", ca, "--verify", "peer-cert,peer-identity-dns", "--hostname",
+        "node.cassl.test", "--no-cql", peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_out("peer-identity-dns  ok: the host name node.cassl.test is in the certificate");
+  cassl("probe", "--ca", ca, "--verify", "peer-cert,peer-identity-dns", "--hostname",
+        "other.cassl.test", "--no-cql", peer_hostport(p), NULL);
+  expect_exit(6);
+  expect_error("CASS_ERROR_SSL_IDENTITY_MISMATCH",
+               "Certificate does not match host or IP address",
+               "but the host name checked was other.cassl.test");
+  cassl("probe", "--ca", ca, "--verify", "peer-cert,peer-identity", "--no-cql",
+        peer_hostport(p), NULL);
+  expect_exit(6);
+  expect_err("hint: the certificate holds CN=localhost, DNS:localhost, DNS:node.cassl.test");
+  peer_stop(p);
+}
+
+static void test_gnutls_expired(void **state)
+{
+  NEED("gnutls-serv");
+  peer *p = gnutls_serv("server-expired.pem", "server-expired-key.pem", PEER_CLIENT_AUTH_NONE,
+                        PEER_TLS_DEFAULT, NULL);
+  cassl("probe", "--ca", ca, "--no-cql", peer_hostport(p), NULL);
+  expect_exit(6);
+  expect_error("CASS_ERROR_SSL_INVALID_PEER_CERT", "Invalid peer certificate",
+               "the node certificate is not valid now (valid until 2002-01-01");
+  peer_stop(p);
+}
+
+static void test_gnutls_chain(void **state)
+{
+  NEED("gnutls-serv");
+  peer *p = gnutls_serv("server-chain.pem", "server-chain-key.pem", PEER_CLIENT_AUTH_NONE,
+                        PEER_TLS_DEFAULT, NULL);
+  cassl("probe", "--ca", ca, "--no-cql", "--json", peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_json("len(d['peer_chain']) == 2 and d['peer_chain'][1]['role'] == 'CA (intermediate)'");
+  cassl("probe", "--ca", other_ca, "--no-cql", peer_hostport(p), NULL);
+  expect_exit(6);
+  expect_error("CASS_ERROR_SSL_INVALID_PEER_CERT", "Invalid peer certificate",
+               "the CA file does not contain the issuer CN=cassl test CA,O=cassl tests");
+  peer_stop(p);
+  /* The leaf alone: the intermediate is missing from what the server sends. */
+  p = gnutls_serv("server-chain-leaf.pem", "server-chain-key.pem", PEER_CLIENT_AUTH_NONE,
+                  PEER_TLS_DEFAULT, NULL);
+  cassl("probe", "--ca", ca, "--no-cql", peer_hostport(p), NULL);
+  expect_exit(6);
+  expect_error("CASS_ERROR_SSL_INVALID_PEER_CERT", "Invalid peer certificate",
+               "the CA file does not contain the issuer CN=cassl intermediate CA,O=cassl tests");
+  peer_stop(p);
+}
+
+static void test_gnutls_not_cql(void **state)
+{
+  NEED("gnutls-serv");
+  peer *p = gnutls_serv("server-ip.pem", "server-ip-key.pem", PEER_CLIENT_AUTH_NONE,
+                        PEER_TLS_DEFAULT, NULL);
+  cassl("probe", "--ca", ca, "--timeout", "700", peer_hostport(p), NULL);
+  expect_exit(7);
+  expect_error("CASS_ERROR_LIB_REQUEST_TIMED_OUT", "Request timed out",
+               "TLS works but no CQL answer came within 700 ms");
+  cassl("probe", "--ca", ca, "--timeout", "700", "--json", peer_hostport(p), NULL);
+  expect_exit(7);
+  expect_json("d['exit_code'] == 7 and d['error']['name'] == 'CASS_ERROR_LIB_REQUEST_TIMED_OUT' "
+              "and d['checks'][0]['result'] == 'ok'");
+  peer_stop(p);
+}
+
+/* ---- openssl s_server ------------------------------------------------------------------- */
+
+static void test_openssl(void **state)
+{
+  NEED("openssl");
+  char c[512], k[512];
+  snprintf(c, sizeof c, "%s", pki("server-ecdsa.pem"));
+  snprintf(k, sizeof k, "%s", pki("server-ecdsa-key.pem"));
+  peer_tls_options o = { .cert_file = c, .key_file = k, .client_ca_file = ca,
+                         .client_auth = PEER_CLIENT_AUTH_REQUIRE };
+  peer *p = NULL;
+  assert_int_equal(peer_start_openssl(&o, &p), 0);
+  cassl("probe", "--ca", ca, "--cert", client_cert, "--key", client_key, "--verify",
+        "peer-cert,peer-identity", "--no-cql", "--json", peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_json("d['connection']['client_cert_sent'] and 'SECP256R1' in d['peer_chain'][0]['key']");
+  cassl("probe", "--ca", ca, "--no-cql", peer_hostport(p), NULL);
+  expect_exit(5);
+  expect_error("CASS_ERROR_SSL_PROTOCOL_ERROR", "Protocol error",
+               "the server asked for a client certificate");
+  /* -rev answers lines; a CQL frame has none, so no CQL answer comes. */
+  cassl("probe", "--ca", ca, "--cert", client_cert, "--key", client_key, "--timeout", "700",
+        peer_hostport(p), NULL);
+  expect_exit(7);
+  expect_err("error: CASS_ERROR_LIB_REQUEST_TIMED_OUT: Request timed out\n");
+  peer_stop(p);
+}
+
+/* ---- JSSE: the driver guide's keytool stores -------------------------------------------- */
+
+static void test_jsse_cql(void **state)
+{
+  NEED("java");
+  NEED("keytool");
+  char keystore[512], truststore[512], node[512], cert[512], key[512];
+  snprintf(keystore, sizeof keystore, "%s", pki("jks/keystore.jks"));
+  snprintf(truststore, sizeof truststore, "%s", pki("jks/truststore.jks"));
+  snprintf(node, sizeof node, "%s", pki("jks/node.pem"));
+  snprintf(cert, sizeof cert, "%s", pki("jks/driver-cert.pem"));
+  snprintf(key, sizeof key, "%s", pki("jks/driver-key.pem"));
+  peer_tls_options o = { .keystore = keystore, .truststore = truststore,
+                         .client_auth = PEER_CLIENT_AUTH_REQUIRE, .mode = PEER_MODE_CQL };
+  peer *p = NULL;
+  assert_int_equal(peer_start_jsse(&o, &p), 0);
+  cassl("probe", "--ca", node, "--cert", cert, "--key", key, "--key-password", "cassandra",
+        "--verify", "peer-cert,peer-identity", peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_out("answer             READY");
+  expect_out("CQL_VERSION        3.4.5");
+  expect_out("peer-identity      ok");
+  cassl("probe", "--ca", node, "--cert", cert, "--key", key, "--key-password", "cassandra",
+        "--json", peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_json("d['cql']['answer'] == 'READY' and d['cql']['supported']['CQL_VERSION'] == ['3.4.5']"
+              " and d['peer_chain'][0]['subject'].startswith('CN=127.0.0.1')");
+  cassl("probe", "--ca", node, peer_hostport(p), NULL);
+  expect_exit(5);
+  expect_err("hint: the server asked for a client certificate");
+  cassl("probe", "--ca", node, "--cert", cert, "--key", key, peer_hostport(p), NULL);
+  expect_exit(3);
+  expect_error("CASS_ERROR_SSL_INVALID_PRIVATE_KEY", "Unable to load private key",
+               "the key is encrypted: pass --key-password");
+  peer_stop(p);
+}
+
+static void test_jsse_echo(void **state)
+{
+  NEED("java");
+  NEED("keytool");
+  char keystore[512], node[512];
+  snprintf(keystore, sizeof keystore, "%s", pki("jks/keystore.jks"));
+  snprintf(node, sizeof node, "%s", pki("jks/node.pem"));
+  peer_tls_options o = { .keystore = keystore, .mode = PEER_MODE_ECHO };
+  peer *p = NULL;
+  assert_int_equal(peer_start_jsse(&o, &p), 0);
+  cassl("probe", "--ca", node, peer_hostport(p), NULL);
+  expect_exit(7);
+  expect_error("CASS_ERROR_LIB_UNEXPECTED_RESPONSE", "Unexpected response from server",
+               "TLS works but the CQL exchange failed");
+  expect_err("detail: the server sent a CQL request back");
+  peer_stop(p);
+}
+
+/* ---- not TLS, not there ----------------------------------------------------------------- */
+
+static void test_plain_tcp(void **state)
+{
+  static const char reply[] = "HTTP/1.0 400 Bad Request\r\n\r\n";
+  peer *p = NULL;
+  assert_int_equal(peer_start_plain(NULL, reply, sizeof reply - 1, &p), 0);
+  cassl("probe", "--ca", ca, peer_hostport(p), NULL);
+  expect_exit(5);
+  expect_err("hint: this port does not speak TLS");
+  peer_stop(p);
+  assert_int_equal(peer_start_plain(NULL, NULL, 0, &p), 0);
+  cassl("probe", "--ca", ca, "--timeout", "1000", peer_hostport(p), NULL);
+  expect_exit(5);
+  expect_err("hint: this port does not speak TLS");
+  peer_stop(p);
+}
+
+static void test_stall(void **state)
+{
+  peer *p = NULL;
+  assert_int_equal(peer_start_stall(NULL, &p), 0);
+  cassl("probe", "--ca", ca, "--timeout", "500", peer_hostport(p), NULL);
+  expect_exit(5);
+  expect_error("CASS_ERROR_LIB_REQUEST_TIMED_OUT", "Request timed out",
+               "no TLS answer within 500 ms: this port does not speak TLS");
+  peer_stop(p);
+}
+
+static void test_closer(void **state)
+{
+  peer *p = NULL;
+  assert_int_equal(peer_start_closer(NULL, true, &p), 0);
+  cassl("probe", "--ca", ca, peer_hostport(p), NULL);
+  expect_exit(5);
+  expect_error("CASS_ERROR_SSL_CLOSED", "Connection closed", "this port does not speak TLS");
+  peer_stop(p);
+}
+
+static void test_closed_port(void **state)
+{
+  /* A bound socket that does not listen: connecting to it is refused. */
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+  socklen_t len = sizeof sin;
+  assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+  assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+  char target[64], hint[128];
+  snprintf(target, sizeof target, "127.0.0.1:%u", ntohs(sin.sin_port));
+  snprintf(hint, sizeof hint, "nothing listens on 127.0.0.1 port %u", ntohs(sin.sin_port));
+  cassl("probe", "--ca", ca, target, NULL);
+  expect_exit(4);
+  expect_error("CASS_ERROR_LIB_UNABLE_TO_CONNECT", "Unable to connect", hint);
+  cassl("probe", "--ca", ca, "--json", target, NULL);
+  expect_exit(4);
+  expect_json("d['exit_code'] == 4 and d['connection']['address'] == '(not connected)' and "
+              "all(c['result'] == 'not reached' for c in d['checks'])");
+  close(fd);
+}
+
+static void test_unresolvable(void **state)
+{
+  cassl("probe", "--ca", ca, "no-such-host.invalid:9042", NULL);
+  expect_exit(4);
+  expect_error("CASS_ERROR_LIB_HOST_RESOLUTION", "Unable to resolve host",
+               "the name no-such-host.invalid does not resolve");
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_gnutls_ok),
+    cmocka_unit_test(test_gnutls_ipv6),
+    cmocka_unit_test(test_gnutls_client_cert),
+    cmocka_unit_test(test_gnutls_version_mismatch),
+    cmocka_unit_test(test_gnutls_identity_ip),
+    cmocka_unit_test(test_gnutls_identity_dns),
+    cmocka_unit_test(test_gnutls_expired),
+    cmocka_unit_test(test_gnutls_chain),
+    cmocka_unit_test(test_gnutls_not_cql),
+    cmocka_unit_test(test_openssl),
+    cmocka_unit_test(test_jsse_cql),
+    cmocka_unit_test(test_jsse_echo),
+    cmocka_unit_test(test_plain_tcp),
+    cmocka_unit_test(test_stall),
+    cmocka_unit_test(test_closer),
+    cmocka_unit_test(test_closed_port),
+    cmocka_unit_test(test_unresolvable),
+  };
+  char tool[512];
+  snprintf(tool, sizeof tool, "%s/tools/cassl", getenv("CASSL_BUILDDIR") ? getenv("CASSL_BUILDDIR") : ".");
+  if (access(tool, X_OK) != 0) {
+    fprintf(stderr, "SKIP: %s is not built\n", tool);
+    return 77;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
