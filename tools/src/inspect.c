@@ -298,10 +298,13 @@ static bool inspect_pem(struct inspect *in, const char *file, const char *text, 
     }
     stop += strlen(footer);
     size_t block_len = (size_t)(stop - p);
-    /* GnuTLS PEM parsers want a terminated buffer of their own. */
-    char *block = strndup(p, block_len);
+    /* GnuTLS PEM parsers want a terminated buffer of their own. The block may hold NUL
+     * bytes, so copy it by length (strndup would stop early). */
+    char *block = malloc(block_len + 1);
     if (!block)
       break;
+    memcpy(block, p, block_len);
+    block[block_len] = '\0';
     gnutls_datum_t d = { (unsigned char *)block, (unsigned int)block_len };
     blocks++;
     if (!strcmp(name, "CERTIFICATE") || !strcmp(name, "X509 CERTIFICATE")) {
