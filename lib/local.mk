@@ -12,7 +12,7 @@ core_sources = \
 	lib/secure.c lib/secure.h \
 	lib/session.c lib/session_object.h \
 	lib/ssl.c lib/ssl_object.h \
-	lib/uv_conn.h lib/uv_io.c lib/uv_transport.c
+	lib/uv_conn.h lib/uv_connect.c lib/uv_io.c lib/uv_transport.c
 
 core_cflags = $(LIBUV_CFLAGS)
 core_libs = $(LIBUV_LIBS)

@@ -1,8 +1,10 @@
-/* The libuv transport's connection object, shared by its lifecycle part (uv_transport.c:
- * connect, timers, failure, close) and its data part (uv_io.c: reads, handshake, writes). */
+/* The libuv transport's connection object, shared by its parts: uv_connect.c (resolution,
+ * TCP attempts, reverse DNS, handshake timeout), uv_transport.c (failure reporting, close,
+ * accessors) and uv_io.c (reads, handshake steps, writes). */
 #ifndef CASSL_UV_CONN_H
 #define CASSL_UV_CONN_H
 
+#include <netdb.h>
 #include <stdint.h>
 
 #include "cassl/uv.h"
@@ -113,6 +115,13 @@ void cassl_uvi_schedule(struct cassl_uv_conn *c);
 void cassl_uvi_close_tcp(struct cassl_uv_conn *c);
 void cassl_uvi_request_done(struct cassl_uv_conn *c);
 void cassl_uvi_established(struct cassl_uv_conn *c);
+
+/* uv_connect.c */
+/* What cassl_uv_connect does once options->host resolved to list (taken over, freed with
+ * uv_freeaddrinfo): each address in turn. Lets tests hand over several addresses. */
+CassError cassl_uvi_connect_list(uv_loop_t *loop, CassSsl *ssl, const cassl_uv_options *options,
+                                 struct addrinfo *list, cassl_uv_connect_cb connect_cb,
+                                 void *data, cassl_uv_conn **out);
 
 /* uv_io.c */
 void cassl_uvi_start_reading(struct cassl_uv_conn *c);

@@ -230,6 +230,8 @@ CASSL_EXPORT CassError cassl_uv_write(cassl_uv_conn *c, const void *buf, size_t 
     return c->error;
   if (c->closing || c->phase != CASSL_UV_ESTABLISHED || !c->tcp)
     return CASS_ERROR_LIB_WRITE_ERROR;
+  if (c->peer_closed || cassl_session_get_state(c->session) != CASSL_SESSION_ESTABLISHED)
+    return CASS_ERROR_SSL_CLOSED; /* refused, the connection itself is fine */
   w = calloc(1, sizeof *w);
   if (!w)
     return CASS_ERROR_LIB_WRITE_ERROR;

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "test_transport_util.h"
+#include "uv_conn.h"
 
 struct fixture {
   uv_loop_t loop;
@@ -242,6 +243,43 @@ static void test_connect_timeout(void **state)
   close(lfd);
 }
 
+/* A numeric address as getaddrinfo gives it (so freeaddrinfo can free a chain of them). */
+static struct addrinfo *numeric(const char *ip, int port)
+{
+  struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_protocol = IPPROTO_TCP,
+                           .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
+  struct addrinfo *ai = NULL;
+  char service[8];
+  snprintf(service, sizeof service, "%d", port);
+  assert_int_equal(getaddrinfo(ip, service, &hints, &ai), 0);
+  assert_null(ai->ai_next);
+  return ai;
+}
+
+/* A name that resolved to several addresses: each is tried, the last reason is kept. */
+static void test_every_address_refused(void **state)
+{
+  struct fixture *f = *state;
+  int p6 = tt_dead_port(AF_INET6), p4 = tt_dead_port(AF_INET);
+  struct addrinfo *list = numeric("::1", p6);
+  char expect[256];
+
+  list->ai_next = numeric("127.0.0.1", p4);
+  f->opts.host = "localhost";
+  assert_int_equal(cassl_uvi_connect_list(&f->loop, f->ssl, &f->opts, list,
+                                          on_connect_close, &f->t, &f->t.conn),
+                   CASS_OK);
+  tt_run(&f->loop, 20000);
+  snprintf(expect, sizeof expect,
+           "no address of 'localhost' accepted a connection (2 tried); last: "
+           "connect to 127.0.0.1:%d failed: %s",
+           p4, uv_strerror(UV_ECONNREFUSED));
+  assert_int_equal(f->t.connect_calls, 1);
+  assert_int_equal(f->t.connect_status, CASS_ERROR_LIB_UNABLE_TO_CONNECT);
+  assert_string_equal(f->t.connect_msg, expect);
+  assert_int_equal(f->t.close_calls, 1);
+}
+
 /* Closing right after cassl_uv_connect: no connect callback, one close callback, CASS_OK. */
 static void close_early(struct fixture *f)
 {
@@ -336,6 +374,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_refused_by_name, setup, teardown),
       cmocka_unit_test_setup_teardown(test_name_not_found, setup, teardown),
       cmocka_unit_test_setup_teardown(test_connect_timeout, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_every_address_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(test_close_while_connecting, setup, teardown),
       cmocka_unit_test_setup_teardown(test_close_while_resolving, setup, teardown),
       cmocka_unit_test_setup_teardown(test_write_before_established, setup, teardown),

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "test_transport_util.h"
+#include "uv_conn.h"
 
 /* ---- loop ---------------------------------------------------------------------------- */
 
@@ -110,8 +111,7 @@ static void on_read(cassl_uv_conn *conn, CassError status, const void *buf, size
   t->read_status = status;
   copy_msg(t->read_msg, cassl_uv_conn_error_message(conn));
   assert_int_equal(cassl_uv_conn_error(conn), status);
-  if (status != CASS_OK)
-    t->write_after_end = cassl_uv_write(conn, "x", 1, NULL, NULL);
+  t->write_after_end = cassl_uv_write(conn, "x", 1, NULL, NULL);
   if (t->close_on_end)
     tt_close(t);
 }
@@ -141,6 +141,16 @@ void tt_client_start(struct tt_client *t, uv_loop_t *loop, CassSsl *ssl, cassl_u
   opts->on_drain = on_drain;
   assert_int_equal(cassl_uv_connect(loop, ssl, opts, on_connect, t, &t->conn), CASS_OK);
   assert_non_null(t->conn);
+}
+
+void tt_client_start_list(struct tt_client *t, uv_loop_t *loop, CassSsl *ssl,
+                          cassl_uv_options *opts, struct addrinfo *list)
+{
+  t->loop = loop;
+  opts->on_read = on_read;
+  opts->on_drain = on_drain;
+  assert_int_equal(cassl_uvi_connect_list(loop, ssl, opts, list, on_connect, t, &t->conn),
+                   CASS_OK);
 }
 
 /* Each write carries its own record, so a second callback for one write is caught. */

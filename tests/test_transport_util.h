@@ -41,7 +41,7 @@ struct tt_client {
   int drain_calls;
   int writes_ok, writes_failed, writes_accepted;
   CassError write_fail_status;
-  CassError write_after_end;   /* cassl_uv_write right after a failed read end */
+  CassError write_after_end;   /* cassl_uv_write right after the read end */
   CassError write_after_close; /* cassl_uv_write right after cassl_uv_close */
   int session_state;      /* at a failed connect: the session's state, -1 without one */
   CassError session_error;
@@ -55,6 +55,10 @@ struct tt_client {
 
 /* Fills opts' callbacks and connects; asserts cassl_uv_connect returned CASS_OK. */
 void tt_client_start(struct tt_client *t, uv_loop_t *loop, CassSsl *ssl, cassl_uv_options *opts);
+/* The same through cassl_uvi_connect_list (a name that resolved to list). */
+struct addrinfo;
+void tt_client_start_list(struct tt_client *t, uv_loop_t *loop, CassSsl *ssl,
+                          cassl_uv_options *opts, struct addrinfo *list);
 /* A write whose callback is counted in t; asserts the call returned CASS_OK. */
 void tt_write(struct tt_client *t, const void *buf, size_t len);
 /* Closes with the recording close callback. */

@@ -138,7 +138,7 @@ CASSL_EXPORT CassError cassl_uv_connect(uv_loop_t *loop, CassSsl *ssl,
  * first, the rest queued with uv_write. CASS_OK: cb (may be NULL) fires exactly once, from
  * the loop. Otherwise cb never fires: CASS_ERROR_LIB_BAD_PARAMS for NULL arguments,
  * CASS_ERROR_LIB_WRITE_ERROR before the connection is established or after cassl_uv_close,
- * the connection's error once it failed. Writing past the high-water mark is allowed (the
+ * CASS_ERROR_SSL_CLOSED after the peer's close_notify, the connection's error once it failed. Writing past the high-water mark is allowed (the
  * data is queued); cassl_uv_conn_writable tells when to pause. */
 CASSL_EXPORT CassError cassl_uv_write(cassl_uv_conn *conn, const void *buf, size_t len,
                                       cassl_uv_write_cb cb, void *write_data);
