@@ -4,11 +4,12 @@ EXTRA_DIST += fuzz/README.md fuzz/make-corpus.sh fuzz/smoke.sh
 
 fuzz_loader_programs = fuzz/fuzz_trusted_cert fuzz/fuzz_cert fuzz/fuzz_private_key
 
+fuzz_session_programs = fuzz/fuzz_session fuzz/fuzz_session_records
 fuzz_tool_programs = fuzz/fuzz_cql fuzz/fuzz_inspect
-fuzz_programs = $(fuzz_loader_programs) $(fuzz_tool_programs)
+fuzz_programs = $(fuzz_loader_programs) $(fuzz_session_programs) $(fuzz_tool_programs)
 
 if ENABLE_FUZZING
-noinst_PROGRAMS += $(fuzz_programs)
+noinst_PROGRAMS += $(fuzz_programs) fuzz/session_seeds
 fuzz_ldadd = lib/libcassl-impl.la
 
 fuzz_fuzz_trusted_cert_SOURCES = fuzz/fuzz_trusted_cert.c
@@ -23,6 +24,25 @@ fuzz_fuzz_private_key_SOURCES = fuzz/fuzz_private_key.c
 fuzz_fuzz_private_key_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_private_key_LDADD = $(fuzz_ldadd)
 
+# Sessions against an in-memory GnuTLS server (fuzz/memserver.c), and the seed generator.
+fuzz_memserver = fuzz/memserver.c fuzz/memserver.h
+fuzz_session_cflags = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
+fuzz_session_ldadd = $(fuzz_ldadd) $(GNUTLS_LIBS)
+
+fuzz_fuzz_session_SOURCES = fuzz/fuzz_session.c $(fuzz_memserver)
+fuzz_fuzz_session_CFLAGS = $(fuzz_session_cflags)
+fuzz_fuzz_session_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_session_LDADD = $(fuzz_session_ldadd)
+
+fuzz_fuzz_session_records_SOURCES = fuzz/fuzz_session_records.c $(fuzz_memserver)
+fuzz_fuzz_session_records_CFLAGS = $(fuzz_session_cflags)
+fuzz_fuzz_session_records_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_session_records_LDADD = $(fuzz_session_ldadd)
+
+fuzz_session_seeds_SOURCES = fuzz/session_seeds.c $(fuzz_memserver)
+fuzz_session_seeds_CFLAGS = $(fuzz_session_cflags)
+fuzz_session_seeds_LDADD = $(fuzz_session_ldadd)
+
 # The cassl tool's parsers, compiled from its sources (its main() is left out).
 fuzz_fuzz_cql_SOURCES = fuzz/fuzz_cql.c tools/src/cql.c tools/src/cql.h
 fuzz_fuzz_cql_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src
@@ -36,7 +56,7 @@ fuzz_fuzz_inspect_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_inspect_LDADD = $(fuzz_ldadd) $(GNUTLS_LIBS) $(NETTLE_LIBS)
 
 # Only the fuzz targets (the rest of the tree need not build for them).
-fuzz-build: $(fuzz_programs)
+fuzz-build: $(fuzz_programs) fuzz/session_seeds
 fuzz-list:
 	@echo $(fuzz_programs)
 endif

@@ -20,6 +20,10 @@ if ! grep -q -e '--enable-fuzzing' config.status 2>/dev/null; then
 fi
 make -s -j"${FUZZ_JOBS:-2}" fuzz-build
 [ -f corpus/.complete ] || sh "$src/fuzz/make-corpus.sh" corpus
+if [ ! -f corpus/.sessions ]; then
+  mkdir -p corpus/session corpus/session_records
+  ./fuzz/session_seeds corpus/session corpus/session_records && touch corpus/.sessions
+fi
 
 targets=${*:-$(make -s fuzz-list)}
 mkdir -p artifacts found
