@@ -197,7 +197,10 @@ CASSL_EXPORT CassError cassl_ssl_set_priority(CassSsl *ssl, const char *priority
   CassError rc = CASS_OK;
   pthread_mutex_lock(&ssl->lock);
   char *copy = NULL;
-  if (priority) {
+  if (!(ssl->backend->caps & CASSL_CAP_TLS))
+    rc = cassl_fail(&msg, CASS_ERROR_LIB_NOT_IMPLEMENTED,
+                    "libcassl was built without TLS (--with-tls=none)");
+  else if (priority) {
     rc = ssl->backend->check_priority(priority, &msg);
     if (rc == CASS_OK && !(copy = strdup(priority)))
       rc = cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");

@@ -47,13 +47,14 @@ struct gtls_creds {
   gnutls_certificate_credentials_t cred;
   /* Guards the halves below against handshakes running in other threads. */
   pthread_mutex_t lock;
-  /* The pair in force (both or neither). */
+  /* The accepted halves; when both are set they match and are the pair in force. */
   struct gtls_cert_half *pair_cert;
   struct gtls_key_half *pair_key;
-  /* The last certificate and key given, kept so that a certificate given now and its key
-   * given next (or the other way round) can complete a new pair. */
-  struct gtls_cert_half *last_cert;
-  struct gtls_key_half *last_key;
+  /* The last half refused for not matching the accepted other half: kept only so that its
+   * own counterpart, given next, completes a new pair (replacing both halves of a pair).
+   * A refused half never makes a later call fail. */
+  struct gtls_cert_half *pending_cert;
+  struct gtls_key_half *pending_key;
   struct gtls_creds *next; /* in the registry */
 };
 
@@ -289,8 +290,8 @@ void gtls_creds_free(void *creds)
   pthread_mutex_unlock(&registry_lock);
   cert_half_unref(c->pair_cert);
   key_half_unref(c->pair_key);
-  cert_half_unref(c->last_cert);
-  key_half_unref(c->last_key);
+  cert_half_unref(c->pending_cert);
+  key_half_unref(c->pending_key);
   gnutls_certificate_free_credentials(c->cred);
   pthread_mutex_destroy(&c->lock);
   free(c);
@@ -353,45 +354,55 @@ static void set_key_slot(struct gtls_key_half **slot, struct gtls_key_half *half
   *slot = half;
 }
 
-/* Makes (cert, key) the pair in force; caller holds c->lock. */
-static void install_pair(struct gtls_creds *c, struct gtls_cert_half *cert,
-                         struct gtls_key_half *key)
-{
-  set_cert_slot(&c->pair_cert, cert);
-  set_key_slot(&c->pair_key, key);
-}
-
-/* The key that a new certificate pairs with: the last key given, else the key in force. */
+/* A certificate is accepted when no key is accepted yet or it matches the accepted key; or,
+ * failing that, when it matches the refused (pending) key, which then completes a new pair. */
 static CassError pair_with_cert(struct gtls_creds *c, struct gtls_cert_half *cert,
                                 cassl_errmsg *err)
 {
   CassError rc = CASS_OK;
   pthread_mutex_lock(&c->lock);
-  set_cert_slot(&c->last_cert, cert);
-  if (c->last_key && halves_match(cert, c->last_key))
-    install_pair(c, cert, c->last_key);
-  else if (c->pair_key && halves_match(cert, c->pair_key))
-    install_pair(c, cert, c->pair_key);
-  else if (c->last_key || c->pair_key)
+  if (!c->pair_key || halves_match(cert, c->pair_key)) {
+    set_cert_slot(&c->pair_cert, cert);
+    if (!c->pair_key && c->pending_key && halves_match(cert, c->pending_key))
+      set_key_slot(&c->pair_key, c->pending_key);
+  } else if (c->pending_key && halves_match(cert, c->pending_key)) {
+    set_cert_slot(&c->pair_cert, cert);
+    set_key_slot(&c->pair_key, c->pending_key);
+  } else {
+    set_cert_slot(&c->pending_cert, cert);
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
                     "private key does not match the certificate %s", cert->subject);
+  }
+  if (rc == CASS_OK) {
+    set_cert_slot(&c->pending_cert, NULL);
+    set_key_slot(&c->pending_key, NULL);
+  }
   pthread_mutex_unlock(&c->lock);
   return rc;
 }
 
+/* The same rule for a key against the accepted and the pending certificate. */
 static CassError pair_with_key(struct gtls_creds *c, struct gtls_key_half *key,
                                cassl_errmsg *err)
 {
   CassError rc = CASS_OK;
   pthread_mutex_lock(&c->lock);
-  set_key_slot(&c->last_key, key);
-  if (c->last_cert && halves_match(c->last_cert, key))
-    install_pair(c, c->last_cert, key);
-  else if (c->pair_cert && halves_match(c->pair_cert, key))
-    install_pair(c, c->pair_cert, key);
-  else if (c->last_cert)
+  if (!c->pair_cert || halves_match(c->pair_cert, key)) {
+    set_key_slot(&c->pair_key, key);
+    if (!c->pair_cert && c->pending_cert && halves_match(c->pending_cert, key))
+      set_cert_slot(&c->pair_cert, c->pending_cert);
+  } else if (c->pending_cert && halves_match(c->pending_cert, key)) {
+    set_key_slot(&c->pair_key, key);
+    set_cert_slot(&c->pair_cert, c->pending_cert);
+  } else {
+    set_key_slot(&c->pending_key, key);
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "private key does not match the certificate %s", c->last_cert->subject);
+                    "private key does not match the certificate %s", c->pair_cert->subject);
+  }
+  if (rc == CASS_OK) {
+    set_cert_slot(&c->pending_cert, NULL);
+    set_key_slot(&c->pending_key, NULL);
+  }
   pthread_mutex_unlock(&c->lock);
   return rc;
 }
