@@ -514,9 +514,10 @@ static CassError find_pem_key(const char *buf, size_t len, struct pem_key *k, ca
     k->end = stop + strlen(end_line);
     k->pkcs8_encrypted = strcmp(k->label, "ENCRYPTED PRIVATE KEY") == 0;
     const char *proc = find_bytes(p, stop, "Proc-Type:");
-    if (proc && find_bytes(proc, stop, "ENCRYPTED")) {
+    const char *dek = find_bytes(p, stop, "DEK-Info:");
+    /* GnuTLS decrypts whenever DEK-Info is present, with or without Proc-Type. */
+    if ((proc && find_bytes(proc, stop, "ENCRYPTED")) || dek) {
       k->traditional_encrypted = true;
-      const char *dek = find_bytes(p, stop, "DEK-Info:");
       if (dek) {
         dek += strlen("DEK-Info:");
         while (dek < stop && (*dek == ' ' || *dek == '\t'))
@@ -656,6 +657,42 @@ static CassError check_pkcs8_scheme(const gnutls_datum_t *block, cassl_errmsg *e
   return rc;
 }
 
+/* GnuTLS 3.7 hands a traditional key's ciphertext to CBC decryption without checking its
+ * length, and nettle aborts the process on a partial block (seen with Camellia). Checking
+ * the length first turns that damaged input into an ordinary error. */
+static CassError check_traditional_ciphertext(const struct pem_key *k, cassl_errmsg *err)
+{
+  /* The base64 body starts after the blank line that ends the headers. */
+  const char *body = NULL;
+  for (const char *p = k->begin; p + 1 < k->end && !body; p++)
+    if (p[0] == '\n' && (p[1] == '\n' || (p[1] == '\r' && p + 2 < k->end && p[2] == '\n')))
+      body = p + (p[1] == '\n' ? 2 : 3);
+  const char *stop = body ? find_bytes(body, k->end, "-----END") : NULL;
+  if (!stop)
+    return CASS_OK; /* no body: GnuTLS reports the encoding error itself */
+  char *text = malloc((size_t)(stop - body) + 1);
+  if (!text)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
+  size_t n = 0;
+  for (const char *p = body; p < stop; p++)
+    if (*p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
+      text[n++] = *p;
+  gnutls_datum_t b64 = { (unsigned char *)text, (unsigned)n }, der = { NULL, 0 };
+  int ret = gnutls_base64_decode2(&b64, &der);
+  free_secret(text, n);
+  if (ret < 0)
+    return CASS_OK; /* GnuTLS reports the encoding error itself */
+  size_t block_size = strncmp(k->dek_cipher, "DES", 3) == 0 ? 8 : 16;
+  size_t size = der.size;
+  gnutls_free(der.data);
+  if (size == 0 || size % block_size != 0)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "damaged encrypted private key: %zu bytes of %s ciphertext is not a whole "
+                      "number of %zu-byte blocks", size,
+                      k->dek_cipher[0] ? k->dek_cipher : "CBC", block_size);
+  return CASS_OK;
+}
+
 /* Decodes the key block with password (NULL = none) into a key half. */
 static CassError import_key(const struct pem_key *k, const char *password,
                             struct gtls_key_half **out, cassl_errmsg *err)
@@ -669,6 +706,11 @@ static CassError import_key(const struct pem_key *k, const char *password,
                       "private key is encrypted and no password was given");
   if (k->pkcs8_encrypted) {
     CassError rc = check_pkcs8_scheme(&block, err);
+    if (rc != CASS_OK)
+      return rc;
+  }
+  if (k->traditional_encrypted) {
+    CassError rc = check_traditional_ciphertext(k, err);
     if (rc != CASS_OK)
       return rc;
   }
