@@ -12,6 +12,22 @@ shift 2
 secs=${FUZZ_SECONDS:-20}
 cc=${FUZZ_CC:-clang}
 mkdir -p "$build"
+build=$(cd "$build" && pwd)
+
+# A source tree configured in place cannot host a second (VPATH) build: make would reuse its
+# uninstrumented objects. Build from a copy of the tracked files instead, kept in sync.
+if [ -f "$src/config.status" ]; then
+  if ! command -v git >/dev/null 2>&1 || ! git -C "$src" rev-parse >/dev/null 2>&1; then
+    echo "fuzz-smoke: $src is configured in place and is not a git checkout;" \
+         "configure in a separate build directory to run the fuzzers" >&2
+    exit 1
+  fi
+  copy=$build/src
+  mkdir -p "$copy"
+  git -C "$src" ls-files -z | (cd "$src" && xargs -0 cp -p --parents -t "$copy")
+  [ -x "$copy/configure" ] || (cd "$copy" && autoreconf -fi >/dev/null 2>&1)
+  src=$copy
+fi
 cd "$build"
 
 if ! grep -q -e '--enable-fuzzing' config.status 2>/dev/null; then
