@@ -513,6 +513,57 @@ static void test_closed_port(void **state)
   close(fd);
 }
 
+static void test_tcp_timeout(void **state)
+{
+  /* A listener whose accept queue is full: the kernel drops further SYNs, so the probe's
+   * TCP connect times out (exit 4, not 5: TLS never started). */
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+  socklen_t len = sizeof sin;
+  assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+  assert_int_equal(listen(fd, 0), 0);
+  assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+  int fillers[4];
+  for (int i = 0; i < 4; i++) {
+    fillers[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    connect(fillers[i], (struct sockaddr *)&sin, sizeof sin);
+  }
+  struct timespec ts = { 0, 200 * 1000 * 1000 };
+  nanosleep(&ts, NULL);
+  char target[64], hint[128];
+  snprintf(target, sizeof target, "127.0.0.1:%u", ntohs(sin.sin_port));
+  snprintf(hint, sizeof hint, "no TCP answer from 127.0.0.1 port %u within 500 ms",
+           ntohs(sin.sin_port));
+  cassl("probe", "--ca", ca, "--timeout", "500", target, NULL);
+  expect_exit(4);
+  expect_error("CASS_ERROR_LIB_UNABLE_TO_CONNECT", "Unable to connect", hint);
+  for (int i = 0; i < 4; i++)
+    close(fillers[i]);
+  close(fd);
+}
+
+static void test_resolve_hostname(void **state)
+{
+  NEED("gnutls-serv");
+  /* server-dns holds DNS:localhost; the reverse name of 127.0.0.1 is localhost here. */
+  char name[256] = "";
+  FILE *f = popen("getent hosts 127.0.0.1", "r");
+  if (f) {
+    if (!fgets(name, sizeof name, f))
+      name[0] = '\0';
+    pclose(f);
+  }
+  if (!strstr(name, "localhost"))
+    skip();
+  peer *p = gnutls_serv("server-dns.pem", "server-dns-key.pem", PEER_CLIENT_AUTH_NONE,
+                        PEER_TLS_DEFAULT, NULL);
+  cassl("probe", "--ca", ca, "--verify", "peer-cert,peer-identity-dns", "--resolve-hostname",
+        "--no-cql", "--json", peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_json("d['connection']['hostname'] == 'localhost' and d['checks'][1]['result'] == 'ok'");
+  peer_stop(p);
+}
+
 static void test_unresolvable(void **state)
 {
   cassl("probe", "--ca", ca, "no-such-host.invalid:9042", NULL);
@@ -540,6 +591,8 @@ int main(void)
     cmocka_unit_test(test_stall),
     cmocka_unit_test(test_closer),
     cmocka_unit_test(test_closed_port),
+    cmocka_unit_test(test_tcp_timeout),
+    cmocka_unit_test(test_resolve_hostname),
     cmocka_unit_test(test_unresolvable),
   };
   char tool[512];
