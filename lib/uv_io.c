@@ -165,7 +165,10 @@ void cassl_uvi_flush(struct cassl_uv_conn *c)
 {
   uint64_t sent_before = c->sent;
 
-  while (c->tcp && c->session && cassl_session_output_pending(c->session) > 0) {
+  /* After uv_shutdown nothing more can be sent (and after our close_notify nothing more
+   * needs to be): what the engine still produces while we read is left unsent. */
+  while (c->tcp && !c->shutdown_active && c->session &&
+         cassl_session_output_pending(c->session) > 0) {
     size_t n;
     const unsigned char *p = cassl_session_output_peek(c->session, &n);
     struct cassl_uv_chunk *chunk;

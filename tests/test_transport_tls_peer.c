@@ -121,6 +121,12 @@ static void *tls_thread(void *arg)
       ;
     break;
   }
+  case TT_TLS_ABORT: {
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    usleep(s->delay_ms * 1000u);
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg); /* close = RST */
+    break;
+  }
   case TT_TLS_BYE:
     tls_send_pattern(gs, s->send_bytes);
     gnutls_bye(gs, GNUTLS_SHUT_WR);

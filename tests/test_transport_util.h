@@ -111,7 +111,8 @@ enum tt_tls_mode {
   TT_TLS_ECHO,     /* echo until close_notify, then answer it */
   TT_TLS_SINK,     /* (after delay_ms) read and check until close_notify or EOF */
   TT_TLS_TRUNCATE, /* send send_bytes, then FIN without close_notify */
-  TT_TLS_BYE       /* send send_bytes, then close_notify, then wait for the client's */
+  TT_TLS_BYE,      /* send send_bytes, then close_notify, then wait for the client's */
+  TT_TLS_ABORT     /* after delay_ms, close the socket unread (a reset), no close_notify */
 };
 
 /* In test_transport_tls_peer.c (GnuTLS builds only). */

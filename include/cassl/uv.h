@@ -79,9 +79,11 @@ typedef void (*cassl_uv_write_cb)(cassl_uv_conn *conn, CassError status, void *w
 /* The queued bytes fell to half the high-water mark or below after having exceeded it. */
 typedef void (*cassl_uv_drain_cb)(cassl_uv_conn *conn, void *data);
 
-/* Exactly once after cassl_uv_close. status CASS_OK: close_notify was sent and the sending
- * side shut down cleanly; otherwise the error that ended the connection, or why the close
- * itself failed. The connection is freed when this returns. */
+/* Exactly once after cassl_uv_close. status CASS_OK: nothing failed (close_notify was sent
+ * and the sending side shut down cleanly, or the connection was closed before TLS was up);
+ * otherwise the error that ended the connection, or why the close itself failed
+ * (CASS_ERROR_LIB_REQUEST_TIMED_OUT "close timed out after N ms with X bytes unsent").
+ * The connection is freed when this returns. */
 typedef void (*cassl_uv_close_cb)(cassl_uv_conn *conn, CassError status, const char *message,
                                   void *data);
 
@@ -93,7 +95,9 @@ typedef void (*cassl_uv_close_cb)(cassl_uv_conn *conn, CassError status, const c
 /* Connection options. Always start with cassl_uv_options_init, which sets size (so later
  * versions of the library can add fields at the end) and the defaults. */
 typedef struct cassl_uv_options {
-  size_t size;                    /* sizeof(cassl_uv_options) as compiled by the caller */
+  size_t size;                    /* sizeof(cassl_uv_options) as compiled by the caller: a
+                                     smaller size than this version's is refused, fields
+                                     beyond it (a newer header) are ignored */
 
   /* Where: an address (IPv4/IPv6 with its port), or host + port to resolve. */
   const struct sockaddr *address; /* connect to this address; takes precedence over host */
