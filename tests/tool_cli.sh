@@ -29,6 +29,9 @@ t "probe: port 0";            run 2 probe 127.0.0.1:0;              err "invalid
 t "probe: bad v6 target";     run 2 probe '[::1';                   err "invalid target"
 t "probe: bad min-tls";       run 2 probe --min-tls 1.4 x;          err "invalid --min-tls '1.4'"
 t "probe: bad timeout";       run 2 probe --timeout 0 x;            err "invalid --timeout '0'"
+t "probe: bad --sni";         run 2 probe --sni 'bad name!' x;      err "invalid --sni 'bad name!'"
+t "probe: IP as --sni";       run 2 probe --sni 127.0.0.1 x;        err "IP addresses are never sent as SNI"
+t "probe: bad --hostname";    run 2 probe --hostname a..b x;        err "invalid --hostname 'a..b'"
 t "probe: cert without key";  run 2 probe --cert "$pki/client.pem" x; err "--cert and --key go together"
 t "probe: two passwords";     run 2 probe --key-password a --key-password-file b x; err "not both"
 t "probe: bad priority";      run 2 probe --priority 'NORMAL:+BOGUS-THING' 127.0.0.1:1

@@ -58,6 +58,9 @@ t "--min-tls 1.3"
 run 0 probe $creds --key-password "$password" --min-tls 1.3 --no-cql --json "$target"
 json "d['connection']['tls_version'] == 'TLS1.3' and 'cql' not in d"
 
+t "--sni"
+run 0 probe $creds --key-password "$password" --sni node.example.com --no-cql "$target"
+
 t "--verify none"
 run 0 probe --cert "$demo/client.pem" --key "$demo/client.key" --key-password "$password" --verify none "$target"
 out "peer-cert          off"

@@ -12,6 +12,7 @@
 #include <gnutls/gnutls.h>
 
 #include "cassl/cassl.h"
+#include "identity.h"
 #include "options.h"
 #include "tool.h"
 
@@ -308,6 +309,12 @@ int probe_parse(int argc, char **argv, struct probe_opts *o)
     return usage_error("%s", optind >= argc ? "missing HOST[:PORT]" : "only one HOST[:PORT] please");
   if (parse_target(argv[optind], &o->host, &o->port) != 0)
     return usage_error("invalid target '%s' (HOST, HOST:PORT, [IPv6]:PORT)", argv[optind]);
+  /* The library refuses these too, but only once connected; say it before. */
+  if (o->sni && (cassl_is_ip_literal(o->sni) || !cassl_hostname_is_valid(o->sni)))
+    return usage_error("invalid --sni '%s' (a DNS name; IP addresses are never sent as SNI)",
+                       o->sni);
+  if (o->hostname && !cassl_hostname_is_valid(o->hostname))
+    return usage_error("invalid --hostname '%s' (a DNS name)", o->hostname);
   if ((o->key || o->cert) && !(o->key && o->cert))
     return usage_error("%s", "--cert and --key go together");
   if (password_file && password_given)

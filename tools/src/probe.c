@@ -441,6 +441,11 @@ static void on_connect(cassl_uv_conn *conn, CassError status, const char *messag
     default:
       stage = p->res->tcp_connected ? STAGE_HANDSHAKE : STAGE_CONNECT;
     }
+    if (status == CASS_ERROR_LIB_BAD_PARAMS) {
+      p->res->usage = true;
+      snprintf(p->res->hint, sizeof p->res->hint,
+               "the library refused a setting: check --sni, --hostname and --priority");
+    }
     fail(p, stage, status, "%s", message);
     return;
   }
