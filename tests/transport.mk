@@ -19,3 +19,13 @@ tests_test_transport_tls_CPPFLAGS = $(test_cppflags)
 tests_test_transport_tls_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
 tests_test_transport_tls_LDADD = $(test_ldadd) $(GNUTLS_LIBS)
 endif
+
+# The transport against the shared interop peers (openssl s_server, JSSE, relay).
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_transport_peers
+TESTS += tests/test_transport_peers
+tests_test_transport_peers_SOURCES = tests/test_transport_peers.c $(transport_util)
+tests_test_transport_peers_CPPFLAGS = $(test_cppflags)
+tests_test_transport_peers_CFLAGS = $(test_cflags)
+tests_test_transport_peers_LDADD = tests/libpeers.la $(test_ldadd)
+endif
