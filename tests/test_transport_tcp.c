@@ -364,6 +364,30 @@ static void test_ssl_reference(void **state)
   assert_int_equal(f->t.close_calls, 1);
 }
 
+/* Built without TLS: TCP comes up, the session cannot be made, the connect says so. */
+static void test_no_tls_backend(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_plain_server srv;
+  struct sockaddr_storage ss;
+  const char *backend = getenv("CASSL_BACKEND");
+
+  if (!backend || strcmp(backend, "none") != 0) {
+    fprintf(stderr, "only for --with-tls=none (the TLS groups cover the rest)\n");
+    skip();
+  }
+  tt_plain_start(&srv, TT_PLAIN_STALL, AF_INET);
+  tt_addr(&ss, AF_INET, srv.port);
+  f->opts.address = (struct sockaddr *)&ss;
+  tt_client_start(&f->t, &f->loop, f->ssl, &f->opts);
+  tt_run(&f->loop, 20000);
+  tt_plain_join(&srv);
+  assert_int_equal(f->t.connect_calls, 1);
+  assert_int_equal(f->t.connect_status, CASS_ERROR_LIB_NOT_IMPLEMENTED);
+  assert_memory_equal(f->t.connect_msg, "cannot start the TLS session: ", 30);
+  assert_int_equal(f->t.close_calls, 1);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -379,6 +403,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_close_while_resolving, setup, teardown),
       cmocka_unit_test_setup_teardown(test_write_before_established, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ssl_reference, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_no_tls_backend, setup, teardown),
   };
   signal(SIGPIPE, SIG_IGN); /* as any libuv program must: a peer may go away mid-write */
   if (getenv("CASSL_TEST_FILTER")) /* e.g. CASSL_TEST_FILTER='test_refused*' */
