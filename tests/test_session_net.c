@@ -58,9 +58,9 @@ static void flush_some(struct tnet *n)
     if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
       return;
     if (w < 0) {
-      /* The peer is gone; what we queued cannot be delivered. */
+      /* The peer is gone for writing; what it sent before (an alert) may still wait to be
+       * read, so reading goes on. */
       cassl_session_output_consume(n->cs, len);
-      n->eof = true;
       return;
     }
     cassl_session_output_consume(n->cs, (size_t)w);
