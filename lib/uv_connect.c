@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "identity.h"
 #include "ssl_object.h"
 #include "uv_conn.h"
 
+/* "127.0.0.1:9042" or "[::1]:9042". */
 static void format_address(const struct sockaddr *sa, char *out, size_t cap)
 {
   char ip[INET6_ADDRSTRLEN] = "?";
@@ -24,12 +26,6 @@ static void format_address(const struct sockaddr *sa, char *out, size_t cap)
     uv_ip4_name(s4, ip, sizeof ip);
     snprintf(out, cap, "%s:%u", ip, ntohs(s4->sin_port));
   }
-}
-
-static int is_ip_literal(const char *s)
-{
-  unsigned char buf[16];
-  return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
 static char *dup_or_null(const char *s, int *oom)
@@ -198,7 +194,7 @@ static void start_tls(struct cassl_uv_conn *c)
     c->hostname = c->hostname_opt;
   else if (c->opts.reverse_dns)
     c->hostname = c->reverse_name;
-  else if (c->host && !is_ip_literal(c->host))
+  else if (c->host && !cassl_is_ip_literal(c->host))
     c->hostname = c->host;
   else
     c->hostname = NULL;
@@ -274,6 +270,9 @@ static struct cassl_uv_conn *conn_new(uv_loop_t *loop, CassSsl *ssl,
   } else if (!options->host || !*options->host) {
     return NULL;
   }
+  /* Refused now rather than after TCP is up: the engine sends only DNS names as SNI. */
+  if (options->sni && (cassl_is_ip_literal(options->sni) || !cassl_hostname_is_valid(options->sni)))
+    return NULL;
 
   c = calloc(1, sizeof *c);
   if (!c)

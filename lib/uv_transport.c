@@ -22,7 +22,6 @@ CASSL_EXPORT void cassl_uv_options_init(cassl_uv_options *options)
   options->high_water_mark = CASSL_UV_DEFAULT_HIGH_WATER_MARK;
 }
 
-/* "127.0.0.1:9042" or "[::1]:9042". */
 /* ---- failure and its report ------------------------------------------------------------ */
 
 static void report_failure(struct cassl_uv_conn *c)

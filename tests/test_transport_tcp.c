@@ -128,6 +128,19 @@ static void test_bad_params(void **state)
   assert_int_equal(cassl_uv_connect(&f->loop, f->ssl, &o, NULL, NULL, &conn),
                    CASS_ERROR_LIB_BAD_PARAMS);
   assert_null(conn);
+  /* SNI carries DNS names only. */
+  tt_addr(&ss, AF_INET, 9);
+  o.address = (struct sockaddr *)&ss;
+  o.sni = "127.0.0.1";
+  assert_int_equal(cassl_uv_connect(&f->loop, f->ssl, &o, NULL, NULL, &conn),
+                   CASS_ERROR_LIB_BAD_PARAMS);
+  o.sni = "::1";
+  assert_int_equal(cassl_uv_connect(&f->loop, f->ssl, &o, NULL, NULL, &conn),
+                   CASS_ERROR_LIB_BAD_PARAMS);
+  o.sni = "bad name.example";
+  assert_int_equal(cassl_uv_connect(&f->loop, f->ssl, &o, NULL, NULL, &conn),
+                   CASS_ERROR_LIB_BAD_PARAMS);
+  assert_null(conn);
 
   /* NULL connections in the other calls. */
   assert_int_equal(cassl_uv_write(NULL, "x", 1, NULL, NULL), CASS_ERROR_LIB_BAD_PARAMS);

@@ -181,6 +181,7 @@ static void echo(void **state, int family, size_t total, size_t piece)
   assert_string_equal(f->est_protocol, srv.version);
   assert_string_equal(f->est_peer, family == AF_INET6 ? "::1" : "127.0.0.1");
   assert_int_equal(f->est_has_hostname, 0); /* an address, no reverse DNS: no name */
+  assert_string_equal(srv.sni, "");         /* and so no SNI */
   /* Both directions, byte for byte. */
   assert_int_equal(srv.received, total);
   assert_int_equal(srv.rx_mismatch, 0);
@@ -315,6 +316,23 @@ static void test_hostname_from_host(void **state)
   assert_int_equal(f->t.connect_status, CASS_OK);
   assert_string_equal(seen.hostname, "localhost");
   assert_int_equal(seen.have_reverse, 0);
+  assert_string_equal(srv.sni, "localhost"); /* the name doubles as SNI */
+}
+
+/* An explicit SNI is sent as given, with identity checked by IP. */
+static void test_sni_given(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+
+  tt_tls_start(&srv, TT_TLS_ECHO, AF_INET6);
+  target(f, AF_INET6, srv.port);
+  f->opts.sni = "node.cassl.test";
+  connect_names(f);
+  tt_tls_join(&srv);
+  assert_int_equal(f->t.connect_status, CASS_OK);
+  assert_string_equal(srv.sni, "node.cassl.test");
+  assert_int_equal(seen.have_hostname, 0);
 }
 
 static void test_hostname_given_mismatch(void **state)
@@ -753,6 +771,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_reverse_dns_v6, setup, teardown),
       cmocka_unit_test_setup_teardown(test_hostname_from_host, setup, teardown),
       cmocka_unit_test_setup_teardown(test_hostname_given_mismatch, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_sni_given, setup, teardown),
       cmocka_unit_test_setup_teardown(test_second_address, setup, teardown),
       cmocka_unit_test_setup_teardown(test_untrusted_server, setup, teardown),
       cmocka_unit_test_setup_teardown(test_handshake_timeout, setup, teardown),

@@ -100,6 +100,12 @@ static void *tls_thread(void *arg)
   s->handshake_ok = 1;
   snprintf(s->version, sizeof s->version, "%s",
            gnutls_protocol_get_name(gnutls_protocol_get_version(gs)));
+  {
+    size_t len = sizeof s->sni - 1;
+    unsigned type;
+    if (gnutls_server_name_get(gs, s->sni, &len, &type, 0) != 0)
+      s->sni[0] = '\0';
+  }
   switch (s->mode) {
   case TT_TLS_ECHO:
     tls_read_loop(s, gs, 1);

@@ -134,6 +134,7 @@ struct tt_tls_server {
   int got_close_notify;
   int recv_error; /* GnuTLS error that ended the reading, 0 when none */
   char version[32];
+  char sni[256]; /* server name the client sent, "" when none */
 };
 
 void tt_tls_start(struct tt_tls_server *s, enum tt_tls_mode mode, int family);

@@ -131,8 +131,8 @@ CASSL_EXPORT void cassl_uv_options_init(cassl_uv_options *options);
 /* Starts connecting. On CASS_OK *out is the new connection and connect_cb fires later from
  * the loop (never from inside this call). CASS_ERROR_LIB_BAD_PARAMS (nothing created, no
  * callback) for a NULL loop/ssl/options/out, an unknown options size, neither address nor
- * host, or an address family other than AF_INET/AF_INET6. data is passed to the connect,
- * read, drain and close callbacks. */
+ * host, an address family other than AF_INET/AF_INET6, or an sni that is an IP literal or
+ * not a valid DNS name. data is passed to the connect, read, drain and close callbacks. */
 CASSL_EXPORT CassError cassl_uv_connect(uv_loop_t *loop, CassSsl *ssl,
                                         const cassl_uv_options *options,
                                         cassl_uv_connect_cb connect_cb, void *data,
