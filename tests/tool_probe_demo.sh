@@ -58,6 +58,16 @@ t "--min-tls 1.3"
 run 0 probe $creds --key-password "$password" --min-tls 1.3 --no-cql --json "$target"
 json "d['connection']['tls_version'] == 'TLS1.3' and 'cql' not in d"
 
+t "--repeat"
+run 0 probe $creds --key-password "$password" --repeat 3 --json "$target"
+json "d['repeat']['requested'] == 3 and d['repeat']['completed'] == 3 and len(d['repeat']['connections']) == 3"
+json "d['repeat']['resumed'] == sum(1 for c in d['repeat']['connections'] if c['resumed']) and all(c['handshake_us'] > 0 for c in d['repeat']['connections'])"
+run 0 probe $creds --key-password "$password" --repeat 2 "$target"
+out "reconnections"; out "completed          2"
+
+t "--repeat: a bad value"
+run 2 probe --repeat 0 "$target"; err "invalid --repeat '0'"
+
 t "--sni"
 run 0 probe $creds --key-password "$password" --sni node.example.com --no-cql "$target"
 

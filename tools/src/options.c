@@ -35,6 +35,8 @@ static const char probe_usage[] =
   "  --priority STRING        GnuTLS priority string instead of the system policy\n"
   "  --timeout MS             connect and handshake timeout (default 5000)\n"
   "  --no-cql                 stop after the TLS handshake\n"
+  "  --repeat N               then reconnect N times with the same settings and report\n"
+  "                           how many sessions resumed and the handshake times\n"
   "  --json                   print one JSON object\n"
   "  --quiet                  print only errors\n"
   "\n"
@@ -208,7 +210,7 @@ static int usage_error(const char *fmt, ...)
 enum {
   OPT_CA = 256, OPT_CERT, OPT_KEY, OPT_KEY_PASSWORD, OPT_KEY_PASSWORD_FILE, OPT_VERIFY,
   OPT_HOSTNAME, OPT_RESOLVE, OPT_SNI, OPT_MIN_TLS, OPT_PRIORITY, OPT_TIMEOUT, OPT_NO_CQL,
-  OPT_JSON, OPT_QUIET, OPT_HELP
+  OPT_JSON, OPT_QUIET, OPT_HELP, OPT_REPEAT
 };
 
 static const struct option probe_long[] = {
@@ -225,6 +227,7 @@ static const struct option probe_long[] = {
   { "priority", required_argument, NULL, OPT_PRIORITY },
   { "timeout", required_argument, NULL, OPT_TIMEOUT },
   { "no-cql", no_argument, NULL, OPT_NO_CQL },
+  { "repeat", required_argument, NULL, OPT_REPEAT },
   { "json", no_argument, NULL, OPT_JSON },
   { "quiet", no_argument, NULL, OPT_QUIET },
   { "help", no_argument, NULL, OPT_HELP },
@@ -293,6 +296,15 @@ int probe_parse(int argc, char **argv, struct probe_opts *o)
       break;
     }
     case OPT_NO_CQL: o->no_cql = true; break;
+    case OPT_REPEAT: {
+      char *stop;
+      errno = 0;
+      long n = strtol(optarg, &stop, 10);
+      if (errno || *optarg == '\0' || *stop != '\0' || n < 1 || n > 1000)
+        return usage_error("invalid --repeat '%s' (1 to 1000)", optarg);
+      o->repeat = (unsigned)n;
+      break;
+    }
     case OPT_JSON: o->json = true; break;
     case OPT_QUIET: o->quiet = true; break;
     case 'h':

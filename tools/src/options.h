@@ -24,6 +24,7 @@ struct probe_opts {
   const char *priority;
   unsigned timeout_ms;
   bool no_cql;
+  unsigned repeat;          /* reconnections after the first connection (--repeat) */
   bool json;
   bool quiet;
 };

@@ -29,6 +29,8 @@ struct probe {
   uint8_t *buf;
   size_t len, cap;
   bool startup_sent;
+  bool cql;        /* run the OPTIONS/STARTUP exchange */
+  uint64_t started;
   bool settling;   /* --no-cql: waiting briefly for a TLS 1.3 post-handshake refusal */
   bool finished;
 };
@@ -450,7 +452,8 @@ static void on_connect(cassl_uv_conn *conn, CassError status, const char *messag
     return;
   }
   p->res->verified = true;
-  if (p->o->no_cql) {
+  p->res->elapsed_ns = uv_hrtime() - p->started;
+  if (!p->cql) {
     if (p->res->have_info && p->res->info.client_cert_requested &&
         !strcmp(p->res->protocol, "TLS1.3")) {
       p->settling = true;
@@ -615,42 +618,126 @@ static void report_result(struct report *r, const struct probe_opts *o,
     report_str(r, "result", "result", exit_code == EXIT_OK ? "ok" : "FAILED");
 }
 
+/* One connection: connect, handshake, verify, and the CQL exchange when cql is set. */
+static void run_connection(CassSsl *ssl, const struct probe_opts *o, struct probe_result *res,
+                           bool cql)
+{
+  struct probe p = { .o = o, .res = res, .cql = cql };
+  res->stage = STAGE_CONNECT;
+  uv_loop_init(&p.loop);
+  uv_timer_init(&p.loop, &p.timer);
+  p.timer.data = &p;
+  cassl_uv_options opts;
+  cassl_uv_options_init(&opts);
+  opts.host = o->host;
+  opts.port = (unsigned short)o->port;
+  opts.hostname = o->hostname;
+  opts.reverse_dns = o->resolve_hostname;
+  opts.sni = o->sni;
+  opts.connect_timeout_ms = o->timeout_ms;
+  opts.handshake_timeout_ms = o->timeout_ms;
+  opts.on_read = on_read;
+  p.started = uv_hrtime();
+  CassError rc = cassl_uv_connect(&p.loop, ssl, &opts, on_connect, &p, &p.conn);
+  if (rc != CASS_OK) {
+    res->status = rc;
+    res->usage = rc == CASS_ERROR_LIB_BAD_PARAMS;
+    snprintf(res->message, sizeof res->message, "the connection could not start (%s)",
+             cassl_error_desc(rc));
+    uv_close((uv_handle_t *)&p.timer, NULL);
+  }
+  uv_run(&p.loop, UV_RUN_DEFAULT);
+  uv_loop_close(&p.loop);
+  free(p.buf);
+}
+
+static void result_free(struct probe_result *res)
+{
+  for (size_t i = 0; i < res->chain_count; i++)
+    cert_info_free(&res->chain[i]);
+  if (res->have_supported)
+    cql_multimap_free(&res->supported);
+  free(res);
+}
+
+struct reconnect {
+  uint64_t ns;
+  bool resumed;
+};
+
+/* --repeat: more connections with the same CassSsl (its session cache), TLS only. Stops at
+ * the first failure, whose stage, status and sentence become the result's. */
+static size_t reconnect(CassSsl *ssl, const struct probe_opts *o, struct probe_result *res,
+                        struct reconnect *items)
+{
+  size_t done = 0;
+  for (unsigned i = 0; i < o->repeat; i++) {
+    struct probe_result *again = calloc(1, sizeof *again);
+    if (!again)
+      break;
+    run_connection(ssl, o, again, false);
+    if (again->stage != STAGE_DONE) {
+      res->stage = again->stage;
+      res->status = again->status;
+      res->usage = again->usage;
+      snprintf(res->message, sizeof res->message, "reconnection %u of %u: %.400s", i + 1,
+               o->repeat, again->message);
+      result_free(again);
+      break;
+    }
+    items[done].ns = again->elapsed_ns;
+    items[done].resumed = again->have_info && again->info.resumed;
+    done++;
+    result_free(again);
+  }
+  return done;
+}
+
+static void report_reconnects(struct report *r, const struct probe_opts *o,
+                              const struct probe_result *first, const struct reconnect *items,
+                              size_t count)
+{
+  size_t resumed = 0;
+  for (size_t i = 0; i < count; i++)
+    resumed += items[i].resumed;
+  report_object(r, "repeat", "reconnections");
+  report_int(r, "requested", NULL, o->repeat);
+  report_int(r, "completed", NULL, (long long)count);
+  report_int(r, "resumed", NULL, (long long)resumed);
+  report_strf(r, "first_ms", "first connection", "%.1f ms (full handshake)",
+              (double)first->elapsed_ns / 1e6);
+  report_array(r, "connections", NULL);
+  for (size_t i = 0; i < count; i++) {
+    report_object(r, NULL, NULL);
+    report_json_int(r, "handshake_us", (long long)(items[i].ns / 1000));
+    report_json_bool(r, "resumed", items[i].resumed);
+    report_line(r, "#%-3zu %17.1f ms %s", i + 1, (double)items[i].ns / 1e6,
+                items[i].resumed ? "resumed" : "full handshake");
+    report_end(r);
+  }
+  report_end(r);
+  report_end(r);
+}
+
 int probe_run(const struct probe_opts *o, CassError *status)
 {
   struct probe_result *res = calloc(1, sizeof *res);
-  struct probe p = { .o = o, .res = res };
-  if (!res)
+  struct reconnect *items = calloc(o->repeat ? o->repeat : 1, sizeof *items);
+  size_t reconnected = 0;
+  if (!res || !items) {
+    free(res);
+    free(items);
     return EXIT_LOCAL;
+  }
   CassSsl *ssl = cass_ssl_new();
   if (!ssl) {
     res->stage = STAGE_LOCAL;
     res->status = CASS_ERROR_LIB_UNABLE_TO_INIT;
     copy_str(res->message, sizeof res->message, "the TLS library did not initialise");
   } else if (load_credentials(ssl, o, res) == 0) {
-    res->stage = STAGE_CONNECT;
-    uv_loop_init(&p.loop);
-    uv_timer_init(&p.loop, &p.timer);
-    p.timer.data = &p;
-    cassl_uv_options opts;
-    cassl_uv_options_init(&opts);
-    opts.host = o->host;
-    opts.port = (unsigned short)o->port;
-    opts.hostname = o->hostname;
-    opts.reverse_dns = o->resolve_hostname;
-    opts.sni = o->sni;
-    opts.connect_timeout_ms = o->timeout_ms;
-    opts.handshake_timeout_ms = o->timeout_ms;
-    opts.on_read = on_read;
-    CassError rc = cassl_uv_connect(&p.loop, ssl, &opts, on_connect, &p, &p.conn);
-    if (rc != CASS_OK) {
-      res->stage = STAGE_CONNECT;
-      res->status = rc;
-      snprintf(res->message, sizeof res->message, "the connection could not start (%s)",
-               cassl_error_desc(rc));
-      uv_close((uv_handle_t *)&p.timer, NULL);
-    }
-    uv_run(&p.loop, UV_RUN_DEFAULT);
-    uv_loop_close(&p.loop);
+    run_connection(ssl, o, res, !o->no_cql);
+    if (res->stage == STAGE_DONE && o->repeat)
+      reconnected = reconnect(ssl, o, res, items);
   }
   if (ssl)
     cass_ssl_free(ssl);
@@ -662,18 +749,15 @@ int probe_run(const struct probe_opts *o, CassError *status)
   struct report r;
   report_init(&r, stdout, o->json, o->quiet);
   report_result(&r, o, res, exit_code, hint);
+  if (o->repeat && res->verified)
+    report_reconnects(&r, o, res, items, reconnected);
   report_finish(&r);
   if (exit_code != EXIT_OK)
     tool_error(res->status, res->message, hint);
   if (status)
     *status = res->status;
-
-  for (size_t i = 0; i < res->chain_count; i++)
-    cert_info_free(&res->chain[i]);
-  if (res->have_supported)
-    cql_multimap_free(&res->supported);
-  free(p.buf);
-  free(res);
+  result_free(res);
+  free(items);
   return exit_code;
 }
 

@@ -4,6 +4,7 @@
 #define CASSL_TOOL_PROBE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "cassl/session.h"
 #include "certinfo.h"
@@ -43,6 +44,7 @@ struct probe_result {
   char cql_version[32];        /* sent in STARTUP */
   char cql_answer[512];        /* "READY", "AUTHENTICATE <class>", "ERROR 0x000a: ..." */
   bool received_any;           /* some plaintext arrived */
+  uint64_t elapsed_ns;         /* from connect to established and verified */
 };
 
 /* Runs the probe and prints its report (and error:/hint: lines); returns the exit code and,
