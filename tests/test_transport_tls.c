@@ -39,6 +39,7 @@ struct fixture {
   size_t bp_written;
   size_t bp_target;
   size_t bp_max_queued;
+  size_t hwm;
   int bp_paused;
   /* seen at establishment */
   int est_state;
@@ -519,6 +520,34 @@ static void test_relay_byte_at_a_time(void **state)
   assert_true(relay.to_client > 3000);
 }
 
+/* TLS 1.3 KeyUpdate requests from the server in the middle of a transfer: the engine's
+ * answers go out from the read path and the stream goes on intact. */
+static void test_key_update(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+
+  srv.priority = "NORMAL:-VERS-ALL:+VERS-TLS1.3";
+  srv.key_update = 1;
+  tt_tls_start(&srv, TT_TLS_ECHO, AF_INET);
+  target(f, AF_INET, srv.port);
+  f->send_total = 4 * MIB;
+  f->send_piece = 256 * 1024;
+  f->t.close_after = f->send_total;
+  run(f);
+  tt_tls_join(&srv);
+  assert_callbacks(f);
+  assert_int_equal(f->t.connect_status, CASS_OK);
+  assert_string_equal(srv.version, "TLS1.3");
+  assert_true(srv.key_updates >= 3);
+  assert_int_equal(srv.received, f->send_total);
+  assert_int_equal(srv.rx_mismatch, 0);
+  assert_int_equal(f->t.received, f->send_total);
+  assert_int_equal(f->t.rx_mismatch, 0);
+  assert_int_equal(f->t.close_status, CASS_OK);
+  assert_int_equal(srv.got_close_notify, 1);
+}
+
 /* ---- backpressure and closing with data queued ----------------------------------------- */
 
 static void bp_write_more(struct tt_client *t)
@@ -538,7 +567,7 @@ static void bp_write_more(struct tt_client *t)
     assert_true(f->bp_written < (size_t)1 << 30); /* the mark must stop us at some point */
   }
   queued = cassl_uv_conn_queued_bytes(t->conn);
-  assert_true(queued > f->opts.high_water_mark);
+  assert_true(queued > f->hwm);
   if (queued > f->bp_max_queued)
     f->bp_max_queued = queued;
   /* The kernel took what it could; from here on, a fixed amount more. */
@@ -549,17 +578,20 @@ static void bp_write_more(struct tt_client *t)
 static void bp_on_drain(struct tt_client *t)
 {
   struct fixture *f = t->user;
-  assert_true(cassl_uv_conn_queued_bytes(t->conn) <= f->opts.high_water_mark / 2);
+  assert_true(cassl_uv_conn_queued_bytes(t->conn) <= f->hwm / 2);
   assert_int_equal(cassl_uv_conn_writable(t->conn), cass_true);
   bp_write_more(t);
 }
 
 static void bp_established(struct tt_client *t)
 {
+  struct fixture *f = t->user;
+  if (f->hwm != f->opts.high_water_mark) /* the mark can also change on a live connection */
+    cassl_uv_conn_set_high_water_mark(t->conn, f->hwm);
   bp_write_more(t);
 }
 
-static void test_backpressure(void **state)
+static void backpressure(void **state, size_t option_mark, size_t live_mark)
 {
   struct fixture *f = *state;
   struct tt_tls_server srv = {0};
@@ -567,7 +599,8 @@ static void test_backpressure(void **state)
   srv.delay_ms = 500; /* not reading at first: the queue must rise */
   tt_tls_start(&srv, TT_TLS_SINK, AF_INET);
   target(f, AF_INET, srv.port);
-  f->opts.high_water_mark = 256 * 1024;
+  f->opts.high_water_mark = option_mark;
+  f->hwm = live_mark;
   f->t.on_established = bp_established;
   f->t.on_drain_hook = bp_on_drain;
   tt_client_start(&f->t, &f->loop, f->ssl, &f->opts);
@@ -576,7 +609,7 @@ static void test_backpressure(void **state)
 
   assert_callbacks(f);
   assert_int_equal(f->t.connect_status, CASS_OK);
-  assert_true(f->bp_max_queued > f->opts.high_water_mark);
+  assert_true(f->bp_max_queued > f->hwm);
   assert_true(f->t.drain_calls >= 1);
   assert_int_equal(f->t.writes_failed, 0);
   assert_int_equal(f->t.writes_ok, f->bp_written / 65536);
@@ -585,6 +618,9 @@ static void test_backpressure(void **state)
   assert_int_equal(srv.got_close_notify, 1);
   assert_int_equal(f->t.close_status, CASS_OK);
 }
+
+static void test_backpressure(void **state) { backpressure(state, 256 * 1024, 256 * 1024); }
+static void test_backpressure_live_mark(void **state) { backpressure(state, 64 << 20, 128 * 1024); }
 
 /* A close right after queueing tt_big() bytes: the reading server gets all of it and then
  * close_notify; every write reports CASS_OK once. */
@@ -782,6 +818,8 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_clean_close_by_peer, setup, teardown),
       cmocka_unit_test_setup_teardown(test_relay_byte_at_a_time, setup, teardown),
       cmocka_unit_test_setup_teardown(test_backpressure, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_backpressure_live_mark, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_key_update, setup, teardown),
       cmocka_unit_test_setup_teardown(test_close_with_big_write_queued, setup, teardown),
       cmocka_unit_test_setup_teardown(test_close_with_big_write_stalled, setup, teardown),
       cmocka_unit_test_setup_teardown(test_peer_dies_with_write_queued, setup, teardown),

@@ -61,6 +61,9 @@ static void tls_read_loop(struct tt_tls_server *s, gnutls_session_t gs, int echo
     for (ssize_t i = 0; i < n; i++)
       if (buf[i] != tt_pattern(s->received + (uint64_t)i))
         s->rx_mismatch++;
+    if (s->key_update && (s->received >> 20) != ((s->received + (uint64_t)n) >> 20) &&
+        gnutls_session_key_update(gs, GNUTLS_KU_PEER) == 0)
+      s->key_updates++;
     s->received += (uint64_t)n;
     if (echo)
       tls_send_all(gs, buf, (size_t)n);

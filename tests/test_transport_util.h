@@ -123,6 +123,7 @@ struct tt_tls_server {
   const char *cert, *key; /* file names; NULL = the fixture server certificate */
   unsigned delay_ms;
   uint64_t send_bytes;
+  int key_update;     /* ECHO: ask for a KeyUpdate (both ways) after every MiB received */
   int port;
   int fd;
   pthread_t thread;
@@ -135,6 +136,7 @@ struct tt_tls_server {
   int recv_error; /* GnuTLS error that ended the reading, 0 when none */
   char version[32];
   char sni[256]; /* server name the client sent, "" when none */
+  int key_updates; /* KeyUpdates done */
 };
 
 void tt_tls_start(struct tt_tls_server *s, enum tt_tls_mode mode, int family);
