@@ -18,12 +18,18 @@
  * Errors (status of the callbacks, with a sentence):
  *   CASS_ERROR_LIB_BAD_PARAMS       invalid arguments (returned, no callback)
  *   CASS_ERROR_LIB_HOST_RESOLUTION  uv_getaddrinfo failed ("cannot resolve 'x': <reason>")
- *   CASS_ERROR_LIB_UNABLE_TO_CONNECT a TCP failure, with the OS reason (uv_strerror): refused,
- *                                   reset, "connection timed out" (connect timeout), ...
+ *   CASS_ERROR_LIB_UNABLE_TO_CONNECT a TCP failure with the OS reason (uv_strerror):
+ *                                   "connect to 127.0.0.1:9042 failed: connection refused",
+ *                                   "... failed: connection timed out after N ms" (the
+ *                                   connect timeout), "receive failed: connection reset by
+ *                                   peer", "send failed: broken pipe"; for a name with several
+ *                                   addresses, "no address of 'x' accepted a connection
+ *                                   (N tried); last: ..."
  *   CASS_ERROR_LIB_REQUEST_TIMED_OUT "TLS handshake timed out after N ms"
- *   CASS_ERROR_SSL_CLOSED           the peer ended TCP without close_notify: during the
- *                                   handshake, or afterwards ("connection truncated: EOF
- *                                   without close_notify") — never reported as a clean end
+ *   CASS_ERROR_SSL_CLOSED           the peer ended TCP without close_notify: "connection
+ *                                   truncated: EOF without close_notify" once established,
+ *                                   "connection closed by the peer during the TLS handshake
+ *                                   (EOF without close_notify)" before — never a clean end
  *   CASS_ERROR_SSL_*                the session engine's handshake / verification / record
  *                                   errors, with its sentence
  *
@@ -142,8 +148,9 @@ CASSL_EXPORT CassError cassl_uv_connect(uv_loop_t *loop, CassSsl *ssl,
  * first, the rest queued with uv_write. CASS_OK: cb (may be NULL) fires exactly once, from
  * the loop. Otherwise cb never fires: CASS_ERROR_LIB_BAD_PARAMS for NULL arguments,
  * CASS_ERROR_LIB_WRITE_ERROR before the connection is established or after cassl_uv_close,
- * CASS_ERROR_SSL_CLOSED after the peer's close_notify, the connection's error once it failed. Writing past the high-water mark is allowed (the
- * data is queued); cassl_uv_conn_writable tells when to pause. */
+ * CASS_ERROR_SSL_CLOSED after the peer's close_notify, the connection's error once it
+ * failed. Writing past the high-water mark is allowed (the data is queued);
+ * cassl_uv_conn_writable tells when to pause. */
 CASSL_EXPORT CassError cassl_uv_write(cassl_uv_conn *conn, const void *buf, size_t len,
                                       cassl_uv_write_cb cb, void *write_data);
 
@@ -155,11 +162,15 @@ CASSL_EXPORT void cassl_uv_close(cassl_uv_conn *conn, cassl_uv_close_cb cb);
 
 /* Ciphertext accepted by cassl_uv_write but not yet handed to the kernel. */
 CASSL_EXPORT size_t cassl_uv_conn_queued_bytes(const cassl_uv_conn *conn);
-/* cass_false from the moment the queued bytes exceed the high-water mark until on_drain. */
+/* cass_true when established, healthy, not closing, and not paused: a pause starts when
+ * the queued bytes exceed the high-water mark and ends with on_drain. */
 CASSL_EXPORT cass_bool_t cassl_uv_conn_writable(const cassl_uv_conn *conn);
 CASSL_EXPORT void cassl_uv_conn_set_high_water_mark(cassl_uv_conn *conn, size_t bytes);
 
-/* The TLS session (info, peer certificates), or NULL until TCP is connected. */
+/* Pointers returned below live until the close callback returns. */
+
+/* The TLS session (info, peer certificates), or NULL until TCP is connected and the reverse
+ * DNS lookup (when asked) is done. */
 CASSL_EXPORT cassl_session *cassl_uv_conn_session(const cassl_uv_conn *conn);
 /* The reference host name in use (see cassl_uv_options.hostname), or NULL when none. */
 CASSL_EXPORT const char *cassl_uv_conn_hostname(const cassl_uv_conn *conn);
