@@ -174,14 +174,17 @@ static CassError alert_failure(struct gtls_session *g, const char *when, cassl_e
   gnutls_alert_description_t alert = gnutls_alert_get(g->s);
   const char *name = gnutls_alert_get_name(alert);
   const char *hint = "";
+  bool about_certificate =
+      alert == GNUTLS_A_BAD_CERTIFICATE || alert == GNUTLS_A_UNKNOWN_CA ||
+      alert == GNUTLS_A_CERTIFICATE_UNKNOWN || alert == GNUTLS_A_UNSUPPORTED_CERTIFICATE ||
+      alert == GNUTLS_A_CERTIFICATE_EXPIRED || alert == GNUTLS_A_CERTIFICATE_REVOKED ||
+      alert == GNUTLS_A_ACCESS_DENIED || alert == GNUTLS_A_CERTIFICATE_REQUIRED;
+  /* Servers differ in the alert for a missing certificate (GnuTLS sends decode_error in
+   * TLS 1.2, JSSE bad_certificate or certificate_required): state the fact whatever it is. */
   if (client_cert_missing(g))
     hint = "; the server asked for a client certificate and none is set "
            "(cass_ssl_set_cert and cass_ssl_set_private_key)";
-  else if (gnutls_certificate_get_ours(g->s) &&
-           (alert == GNUTLS_A_BAD_CERTIFICATE || alert == GNUTLS_A_UNKNOWN_CA ||
-            alert == GNUTLS_A_CERTIFICATE_UNKNOWN || alert == GNUTLS_A_UNSUPPORTED_CERTIFICATE ||
-            alert == GNUTLS_A_CERTIFICATE_EXPIRED || alert == GNUTLS_A_CERTIFICATE_REVOKED ||
-            alert == GNUTLS_A_ACCESS_DENIED))
+  else if (gnutls_certificate_get_ours(g->s) && about_certificate)
     hint = "; the server rejected our client certificate (is its issuer in the server's "
            "truststore?)";
   else if (alert == GNUTLS_A_PROTOCOL_VERSION)
