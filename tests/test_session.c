@@ -249,6 +249,39 @@ static void test_write_split_into_records(void **state)
   pair_close(&p);
 }
 
+/* The server's first data travels with its last handshake flight (TLS 1.2 Finished, TLS 1.3
+ * tickets): the handshake leaves it for the first read, which needs no further input. */
+static void run_data_with_last_flight(const char *priority)
+{
+  struct pair p;
+  pair_open(&p, priority, CASS_SSL_VERIFY_PEER_CERT);
+  for (int i = 0; i < 100 && !p.srv.done; i++) {
+    assert_int_equal(cassl_session_handshake(p.cs), CASS_OK);
+    size_t len;
+    const void *out = cassl_session_output_peek(p.cs, &len);
+    assert_true(cassl_bytequeue_push(&p.srv.in, out, len));
+    cassl_session_output_consume(p.cs, len);
+    tserver_handshake(&p.srv);
+    if (!p.srv.done)
+      tpump_to_client(p.cs, &p.srv, 0);
+  }
+  assert_true(p.srv.done);
+  tserver_send(&p.srv, "greeting", 8);
+  tpump_to_client(p.cs, &p.srv, 0);
+  assert_int_equal(cassl_session_handshake(p.cs), CASS_OK);
+  assert_int_equal(cassl_session_get_state(p.cs), CASSL_SESSION_ESTABLISHED);
+  unsigned char buf[32];
+  size_t n;
+  assert_int_equal(tclient_drain(p.cs, buf, sizeof buf, &n), CASS_OK);
+  assert_int_equal(n, 8);
+  assert_memory_equal(buf, "greeting", 8);
+  ttransfer(p.cs, &p.srv, 1000, 0);
+  pair_close(&p);
+}
+
+static void test_tls12_data_with_last_flight(void **state) { run_data_with_last_flight(TLS12); }
+static void test_tls13_data_with_last_flight(void **state) { run_data_with_last_flight(TLS13); }
+
 /* ---- post-handshake messages ------------------------------------------------------- */
 
 static void test_tls13_key_update(void **state)
@@ -610,6 +643,8 @@ int main(void)
     cmocka_unit_test(test_tls13_odd_feeds),
     cmocka_unit_test(test_default_prefers_tls13),
     cmocka_unit_test(test_write_split_into_records),
+    cmocka_unit_test(test_tls12_data_with_last_flight),
+    cmocka_unit_test(test_tls13_data_with_last_flight),
     cmocka_unit_test(test_tls13_key_update),
     cmocka_unit_test(test_tls13_new_session_ticket),
     cmocka_unit_test(test_tls12_rehandshake_refused),
