@@ -16,7 +16,7 @@
 #include "errmsg.h"
 #include "names.h"
 
-#define CASSL_BACKEND_ABI 1
+#define CASSL_BACKEND_ABI 2
 
 enum cassl_backend_caps {
   CASSL_CAP_TLS = 1u << 0,   /* sessions work at all ("none" lacks it) */
@@ -90,6 +90,21 @@ struct cassl_backend {
                                   cassl_errmsg *err);
   /* Negotiated parameters (strings owned by the backend session). */
   void (*session_info)(void *session, cassl_session_info *info);
+
+  /* Since ABI 2: beyond the driver (cassl_ssl_* extensions). */
+  /* Client key, leaf and chain from PKCS#12 (DER or PEM) of exactly len bytes; the password
+   * as for creds_set_key. The pair replaces the one in force only when it matches. */
+  CassError (*creds_set_pkcs12)(void *creds, const void *data, size_t len, const char *password,
+                                size_t password_len, cassl_errmsg *err);
+  /* Adds the system's trusted CAs; *added = how many. No store or an empty one fails. */
+  CassError (*creds_add_system_trust)(void *creds, unsigned *added, cassl_errmsg *err);
+  /* Adds the PEM CRLs of exactly len bytes, each signed by an already trusted CA. */
+  CassError (*creds_add_crl)(void *creds, const char *pem, size_t len, cassl_errmsg *err);
+  /* Adds public-key pins ("sha256//<base64>", ';'-separated); a bad one adds none. */
+  CassError (*creds_add_pins)(void *creds, const char *pins, cassl_errmsg *err);
+  /* With pins set on creds: the peer leaf's key must match one, whatever the verify flags;
+   * CASS_ERROR_SSL_INVALID_PEER_CERT otherwise. No pins = CASS_OK. */
+  CassError (*session_verify_pins)(void *session, void *creds, cassl_errmsg *err);
 };
 
 /* The backend this library was built with (defined by exactly one plugin). */

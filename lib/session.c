@@ -163,6 +163,11 @@ CASSL_EXPORT void cassl_session_free(cassl_session *s)
 /* The checks the verify flags ask for, in the order the driver makes them. */
 static CassError session_verify(cassl_session *s, cassl_errmsg *msg)
 {
+  /* Public-key pins (cassl_ssl_add_pinned_public_key) apply whatever the flags say. */
+  CassError pin_rc = s->backend->session_verify_pins(s->impl, s->ssl->creds, msg);
+  if (pin_rc != CASS_OK)
+    return pin_rc;
+  /* End of the pin check. */
   int flags = s->verify_flags & (CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY |
                                  CASS_SSL_VERIFY_PEER_IDENTITY_DNS);
   if (flags == CASS_SSL_VERIFY_NONE)

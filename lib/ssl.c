@@ -214,6 +214,70 @@ CASSL_EXPORT CassError cassl_ssl_set_priority(CassSsl *ssl, const char *priority
   return rc;
 }
 
+CASSL_EXPORT CassError cassl_ssl_set_pkcs12_n(CassSsl *ssl, const void *data, size_t length,
+                                              const char *password, size_t password_length)
+{
+  if (!ssl)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  cassl_errmsg msg = { "" };
+  pthread_mutex_lock(&ssl->lock);
+  CassError rc = data ? ssl->backend->creds_set_pkcs12(ssl->creds, data, length, password,
+                                                       password ? password_length : 0, &msg)
+                      : cassl_fail(&msg, CASS_ERROR_SSL_INVALID_CERT,
+                                   "no PKCS#12 data given (NULL)");
+  rc = ssl_finish(ssl, rc, &msg);
+  pthread_mutex_unlock(&ssl->lock);
+  return rc;
+}
+
+CASSL_EXPORT CassError cassl_ssl_add_system_trust(CassSsl *ssl, unsigned *added)
+{
+  if (added)
+    *added = 0;
+  if (!ssl)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  cassl_errmsg msg = { "" };
+  unsigned count = 0;
+  pthread_mutex_lock(&ssl->lock);
+  CassError rc = ssl->backend->creds_add_system_trust(ssl->creds, &count, &msg);
+  rc = ssl_finish(ssl, rc, &msg);
+  pthread_mutex_unlock(&ssl->lock);
+  if (added)
+    *added = count;
+  return rc;
+}
+
+CASSL_EXPORT CassError cassl_ssl_add_crl(CassSsl *ssl, const char *pem)
+{
+  return cassl_ssl_add_crl_n(ssl, pem, pem ? strlen(pem) : 0);
+}
+
+CASSL_EXPORT CassError cassl_ssl_add_crl_n(CassSsl *ssl, const char *pem, size_t length)
+{
+  if (!ssl)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  cassl_errmsg msg = { "" };
+  pthread_mutex_lock(&ssl->lock);
+  CassError rc = pem ? ssl->backend->creds_add_crl(ssl->creds, pem, length, &msg)
+                     : cassl_fail(&msg, CASS_ERROR_SSL_INVALID_CERT, "no CRL given (NULL)");
+  rc = ssl_finish(ssl, rc, &msg);
+  pthread_mutex_unlock(&ssl->lock);
+  return rc;
+}
+
+CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(CassSsl *ssl, const char *pins)
+{
+  if (!ssl)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  cassl_errmsg msg = { "" };
+  pthread_mutex_lock(&ssl->lock);
+  CassError rc = pins ? ssl->backend->creds_add_pins(ssl->creds, pins, &msg)
+                      : cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "no pin given (NULL)");
+  rc = ssl_finish(ssl, rc, &msg);
+  pthread_mutex_unlock(&ssl->lock);
+  return rc;
+}
+
 CASSL_EXPORT const char *cassl_ssl_last_error(const CassSsl *ssl)
 {
   return ssl ? ssl->last_error.text : "no CassSsl object (NULL)";

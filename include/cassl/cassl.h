@@ -120,6 +120,46 @@ CASSL_EXPORT CassError cassl_ssl_set_min_protocol_version(CassSsl *ssl, int min_
  * CASS_ERROR_LIB_BAD_PARAMS with the offending part in cassl_ssl_last_error. */
 CASSL_EXPORT CassError cassl_ssl_set_priority(CassSsl *ssl, const char *priority);
 
+/* ---- Beyond the driver: PKCS#12, system trust, revocation, public-key pins ----------- */
+
+/* The client certificate, its chain and private key from one PKCS#12 file (DER, or PEM
+ * "-----BEGIN PKCS12-----") of exactly length bytes, as keytool -deststoretype PKCS12
+ * (JDK 17's PBES2/AES-256 with an HmacSHA256 MAC, or the legacy 3DES/RC2 form) or
+ * `openssl pkcs12 -export` writes it; e.g. the driver guide's keystore-driver.p12 with no
+ * openssl step. The password (length bytes, NULL/empty = none) checks the file's MAC and
+ * decrypts it. The key and its certificate replace the pair in force, as a matching
+ * cass_ssl_set_cert + cass_ssl_set_private_key would. A wrong password, a file with no
+ * private key (CASS_ERROR_SSL_INVALID_PRIVATE_KEY) or not PKCS#12 at all
+ * (CASS_ERROR_SSL_INVALID_CERT) change nothing; the sentence is in cassl_ssl_last_error. */
+CASSL_EXPORT CassError cassl_ssl_set_pkcs12_n(CassSsl *ssl, const void *data, size_t length,
+                                              const char *password, size_t password_length);
+
+/* Adds the system's trusted CA certificates (the store GnuTLS was built to use, e.g.
+ * /etc/ssl/certs/ca-certificates.crt or p11-kit) to the trusted set; *added (may be NULL)
+ * receives how many. No store, or a store with no CA, is CASS_ERROR_SSL_INVALID_CERT
+ * ("no system trust store found: ..."), never a silent success. */
+CASSL_EXPORT CassError cassl_ssl_add_system_trust(CassSsl *ssl, unsigned *added);
+
+/* Adds every PEM certificate revocation list ("-----BEGIN X509 CRL-----") of the buffer.
+ * Each must be signed by a certificate already trusted (add the CA first); otherwise, or
+ * when there is no CRL or one does not parse, nothing is added and the call fails with
+ * CASS_ERROR_SSL_INVALID_CERT. With CASS_SSL_VERIFY_PEER_CERT, a server certificate a CRL
+ * revokes fails the handshake with CASS_ERROR_SSL_INVALID_PEER_CERT ("... revoked"). */
+CASSL_EXPORT CassError cassl_ssl_add_crl(CassSsl *ssl, const char *pem);
+CASSL_EXPORT CassError cassl_ssl_add_crl_n(CassSsl *ssl, const char *pem, size_t length);
+
+/* Pins the server's public key, in curl's --pinnedpubkey form: "sha256//<base64>", the
+ * base64 of the SHA-256 of the key's SubjectPublicKeyInfo (DER); several pins may be
+ * separated by ';', and the call may be repeated (the pins add up). Once any pin is set,
+ * every handshake checks the server leaf's key against them (in constant time) whatever the
+ * verify flags say, so a self-signed node can be pinned with CASS_SSL_VERIFY_NONE; no match
+ * fails with CASS_ERROR_SSL_INVALID_PEER_CERT ("public key pin mismatch: server key
+ * sha256//... is not pinned"). Pins in force when a handshake completes apply to it. A
+ * malformed pin is CASS_ERROR_LIB_BAD_PARAMS, and none of the string's pins is added.
+ * `openssl x509 -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256
+ * -binary | base64` or `cassl inspect` print a certificate's pin. */
+CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(CassSsl *ssl, const char *pins);
+
 #ifdef __cplusplus
 }
 #endif

@@ -40,4 +40,9 @@ const struct cassl_backend cassl_backend_impl = {
   .session_verify_chain = gtls_session_verify_chain,
   .session_peer_names = gtls_session_peer_names,
   .session_info = gtls_session_info,
+  .creds_set_pkcs12 = gtls_creds_set_pkcs12,
+  .creds_add_system_trust = gtls_creds_add_system_trust,
+  .creds_add_crl = gtls_creds_add_crl,
+  .creds_add_pins = gtls_creds_add_pins,
+  .session_verify_pins = gtls_session_verify_pins,
 };

@@ -55,6 +55,7 @@ struct gtls_creds {
    * A refused half never makes a later call fail. */
   struct gtls_cert_half *pending_cert;
   struct gtls_key_half *pending_key;
+  struct gtls_pins *pins;  /* public-key pins (pins.c) */
   struct gtls_creds *next; /* in the registry */
 };
 
@@ -68,7 +69,7 @@ static const char pem_cert_end[] = "-----END CERTIFICATE-----";
 /* ---- small helpers --------------------------------------------------------------------- */
 
 /* A NUL-terminated private copy of exactly len bytes. */
-static char *copy_terminated(const char *data, size_t len)
+char *gtls_copy_terminated(const char *data, size_t len)
 {
   char *copy = len < SIZE_MAX ? malloc(len + 1) : NULL;
   if (!copy)
@@ -78,7 +79,7 @@ static char *copy_terminated(const char *data, size_t len)
   return copy;
 }
 
-static void free_secret(char *buf, size_t len)
+void gtls_free_secret(char *buf, size_t len)
 {
   if (buf) {
     gnutls_memset(buf, 0, len);
@@ -266,6 +267,11 @@ CassError gtls_creds_new(void **creds, cassl_errmsg *err)
     return cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT,
                       "cannot allocate GnuTLS credentials: %s", gnutls_strerror(ret));
   }
+  if (!(c->pins = gtls_pins_new())) {
+    gnutls_certificate_free_credentials(c->cred);
+    free(c);
+    return cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT, "out of memory");
+  }
   pthread_mutex_init(&c->lock, NULL);
   gnutls_certificate_set_retrieve_function3(c->cred, gtls_retrieve);
   pthread_mutex_lock(&registry_lock);
@@ -292,6 +298,7 @@ void gtls_creds_free(void *creds)
   key_half_unref(c->pair_key);
   cert_half_unref(c->pending_cert);
   key_half_unref(c->pending_key);
+  gtls_pins_free(c->pins);
   gnutls_certificate_free_credentials(c->cred);
   pthread_mutex_destroy(&c->lock);
   free(c);
@@ -302,12 +309,17 @@ gnutls_certificate_credentials_t gtls_creds_certificate(void *creds)
   return creds ? ((struct gtls_creds *)creds)->cred : NULL;
 }
 
+struct gtls_pins *gtls_creds_pins(void *creds)
+{
+  return creds ? ((struct gtls_creds *)creds)->pins : NULL;
+}
+
 CassError gtls_creds_add_trusted(void *creds, const char *pem, size_t len, cassl_errmsg *err)
 {
   struct gtls_creds *c = creds;
   if (!pem)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no certificate given (NULL)");
-  char *buf = copy_terminated(pem, len);
+  char *buf = gtls_copy_terminated(pem, len);
   if (!buf)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
   gnutls_x509_crt_t *crts;
@@ -407,6 +419,23 @@ static CassError pair_with_key(struct gtls_creds *c, struct gtls_key_half *key,
   return rc;
 }
 
+/* Both halves at once: they must match each other, then they replace the pair in force
+ * (and any refused half) whatever it was. */
+static CassError pair_with_both(struct gtls_creds *c, struct gtls_cert_half *cert,
+                                struct gtls_key_half *key, cassl_errmsg *err)
+{
+  if (!halves_match(cert, key))
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "private key does not match the certificate %s", cert->subject);
+  pthread_mutex_lock(&c->lock);
+  set_cert_slot(&c->pair_cert, cert);
+  set_key_slot(&c->pair_key, key);
+  set_cert_slot(&c->pending_cert, NULL);
+  set_key_slot(&c->pending_key, NULL);
+  pthread_mutex_unlock(&c->lock);
+  return CASS_OK;
+}
+
 /* ---- client certificate ---------------------------------------------------------------- */
 
 static void describe_subject(gnutls_x509_crt_t crt, char *out, size_t cap)
@@ -425,12 +454,58 @@ static void describe_subject(gnutls_x509_crt_t crt, char *out, size_t cap)
   gnutls_free(dn.data);
 }
 
+/* A certificate half from a parsed chain (leaf first); the caller keeps crts. The half
+ * comes back with no reference: a slot takes the first one. */
+static CassError cert_half_new(gnutls_x509_crt_t *crts, unsigned count,
+                               struct gtls_cert_half **out, cassl_errmsg *err)
+{
+  *out = NULL;
+  struct gtls_cert_half *half = calloc(1, sizeof *half);
+  if (!half || !(half->der = calloc(count, sizeof *half->der))) {
+    free(half);
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
+  }
+  CassError rc = CASS_OK;
+  half->key_id_len = sizeof half->key_id;
+  int ret = gnutls_x509_crt_get_key_id(crts[0], GNUTLS_KEYID_USE_SHA256, half->key_id,
+                                       &half->key_id_len);
+  if (ret < 0)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
+                    "cannot read the certificate's public key: %s", gnutls_strerror(ret));
+  describe_subject(crts[0], half->subject, sizeof half->subject);
+  for (; rc == CASS_OK && half->count < count; half->count++) {
+    ret = gnutls_x509_crt_export2(crts[half->count], GNUTLS_X509_FMT_DER,
+                                  &half->der[half->count]);
+    if (ret < 0) {
+      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "cannot encode certificate %u: %s",
+                      half->count + 1, gnutls_strerror(ret));
+      break;
+    }
+  }
+  if (rc != CASS_OK) {
+    half->refs = 1;
+    cert_half_unref(half);
+    return rc;
+  }
+  *out = half;
+  return CASS_OK;
+}
+
+/* Frees a half no slot took. */
+static void cert_half_drop_unused(struct gtls_cert_half *half)
+{
+  if (half && half->refs == 0) {
+    half->refs = 1;
+    cert_half_unref(half);
+  }
+}
+
 CassError gtls_creds_set_cert(void *creds, const char *pem, size_t len, cassl_errmsg *err)
 {
   struct gtls_creds *c = creds;
   if (!pem)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no certificate given (NULL)");
-  char *buf = copy_terminated(pem, len);
+  char *buf = gtls_copy_terminated(pem, len);
   if (!buf)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
   gnutls_x509_crt_t *crts;
@@ -439,38 +514,12 @@ CassError gtls_creds_set_cert(void *creds, const char *pem, size_t len, cassl_er
   free(buf);
   if (rc != CASS_OK)
     return rc;
-
-  struct gtls_cert_half *half = calloc(1, sizeof *half);
-  if (!half || !(half->der = calloc(count, sizeof *half->der))) {
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
-    goto done;
-  }
-  half->key_id_len = sizeof half->key_id;
-  int ret = gnutls_x509_crt_get_key_id(crts[0], GNUTLS_KEYID_USE_SHA256, half->key_id,
-                                       &half->key_id_len);
-  if (ret < 0) {
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
-                    "cannot read the certificate's public key: %s", gnutls_strerror(ret));
-    goto done;
-  }
-  describe_subject(crts[0], half->subject, sizeof half->subject);
-  for (; half->count < count; half->count++) {
-    ret = gnutls_x509_crt_export2(crts[half->count], GNUTLS_X509_FMT_DER,
-                                  &half->der[half->count]);
-    if (ret < 0) {
-      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "cannot encode certificate %u: %s",
-                      half->count + 1, gnutls_strerror(ret));
-      goto done;
-    }
-  }
-  rc = pair_with_cert(c, half, err);
-
-done:
+  struct gtls_cert_half *half = NULL;
+  rc = cert_half_new(crts, count, &half, err);
   free_certs(crts, count);
-  if (half && half->refs == 0) { /* not kept by pair_with_cert */
-    half->refs = 1;
-    cert_half_unref(half);
-  }
+  if (rc == CASS_OK)
+    rc = pair_with_cert(c, half, err);
+  cert_half_drop_unused(half);
   return rc;
 }
 
@@ -679,7 +728,7 @@ static CassError check_traditional_ciphertext(const struct pem_key *k, cassl_err
       text[n++] = *p;
   gnutls_datum_t b64 = { (unsigned char *)text, (unsigned)n }, der = { NULL, 0 };
   int ret = gnutls_base64_decode2(&b64, &der);
-  free_secret(text, n);
+  gtls_free_secret(text, n);
   if (ret < 0)
     return CASS_OK; /* GnuTLS reports the encoding error itself */
   size_t block_size = strncmp(k->dek_cipher, "DES", 3) == 0 ? 8 : 16;
@@ -691,6 +740,38 @@ static CassError check_traditional_ciphertext(const struct pem_key *k, cassl_err
                       "number of %zu-byte blocks", size,
                       k->dek_cipher[0] ? k->dek_cipher : "CBC", block_size);
   return CASS_OK;
+}
+
+/* A key half owning key (freed on failure too); no reference yet, as for cert_half_new. */
+static CassError key_half_new(gnutls_x509_privkey_t key, struct gtls_key_half **out,
+                              cassl_errmsg *err)
+{
+  *out = NULL;
+  struct gtls_key_half *half = calloc(1, sizeof *half);
+  if (!half) {
+    gnutls_x509_privkey_deinit(key);
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
+  }
+  half->key = key;
+  half->key_id_len = sizeof half->key_id;
+  int ret = gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, half->key_id,
+                                           &half->key_id_len);
+  if (ret < 0) {
+    half->refs = 1;
+    key_half_unref(half);
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "cannot compute the private key's public key: %s", gnutls_strerror(ret));
+  }
+  *out = half;
+  return CASS_OK;
+}
+
+static void key_half_drop_unused(struct gtls_key_half *half)
+{
+  if (half && half->refs == 0) {
+    half->refs = 1;
+    key_half_unref(half);
+  }
 }
 
 /* Decodes the key block with password (NULL = none) into a key half. */
@@ -715,60 +796,38 @@ static CassError import_key(const struct pem_key *k, const char *password,
       return rc;
   }
 
-  struct gtls_key_half *half = calloc(1, sizeof *half);
-  if (!half)
+  gnutls_x509_privkey_t key;
+  int ret = gnutls_x509_privkey_init(&key);
+  if (ret < 0)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
-  int ret = gnutls_x509_privkey_init(&half->key);
-  if (ret < 0) {
-    free(half);
-    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
-  }
   /* A plain key ignores any password, as the driver does. */
-  ret = gnutls_x509_privkey_import2(half->key, &block, GNUTLS_X509_FMT_PEM,
+  ret = gnutls_x509_privkey_import2(key, &block, GNUTLS_X509_FMT_PEM,
                                     encrypted ? password : NULL, encrypted ? 0 : GNUTLS_PKCS_PLAIN);
-  CassError rc = CASS_OK;
   if (ret >= 0)
-    rc = CASS_OK;
-  else if (!encrypted)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "cannot parse the PEM private key (%s): %s", k->label, gnutls_strerror(ret));
-  else if (k->traditional_encrypted &&
-           (ret == GNUTLS_E_UNKNOWN_CIPHER_TYPE || ret == GNUTLS_E_INVALID_REQUEST ||
-            ret == GNUTLS_E_UNIMPLEMENTED_FEATURE))
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "unsupported private key encryption: traditional PEM with %s",
-                    k->dek_cipher[0] ? k->dek_cipher : "an unknown cipher");
-  else if (ret == GNUTLS_E_BASE64_DECODING_ERROR || ret == GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "cannot decode the PEM private key (%s): %s", k->label, gnutls_strerror(ret));
-  else
-    /* A known scheme whose plaintext does not decode: GnuTLS reports most of these as
-     * GNUTLS_E_DECRYPTION_FAILED, the rest are the same wrong password with luckier padding. */
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "wrong password: decryption failed");
-  if (rc == CASS_OK) {
-    half->key_id_len = sizeof half->key_id;
-    ret = gnutls_x509_privkey_get_key_id(half->key, GNUTLS_KEYID_USE_SHA256, half->key_id,
-                                         &half->key_id_len);
-    if (ret < 0)
-      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                      "cannot compute the private key's public key: %s", gnutls_strerror(ret));
-  }
-  if (rc != CASS_OK) {
-    half->refs = 1;
-    key_half_unref(half);
-    return rc;
-  }
-  *out = half;
-  return CASS_OK;
+    return key_half_new(key, out, err);
+  gnutls_x509_privkey_deinit(key);
+  if (!encrypted)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "cannot parse the PEM private key (%s): %s", k->label, gnutls_strerror(ret));
+  if (k->traditional_encrypted &&
+      (ret == GNUTLS_E_UNKNOWN_CIPHER_TYPE || ret == GNUTLS_E_INVALID_REQUEST ||
+       ret == GNUTLS_E_UNIMPLEMENTED_FEATURE))
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "unsupported private key encryption: traditional PEM with %s",
+                      k->dek_cipher[0] ? k->dek_cipher : "an unknown cipher");
+  if (ret == GNUTLS_E_BASE64_DECODING_ERROR || ret == GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "cannot decode the PEM private key (%s): %s", k->label, gnutls_strerror(ret));
+  /* A known scheme whose plaintext does not decode: GnuTLS reports most of these as
+   * GNUTLS_E_DECRYPTION_FAILED, the rest are the same wrong password with luckier padding. */
+  return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "wrong password: decryption failed");
 }
 
-CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const char *password,
-                             size_t password_len, cassl_errmsg *err)
+CassError gtls_password_copy(const char *password, size_t password_len, char **out,
+                             size_t *out_len, cassl_errmsg *err)
 {
-  struct gtls_creds *c = creds;
-  if (!pem)
-    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "no private key given (NULL)");
-
+  *out = NULL;
+  *out_len = 0;
   /* The password is exactly password_len bytes; GnuTLS takes a C string, so trailing NULs
    * (a length that counted the terminator) are dropped and an inner NUL is refused rather
    * than silently shortening the password. */
@@ -781,11 +840,27 @@ CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const cha
                       "the password contains a NUL byte at offset %zu; GnuTLS takes passwords "
                       "as C strings and cannot use it",
                       (size_t)((const char *)memchr(password, '\0', password_len) - password));
+  if (password_len == 0)
+    return CASS_OK;
+  if (!(*out = gtls_copy_terminated(password, password_len)))
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
+  *out_len = password_len;
+  return CASS_OK;
+}
 
-  char *buf = copy_terminated(pem, len);
-  char *pass = password_len > 0 ? copy_terminated(password, password_len) : NULL;
-  CassError rc;
-  if (!buf || (password_len > 0 && !pass)) {
+CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const char *password,
+                             size_t password_len, cassl_errmsg *err)
+{
+  struct gtls_creds *c = creds;
+  if (!pem)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "no private key given (NULL)");
+  char *pass;
+  size_t pass_len;
+  CassError rc = gtls_password_copy(password, password_len, &pass, &pass_len, err);
+  if (rc != CASS_OK)
+    return rc;
+  char *buf = gtls_copy_terminated(pem, len);
+  if (!buf) {
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
     goto done;
   }
@@ -798,13 +873,28 @@ CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const cha
   if (rc != CASS_OK)
     goto done;
   rc = pair_with_key(c, half, err);
-  if (half->refs == 0) { /* not kept by pair_with_key */
-    half->refs = 1;
-    key_half_unref(half);
-  }
+  key_half_drop_unused(half);
 
 done:
-  free_secret(buf, len);
-  free_secret(pass, password_len);
+  gtls_free_secret(buf, len);
+  gtls_free_secret(pass, pass_len);
+  return rc;
+}
+
+/* ---- certificate and key together (PKCS#12) -------------------------------------------- */
+
+CassError gtls_creds_set_pair(void *creds, gnutls_x509_crt_t *crts, unsigned count,
+                              gnutls_x509_privkey_t key, cassl_errmsg *err)
+{
+  struct gtls_creds *c = creds;
+  struct gtls_key_half *key_half = NULL;
+  struct gtls_cert_half *cert_half = NULL;
+  CassError rc = key_half_new(key, &key_half, err);
+  if (rc == CASS_OK)
+    rc = cert_half_new(crts, count, &cert_half, err);
+  if (rc == CASS_OK)
+    rc = pair_with_both(c, cert_half, key_half, err);
+  cert_half_drop_unused(cert_half);
+  key_half_drop_unused(key_half);
   return rc;
 }

@@ -7,6 +7,8 @@
 
 #include "backend.h"
 
+struct gtls_pins;
+
 /* credentials.c: trusted certificates, client certificate chain and key. */
 CassError gtls_creds_new(void **creds, cassl_errmsg *err);
 void gtls_creds_free(void *creds);
@@ -16,6 +18,34 @@ CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const cha
                              size_t password_len, cassl_errmsg *err);
 /* The certificate credentials a client session uses (trust + client certificate). */
 gnutls_certificate_credentials_t gtls_creds_certificate(void *creds);
+/* A parsed chain (leaf first, kept by the caller) and its key (owned from now on, freed on
+ * failure too) together: they must match, then replace the pair in force (PKCS#12). */
+CassError gtls_creds_set_pair(void *creds, gnutls_x509_crt_t *crts, unsigned count,
+                              gnutls_x509_privkey_t key, cassl_errmsg *err);
+/* The public-key pins of these credentials (pins.c). */
+struct gtls_pins *gtls_creds_pins(void *creds);
+/* A NUL-terminated copy of exactly len bytes (NULL when out of memory). */
+char *gtls_copy_terminated(const char *data, size_t len);
+/* Wipes len bytes of buf and frees it; NULL is fine. */
+void gtls_free_secret(char *buf, size_t len);
+/* The password rule of every setter: exactly password_len bytes, trailing NULs dropped, an
+ * inner NUL refused (INVALID_PRIVATE_KEY); *out is a terminated copy or NULL for none. */
+CassError gtls_password_copy(const char *password, size_t password_len, char **out,
+                             size_t *out_len, cassl_errmsg *err);
+
+/* pkcs12.c: key, leaf and chain from a PKCS#12 file (DER or PEM). */
+CassError gtls_creds_set_pkcs12(void *creds, const void *data, size_t len, const char *password,
+                                size_t password_len, cassl_errmsg *err);
+
+/* trust.c: the system's trusted CAs and revocation lists. */
+CassError gtls_creds_add_system_trust(void *creds, unsigned *added, cassl_errmsg *err);
+CassError gtls_creds_add_crl(void *creds, const char *pem, size_t len, cassl_errmsg *err);
+
+/* pins.c: public-key pins in curl's form, checked against the server's leaf. */
+struct gtls_pins *gtls_pins_new(void);
+void gtls_pins_free(struct gtls_pins *pins);
+CassError gtls_creds_add_pins(void *creds, const char *pins, cassl_errmsg *err);
+CassError gtls_session_verify_pins(void *session, void *creds, cassl_errmsg *err);
 
 /* priority.c: the system policy, minimum version and cassl_ssl_set_priority override. */
 CassError gtls_check_priority(const char *priority, cassl_errmsg *err);

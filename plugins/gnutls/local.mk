@@ -3,8 +3,11 @@ backend_sources = \
 	plugins/gnutls/backend.c \
 	plugins/gnutls/credentials.c \
 	plugins/gnutls/gtls.h \
+	plugins/gnutls/pins.c \
+	plugins/gnutls/pkcs12.c \
 	plugins/gnutls/priority.c \
 	plugins/gnutls/session.c \
+	plugins/gnutls/trust.c \
 	plugins/gnutls/verify.c
 backend_cflags = $(GNUTLS_CFLAGS) $(NETTLE_CFLAGS) -I$(top_srcdir)/plugins/gnutls
 backend_libs = $(GNUTLS_LIBS) $(NETTLE_LIBS)

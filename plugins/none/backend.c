@@ -113,6 +113,34 @@ static void none_session_info(void *session, cassl_session_info *info)
 {
 }
 
+static CassError none_creds_set_pkcs12(void *creds, const void *data, size_t len,
+                                       const char *password, size_t password_len,
+                                       cassl_errmsg *err)
+{
+  return none_unavailable(err);
+}
+
+static CassError none_creds_add_system_trust(void *creds, unsigned *added, cassl_errmsg *err)
+{
+  *added = 0;
+  return none_unavailable(err);
+}
+
+static CassError none_creds_add_crl(void *creds, const char *pem, size_t len, cassl_errmsg *err)
+{
+  return none_unavailable(err);
+}
+
+static CassError none_creds_add_pins(void *creds, const char *pins, cassl_errmsg *err)
+{
+  return none_unavailable(err);
+}
+
+static CassError none_session_verify_pins(void *session, void *creds, cassl_errmsg *err)
+{
+  return none_unavailable(err);
+}
+
 const struct cassl_backend cassl_backend_impl = {
   .abi_version = CASSL_BACKEND_ABI,
   .name = "none",
@@ -136,4 +164,9 @@ const struct cassl_backend cassl_backend_impl = {
   .session_verify_chain = none_session_verify_chain,
   .session_peer_names = none_session_peer_names,
   .session_info = none_session_info,
+  .creds_set_pkcs12 = none_creds_set_pkcs12,
+  .creds_add_system_trust = none_creds_add_system_trust,
+  .creds_add_crl = none_creds_add_crl,
+  .creds_add_pins = none_creds_add_pins,
+  .session_verify_pins = none_session_verify_pins,
 };
