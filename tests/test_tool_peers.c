@@ -354,6 +354,43 @@ static void test_gnutls_chain(void **state)
   peer_stop(p);
 }
 
+/* Revocation: a CRL from the test CA that revokes server-ip. */
+static void test_gnutls_crl(void **state)
+{
+  NEED("gnutls-serv");
+  char crl[600], revoking[600], tmpl[600], cmd[4096];
+  snprintf(tmpl, sizeof tmpl, "%s/crl.tmpl", scratch);
+  snprintf(crl, sizeof crl, "%s/empty.crl", scratch);
+  snprintf(revoking, sizeof revoking, "%s/revoking.crl", scratch);
+  FILE *f = fopen(tmpl, "w");
+  assert_non_null(f);
+  fputs("crl_next_update = 30\ncrl_number = 1\n", f);
+  fclose(f);
+  char ca_key[512], server[512];
+  snprintf(ca_key, sizeof ca_key, "%s", pki("ca-key.pem"));
+  snprintf(server, sizeof server, "%s", pki("server-ip.pem"));
+  snprintf(cmd, sizeof cmd,
+           "certtool --generate-crl --load-ca-privkey %s --load-ca-certificate %s --template %s "
+           "--outfile %s >/dev/null 2>&1 && "
+           "certtool --generate-crl --load-ca-privkey %s --load-ca-certificate %s "
+           "--load-certificate %s --template %s --outfile %s >/dev/null 2>&1",
+           ca_key, ca, tmpl, crl, ca_key, ca, server, tmpl, revoking);
+  assert_int_equal(system(cmd), 0);
+  peer *p = gnutls_serv("server-ip.pem", "server-ip-key.pem", PEER_CLIENT_AUTH_NONE,
+                        PEER_TLS_DEFAULT, NULL);
+  cassl("probe", "--ca", ca, "--crl", crl, "--no-cql", peer_hostport(p), NULL);
+  expect_exit(0);
+  cassl("probe", "--ca", ca, "--crl", revoking, "--no-cql", peer_hostport(p), NULL);
+  expect_exit(6);
+  expect_error("CASS_ERROR_SSL_INVALID_PEER_CERT", "Invalid peer certificate",
+               "the node certificate is revoked");
+  cassl("probe", "--ca", ca, "--crl", ca, "--no-cql", peer_hostport(p), NULL);
+  expect_exit(3);
+  expect_error("CASS_ERROR_SSL_INVALID_CERT", "Unable to load certificate",
+               "must hold PEM CRLs");
+  peer_stop(p);
+}
+
 static void test_gnutls_not_cql(void **state)
 {
   NEED("gnutls-serv");
@@ -428,6 +465,13 @@ static void test_jsse_cql(void **state)
   cassl("probe", "--ca", node, peer_hostport(p), NULL);
   expect_exit(5);
   expect_err("hint: the server asked for a client certificate");
+  /* The guide's keystore-driver.p12 straight from keytool, no openssl step. */
+  char p12[512];
+  snprintf(p12, sizeof p12, "%s", pki("jks/keystore-driver.p12"));
+  cassl("probe", "--ca", node, "--pkcs12", p12, "--key-password", "cassandra", "--verify",
+        "peer-cert,peer-identity", peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_out("answer             READY");
   cassl("probe", "--ca", node, "--cert", cert, "--key", key, peer_hostport(p), NULL);
   expect_exit(3);
   expect_error("CASS_ERROR_SSL_INVALID_PRIVATE_KEY", "Unable to load private key",
@@ -583,6 +627,7 @@ int main(void)
     cmocka_unit_test(test_gnutls_identity_dns),
     cmocka_unit_test(test_gnutls_expired),
     cmocka_unit_test(test_gnutls_chain),
+    cmocka_unit_test(test_gnutls_crl),
     cmocka_unit_test(test_gnutls_not_cql),
     cmocka_unit_test(test_openssl),
     cmocka_unit_test(test_jsse_cql),

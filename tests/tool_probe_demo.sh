@@ -68,6 +68,48 @@ out "reconnections"; out "completed          2"
 t "--repeat: a bad value"
 run 2 probe --repeat 0 "$target"; err "invalid --repeat '0'"
 
+# ---- beyond the driver: PKCS#12, pins, system CA store -----------------------------------
+openssl pkcs12 -export -in "$demo/client.pem" -inkey "$demo/client.key" -passin "pass:$password" \
+  -passout "pass:$password" -out "$tmp/client.p12" 2>/dev/null
+t "--pkcs12"
+run 0 probe --ca "$demo/ca.pem" --pkcs12 "$tmp/client.p12" --key-password-file "$demo/client.key.password" --json "$target"
+json "d['connection']['client_cert_sent'] and d['cql']['answer'] == 'READY'"
+t "--pkcs12 without password"
+run 3 probe --ca "$demo/ca.pem" --pkcs12 "$tmp/client.p12" "$target"
+error_line CASS_ERROR_SSL_INVALID_PRIVATE_KEY "Unable to load private key"
+hint "the PKCS#12 file is protected: pass --key-password"
+t "--pkcs12 wrong password"
+run 3 probe --ca "$demo/ca.pem" --pkcs12 "$tmp/client.p12" --key-password nope "$target"
+hint "does not open the PKCS#12 file"
+t "--pkcs12 not PKCS#12"
+run 3 probe --ca "$demo/ca.pem" --pkcs12 "$demo/ca.pem" --key-password x "$target"
+error_line CASS_ERROR_SSL_INVALID_CERT "Unable to load certificate"; hint "must be a PKCS#12 file"
+t "--pkcs12 with --cert"
+run 2 probe --pkcs12 "$tmp/client.p12" $creds "$target"; err "not both"
+
+pin=$("$CASSL" inspect --json "$demo/node.pem" | python3 -c 'import json,sys; print(json.load(sys.stdin)["certificates"][0]["pin"])')
+other_pin=$("$CASSL" inspect --json "$demo/ca.pem" | python3 -c 'import json,sys; print(json.load(sys.stdin)["certificates"][0]["pin"])')
+t "--pin: the node's key, no CA needed"
+run 0 probe --verify none --pin "$pin" --cert "$demo/client.pem" --key "$demo/client.key" --key-password "$password" --json "$target"
+json "d['checks'][0] == {'name': 'pin', 'result': 'ok', 'detail': d['checks'][0]['detail']} and d['checks'][0]['result'] == 'ok'"
+t "--pin: another key"
+run 6 probe --pin "$other_pin" $creds --key-password "$password" "$target"
+error_line CASS_ERROR_SSL_INVALID_PEER_CERT "Invalid peer certificate"
+hint "the server's public key is not one of the pinned keys"
+out "pin                failed"; out "peer-cert          not reached"
+t "--pin: malformed"
+run 2 probe --pin sha256//bad "$target"
+error_line CASS_ERROR_LIB_BAD_PARAMS "Bad parameters"; hint "a pin is sha256//"
+
+t "--system-ca: the demo CA is not in it"
+run_any() { last_cmd="cassl $*"; "$CASSL" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null; rc=$?; }
+run_any probe --system-ca --cert "$demo/client.pem" --key "$demo/client.key" --key-password "$password" "$target"
+case $rc in
+  6) hint "the system CA store does not hold the issuer CN=cassl demo CA" ;;
+  3) error_line CASS_ERROR_SSL_INVALID_CERT "Unable to load certificate"; hint "no usable system CA store" ;;
+  *) fail "exit $rc, expected 6 (system store found) or 3 (none)" ;;
+esac
+
 t "--sni"
 run 0 probe $creds --key-password "$password" --sni node.example.com --no-cql "$target"
 

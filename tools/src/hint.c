@@ -84,6 +84,11 @@ static void verify_hint(const struct probe_opts *o, const struct probe_result *r
                        "against `cassl inspect` of the node certificate");
     return;
   }
+  if (contains(res->message, "revoked")) {
+    snprintf(buf, cap, "the node certificate is revoked by a --crl list: the node needs a new "
+                       "certificate");
+    return;
+  }
   if (leaf && !leaf->valid_now) {
     char until[40];
     format_time(leaf->not_after, until, sizeof until);
@@ -92,9 +97,14 @@ static void verify_hint(const struct probe_opts *o, const struct probe_result *r
     return;
   }
   const char *issuer = top ? (top->self_signed ? top->subject : top->issuer) : NULL;
-  if (o->ca_count == 0) {
+  if (o->ca_count == 0 && !o->system_ca) {
     snprintf(buf, cap, "no --ca given, so nothing is trusted: pass --ca with the certificate of "
                        "%s", issuer ? issuer : "the CA that signed the node certificate");
+    return;
+  }
+  if (issuer && o->ca_count == 0) {
+    snprintf(buf, cap, "the system CA store does not hold the issuer %s: give that CA's "
+                       "certificate with --ca", issuer);
     return;
   }
   if (issuer && !ca_files_hold(o, issuer)) {

@@ -22,8 +22,13 @@ static const char probe_usage[] =
   "its CQL options. PORT defaults to 9042; IPv6 is written [::1]:9042.\n"
   "\n"
   "  --ca FILE                trusted CA certificates (PEM bundle; repeatable)\n"
+  "  --system-ca              trust the system's CA store too\n"
+  "  --crl FILE               certificate revocation lists (PEM; repeatable)\n"
+  "  --pin sha256//BASE64     accept only this server public key (repeatable; see inspect)\n"
   "  --cert FILE              client certificate (PEM; the first one is the leaf)\n"
   "  --key FILE               client private key (PEM, plain or encrypted)\n"
+  "  --pkcs12 FILE            client certificate, chain and key from a PKCS#12 file\n"
+  "                           (keytool or openssl pkcs12; its password as for --key)\n"
   "  --key-password PW        password of the key (also: CASSL_KEY_PASSWORD)\n"
   "  --key-password-file FILE read the password from FILE (must not be world-readable)\n"
   "  --verify LIST            comma list of none, peer-cert, peer-identity,\n"
@@ -210,7 +215,7 @@ static int usage_error(const char *fmt, ...)
 enum {
   OPT_CA = 256, OPT_CERT, OPT_KEY, OPT_KEY_PASSWORD, OPT_KEY_PASSWORD_FILE, OPT_VERIFY,
   OPT_HOSTNAME, OPT_RESOLVE, OPT_SNI, OPT_MIN_TLS, OPT_PRIORITY, OPT_TIMEOUT, OPT_NO_CQL,
-  OPT_JSON, OPT_QUIET, OPT_HELP, OPT_REPEAT
+  OPT_JSON, OPT_QUIET, OPT_HELP, OPT_REPEAT, OPT_SYSTEM_CA, OPT_CRL, OPT_PIN, OPT_PKCS12
 };
 
 static const struct option probe_long[] = {
@@ -228,6 +233,10 @@ static const struct option probe_long[] = {
   { "timeout", required_argument, NULL, OPT_TIMEOUT },
   { "no-cql", no_argument, NULL, OPT_NO_CQL },
   { "repeat", required_argument, NULL, OPT_REPEAT },
+  { "system-ca", no_argument, NULL, OPT_SYSTEM_CA },
+  { "crl", required_argument, NULL, OPT_CRL },
+  { "pin", required_argument, NULL, OPT_PIN },
+  { "pkcs12", required_argument, NULL, OPT_PKCS12 },
   { "json", no_argument, NULL, OPT_JSON },
   { "quiet", no_argument, NULL, OPT_QUIET },
   { "help", no_argument, NULL, OPT_HELP },
@@ -253,9 +262,21 @@ int probe_parse(int argc, char **argv, struct probe_opts *o)
     switch (c) {
     case OPT_CA:
       if (o->ca_count == PROBE_MAX_FILES)
-        return usage_error("too many --ca files (at most %s)", "16");
+        return usage_error("too many --ca files (at most %d)", PROBE_MAX_FILES);
       o->ca[o->ca_count++] = optarg;
       break;
+    case OPT_SYSTEM_CA: o->system_ca = true; break;
+    case OPT_CRL:
+      if (o->crl_count == PROBE_MAX_FILES)
+        return usage_error("too many --crl files (at most %d)", PROBE_MAX_FILES);
+      o->crl[o->crl_count++] = optarg;
+      break;
+    case OPT_PIN:
+      if (o->pin_count == PROBE_MAX_FILES)
+        return usage_error("too many --pin values (at most %d)", PROBE_MAX_FILES);
+      o->pin[o->pin_count++] = optarg;
+      break;
+    case OPT_PKCS12: o->pkcs12 = optarg; break;
     case OPT_CERT: o->cert = optarg; break;
     case OPT_KEY: o->key = optarg; break;
     case OPT_KEY_PASSWORD:
@@ -327,6 +348,8 @@ int probe_parse(int argc, char **argv, struct probe_opts *o)
                        o->sni);
   if (o->hostname && !cassl_hostname_is_valid(o->hostname))
     return usage_error("invalid --hostname '%s' (a DNS name)", o->hostname);
+  if (o->pkcs12 && (o->cert || o->key))
+    return usage_error("%s", "give either --pkcs12 or --cert and --key, not both");
   if ((o->key || o->cert) && !(o->key && o->cert))
     return usage_error("%s", "--cert and --key go together");
   if (password_file && password_given)

@@ -12,6 +12,12 @@ struct probe_opts {
   int port;
   const char *ca[PROBE_MAX_FILES];
   size_t ca_count;
+  const char *crl[PROBE_MAX_FILES];
+  size_t crl_count;
+  const char *pin[PROBE_MAX_FILES];
+  size_t pin_count;
+  bool system_ca;
+  const char *pkcs12;       /* client certificate, chain and key; password as for --key */
   const char *cert;
   const char *key;
   char *key_password;       /* NULL = none; wiped and freed by probe_opts_clear */

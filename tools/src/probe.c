@@ -96,7 +96,57 @@ static int load_credentials(CassSsl *ssl, const struct probe_opts *o, struct pro
                         "--ca %s must hold PEM certificates (-----BEGIN CERTIFICATE-----); "
                         "convert DER with: certtool -i --inder --infile FILE", o->ca[i]);
   }
+  if (o->system_ca) {
+    unsigned added = 0;
+    rc = cassl_ssl_add_system_trust(ssl, &added);
+    if (rc != CASS_OK)
+      return local_fail(res, rc, cassl_ssl_last_error(ssl),
+                        "no usable system CA store: install the ca-certificates package or "
+                        "give the CA with --ca%s", "");
+    res->system_cas = added;
+  }
+  for (size_t i = 0; i < o->crl_count; i++) {
+    if (load_file(res, o->crl[i], CASS_ERROR_SSL_INVALID_CERT, "CRL file", &data, &len) != 0)
+      return -1;
+    rc = cassl_ssl_add_crl_n(ssl, (const char *)data, len);
+    free(data);
+    if (rc != CASS_OK)
+      return local_fail(res, rc, cassl_ssl_last_error(ssl),
+                        "--crl %s must hold PEM CRLs (-----BEGIN X509 CRL-----) issued by a CA "
+                        "given with --ca", o->crl[i]);
+  }
+  for (size_t i = 0; i < o->pin_count; i++) {
+    rc = cassl_ssl_add_pinned_public_key(ssl, o->pin[i]);
+    if (rc != CASS_OK) {
+      res->usage = true;
+      return local_fail(res, rc, cassl_ssl_last_error(ssl),
+                        "a pin is sha256// and the base64 of 32 bytes, as `cassl inspect` "
+                        "prints it (--pin %s)", o->pin[i]);
+    }
+  }
   cass_ssl_set_verify_flags(ssl, o->verify_flags);
+  if (o->pkcs12) {
+    if (load_file(res, o->pkcs12, CASS_ERROR_SSL_INVALID_CERT, "PKCS#12 file", &data, &len) != 0)
+      return -1;
+    const char *pw = o->key_password;
+    rc = cassl_ssl_set_pkcs12_n(ssl, data, len, pw, pw ? strlen(pw) : 0);
+    gnutls_memset(data, 0, len);
+    free(data);
+    if (rc != CASS_OK) {
+      const char *sentence = cassl_ssl_last_error(ssl);
+      if (rc == CASS_ERROR_SSL_INVALID_PRIVATE_KEY && !pw)
+        return local_fail(res, rc, sentence,
+                          "the PKCS#12 file is protected: pass --key-password (or "
+                          "--key-password-file, or set CASSL_KEY_PASSWORD)%s", "");
+      if (rc == CASS_ERROR_SSL_INVALID_PRIVATE_KEY && strstr(sentence, "password"))
+        return local_fail(res, rc, sentence,
+                          "the password given by %s does not open the PKCS#12 file: check it",
+                          o->key_password_source);
+      return local_fail(res, rc, sentence,
+                        "--pkcs12 %s must be a PKCS#12 file with the client key and certificate "
+                        "(cassl inspect shows what it holds)", o->pkcs12);
+    }
+  }
   if (o->cert) {
     if (load_file(res, o->cert, CASS_ERROR_SSL_INVALID_CERT, "certificate", &data, &len) != 0)
       return -1;
@@ -503,15 +553,31 @@ static void report_checks(struct report *r, const struct probe_opts *o,
 {
   char detail[1024];
   int flags = o->verify_flags;
+  bool pin_failed = res->stage == STAGE_VERIFY && !res->verified && strstr(res->message, "pin");
   report_array(r, "checks", "checks");
+  if (o->pin_count) {
+    const char *st = res->verified || res->stage > STAGE_VERIFY ? "ok"
+                     : pin_failed                               ? "failed"
+                     : res->stage == STAGE_VERIFY               ? "ok"
+                                                                : "not reached";
+    if (!strcmp(st, "failed"))
+      snprintf(detail, sizeof detail, "%s", res->message);
+    else if (!strcmp(st, "ok"))
+      snprintf(detail, sizeof detail, "the server key is one of the %zu pinned key(s)",
+               o->pin_count);
+    else
+      detail[0] = '\0';
+    report_check(r, "pin", st, detail);
+  }
   if (flags & CASS_SSL_VERIFY_PEER_CERT) {
-    const char *st = check_state(res, CASS_ERROR_SSL_INVALID_PEER_CERT,
-                                 CASS_ERROR_SSL_NO_PEER_CERT, false);
+    const char *st = pin_failed ? "not reached"
+                                : check_state(res, CASS_ERROR_SSL_INVALID_PEER_CERT,
+                                              CASS_ERROR_SSL_NO_PEER_CERT, false);
     if (!strcmp(st, "failed"))
       snprintf(detail, sizeof detail, "%s", res->message);
     else if (!strcmp(st, "ok"))
       snprintf(detail, sizeof detail, "the chain verifies against the trusted certificates of %zu "
-               "--ca file(s)", o->ca_count);
+               "--ca file(s)%s", o->ca_count, o->system_ca ? " and the system store" : "");
     else
       detail[0] = '\0';
     report_check(r, "peer-cert", st, detail);

@@ -26,6 +26,7 @@ struct probe_result {
   enum probe_stage stage;      /* where it stopped (STAGE_DONE: all good) */
   CassError status;
   char message[512];           /* the library's sentence */
+  unsigned system_cas;         /* CAs added from the system store */
   bool usage;                  /* a bad option value found by the library: exit 2 */
   char hint[512];              /* set where the cause is known on the spot (local files) */
   bool tcp_connected;
