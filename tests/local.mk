@@ -18,6 +18,7 @@ include tests/transport.mk
 include tests/tool.mk
 include tests/packaging.mk
 include tests/hardening.mk
+include tests/beyond.mk
 
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)

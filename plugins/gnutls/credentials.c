@@ -608,7 +608,7 @@ static const struct {
 #define N_UNSUPPORTED (sizeof unsupported_schemes / sizeof unsupported_schemes[0])
 
 /* GnuTLS reports "PBES2-OID/cipher-OID"; the most specific known part names the scheme. */
-static const char *scheme_name(const char *oid)
+const char *gtls_scheme_name(const char *oid)
 {
   const char *name = NULL;
   for (const char *part = oid; part; part = strchr(part, '/')) {
@@ -688,7 +688,7 @@ static CassError check_pkcs8_scheme(const gnutls_datum_t *block, cassl_errmsg *e
     gnutls_free(oid);
     return CASS_OK;
   }
-  const char *name = oid ? scheme_name(oid) : scheme_name_from_der(block);
+  const char *name = oid ? gtls_scheme_name(oid) : scheme_name_from_der(block);
   CassError rc;
   if (name && oid)
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,

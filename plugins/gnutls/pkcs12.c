@@ -69,6 +69,97 @@ static CassError check_mac(gnutls_pkcs12_t p12, const char *pass, cassl_errmsg *
   return rc;
 }
 
+/* What the file holds, for the sentences when GnuTLS found no usable key and certificate:
+ * key and certificate bags, and the encryption OID of the first bag it cannot decrypt. */
+struct p12_contents {
+  unsigned keys, certs;
+  char *bad_oid; /* gnutls_free */
+};
+
+static void note_bag(gnutls_pkcs12_bag_t bag, struct p12_contents *out)
+{
+  int count = gnutls_pkcs12_bag_get_count(bag);
+  for (int j = 0; j < count; j++) {
+    int type = gnutls_pkcs12_bag_get_type(bag, (unsigned)j);
+    if (type == GNUTLS_BAG_CERTIFICATE)
+      out->certs++;
+    if (type != GNUTLS_BAG_PKCS8_KEY && type != GNUTLS_BAG_PKCS8_ENCRYPTED_KEY)
+      continue;
+    out->keys++;
+    gnutls_datum_t data;
+    char *oid = NULL;
+    unsigned schema, cipher, iter, salt_size = 64;
+    unsigned char salt[64];
+    if (type == GNUTLS_BAG_PKCS8_ENCRYPTED_KEY && !out->bad_oid &&
+        gnutls_pkcs12_bag_get_data(bag, (unsigned)j, &data) >= 0 &&
+        gnutls_pkcs8_info(&data, GNUTLS_X509_FMT_DER, &schema, &cipher, salt, &salt_size, &iter,
+                          &oid) < 0)
+      out->bad_oid = oid;
+    else
+      gnutls_free(oid);
+  }
+}
+
+static void scan_bags(gnutls_pkcs12_t p12, const char *pass, struct p12_contents *out)
+{
+  memset(out, 0, sizeof *out);
+  for (int i = 0;; i++) {
+    gnutls_pkcs12_bag_t bag;
+    if (gnutls_pkcs12_bag_init(&bag) < 0)
+      return;
+    if (gnutls_pkcs12_get_bag(p12, i, bag) < 0) {
+      gnutls_pkcs12_bag_deinit(bag);
+      return;
+    }
+    if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED &&
+        gnutls_pkcs12_bag_decrypt(bag, pass) < 0) {
+      char *oid = NULL;
+      unsigned schema, cipher, iter, salt_size = 64;
+      unsigned char salt[64];
+      gnutls_pkcs12_bag_enc_info(bag, &schema, &cipher, salt, &salt_size, &iter, &oid);
+      if (!out->bad_oid)
+        out->bad_oid = oid;
+      else
+        gnutls_free(oid);
+    } else {
+      note_bag(bag, out);
+    }
+    gnutls_pkcs12_bag_deinit(bag);
+  }
+}
+
+/* The sentence for a file GnuTLS gave no key and chain from (ret < 0, or no key). */
+static CassError explain_contents(gnutls_pkcs12_t p12, const char *pass, int ret,
+                                  cassl_errmsg *err)
+{
+  struct p12_contents c;
+  scan_bags(p12, pass, &c);
+  CassError rc;
+  const char *name = c.bad_oid ? gtls_scheme_name(c.bad_oid) : NULL;
+  if (c.bad_oid)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "unsupported encryption inside the PKCS#12 file: %s%s(OID %s)",
+                    name ? name : "", name ? " " : "", c.bad_oid);
+  else if (ret == GNUTLS_E_DECRYPTION_FAILED)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "wrong password: the PKCS#12 file's contents do not decrypt");
+  else if (c.keys == 0)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "the PKCS#12 file holds no private key (a truststore?)");
+  else if (c.certs == 0)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
+                    "the PKCS#12 file holds a private key but no certificate");
+  else if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
+                    "the PKCS#12 file holds no certificate matching its private key");
+  else
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "cannot read the key and certificates of the PKCS#12 file: %s",
+                    gnutls_strerror(ret));
+  gnutls_free(c.bad_oid);
+  return rc;
+}
+
 CassError gtls_creds_set_pkcs12(void *creds, const void *data, size_t len, const char *password,
                                 size_t password_len, cassl_errmsg *err)
 {
@@ -94,25 +185,11 @@ CassError gtls_creds_set_pkcs12(void *creds, const void *data, size_t len, const
     goto done;
   int ret = gnutls_pkcs12_simple_parse(p12, pass ? pass : "", &key, &chain, &chain_len, NULL,
                                        NULL, NULL, 0);
-  if (ret == GNUTLS_E_DECRYPTION_FAILED)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "wrong password: the PKCS#12 file's contents do not decrypt");
-  else if (ret == GNUTLS_E_UNKNOWN_CIPHER_TYPE || ret == GNUTLS_E_UNKNOWN_HASH_ALGORITHM ||
-           ret == GNUTLS_E_UNIMPLEMENTED_FEATURE || ret == GNUTLS_E_UNKNOWN_ALGORITHM)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "unsupported encryption inside the PKCS#12 file: %s", gnutls_strerror(ret));
-  else if (ret < 0 && !key)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "cannot read a private key from the PKCS#12 file: %s", gnutls_strerror(ret));
-  else if (ret < 0)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
-                    "cannot read the certificates of the PKCS#12 file: %s", gnutls_strerror(ret));
-  else if (!key)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "the PKCS#12 file holds no private key (a truststore?)");
+  if (ret < 0 || !key)
+    rc = explain_contents(p12, pass ? pass : "", ret, err);
   else if (chain_len == 0)
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
-                    "the PKCS#12 file holds no certificate for its private key");
+                    "the PKCS#12 file holds no certificate matching its private key");
   if (rc != CASS_OK)
     goto done;
   rc = gtls_creds_set_pair(creds, chain, chain_len, key, err);

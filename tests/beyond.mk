@@ -1,0 +1,16 @@
+# tests/beyond.mk: beyond the driver — PKCS#12, system trust and CRLs, public-key pins —
+# against real peers (gnutls-serv, JSSE) through the session engine.
+EXTRA_DIST += tests/fixtures/crl.sh tests/fixtures/p12.sh
+beyond_test_sources = tests/beyond_util.c tests/beyond_util.h tests/test_session_net.c \
+	tests/test_session_net.h
+beyond_test_cflags = $(test_cflags) $(GNUTLS_CFLAGS)
+beyond_test_ldadd = tests/libpeers.la $(test_ldadd) $(GNUTLS_LIBS)
+
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_beyond_pkcs12
+TESTS += tests/test_beyond_pkcs12
+tests_test_beyond_pkcs12_SOURCES = tests/test_beyond_pkcs12.c $(beyond_test_sources)
+tests_test_beyond_pkcs12_CPPFLAGS = $(test_cppflags)
+tests_test_beyond_pkcs12_CFLAGS = $(beyond_test_cflags)
+tests_test_beyond_pkcs12_LDADD = $(beyond_test_ldadd)
+endif
