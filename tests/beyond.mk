@@ -14,3 +14,12 @@ tests_test_beyond_pkcs12_CPPFLAGS = $(test_cppflags)
 tests_test_beyond_pkcs12_CFLAGS = $(beyond_test_cflags)
 tests_test_beyond_pkcs12_LDADD = $(beyond_test_ldadd)
 endif
+
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_beyond_trust
+TESTS += tests/test_beyond_trust
+tests_test_beyond_trust_SOURCES = tests/test_beyond_trust.c $(beyond_test_sources)
+tests_test_beyond_trust_CPPFLAGS = $(test_cppflags)
+tests_test_beyond_trust_CFLAGS = $(beyond_test_cflags)
+tests_test_beyond_trust_LDADD = $(beyond_test_ldadd)
+endif

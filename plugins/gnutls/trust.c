@@ -26,8 +26,8 @@ CassError gtls_creds_add_system_trust(void *creds, unsigned *added, cassl_errmsg
                       gnutls_strerror(ret));
   if (ret == 0)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
-                      "no system trust store found: it holds no CA certificate (is the "
-                      "ca-certificates package installed?)");
+                      "no system trust store found: GnuTLS found no CA certificate in the "
+                      "system's store (is the ca-certificates package installed?)");
   *added = (unsigned)ret;
   return CASS_OK;
 }
