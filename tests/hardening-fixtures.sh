@@ -1,12 +1,15 @@
 #!/bin/sh
-# Makes the hardening tests' fixtures in DIR (default $CASSL_FIXTURES/hardening): a CA, a client
-# certificate and its key in several encodings (plain, PKCS#8 PBES2 and PBES1, traditional
-# Proc-Type, the guide's keytool -> PKCS#12 -> encrypted PEM), and a second key that matches
-# nothing. Safe to run in parallel: built in a private directory, renamed into place.
+# Makes the hardening tests' fixtures in DIR (default $CASSL_FIXTURES/hardening): a CA, a server
+# certificate (node1.example.com), a client certificate and its key in several encodings
+# (plain, PKCS#8 PBES2 and PBES1, traditional Proc-Type, the guide's PKCS#12 -> encrypted
+# PEM), and a second key and certificate that match nothing else. Safe to run in parallel: built in a private directory, renamed into place.
 # Exit status: 0 ready, 77 a needed tool is missing, 1 failure.
 set -eu
 dir=${1:-${CASSL_FIXTURES:?CASSL_FIXTURES or a directory argument is needed}/hardening}
-[ -f "$dir/.complete" ] && exit 0
+stamp=.complete-v2   # bump when the set of fixtures changes
+[ -f "$dir/$stamp" ] && exit 0
+# An older set: replaced (tests read their fixtures into memory once, at start).
+if [ -d "$dir" ] && mv "$dir" "$dir.old.$$" 2>/dev/null; then rm -rf "$dir.old.$$"; fi
 for tool in certtool openssl; do
   command -v "$tool" >/dev/null 2>&1 || { echo "hardening-fixtures.sh: $tool not found" >&2; exit 77; }
 done
@@ -23,6 +26,14 @@ ca
 cert_signing_key
 expiration_days = 3650
 T
+cat > server.tmpl <<T
+cn = "node1.example.com"
+dns_name = "node1.example.com"
+ip_address = "127.0.0.1"
+tls_www_server
+signing_key
+expiration_days = 3650
+T
 cat > client.tmpl <<T
 cn = "client"
 tls_www_client
@@ -31,6 +42,10 @@ T
 certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile ca.key >/dev/null 2>&1
 certtool --generate-self-signed --load-privkey ca.key --template ca.tmpl --outfile ca.out >/dev/null 2>&1
 sed -n '/-----BEGIN/,/-----END/p' ca.out > ca.pem
+certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile server.key >/dev/null 2>&1
+certtool --generate-certificate --load-privkey server.key --load-ca-certificate ca.pem \
+  --load-ca-privkey ca.key --template server.tmpl --outfile server.out >/dev/null 2>&1
+sed -n '/-----BEGIN/,/-----END/p' server.out > server.pem
 # The client key is RSA so its private exponent gives the secret scan a long distinctive window.
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out client.key 2>/dev/null
 certtool --generate-certificate --load-privkey client.key --load-ca-certificate ca.pem \
@@ -55,10 +70,10 @@ openssl pkcs12 -in client.p12 -nocerts -passin pass:$pass -passout pass:$pass \
 printf '%s' "$pass" > password
 printf 'this is not a certificate\n' > garbage.pem
 
-rm -f ca.out client.out ca.tmpl client.tmpl
-touch .complete
+rm -f ca.out client.out server.out ca.tmpl client.tmpl server.tmpl
+touch .complete "$stamp"
 if mv -T "$work" "$dir" 2>/dev/null; then
   trap - EXIT
 else
-  [ -f "$dir/.complete" ] || { echo "hardening-fixtures.sh: cannot create $dir" >&2; exit 1; }
+  [ -f "$dir/$stamp" ] || { echo "hardening-fixtures.sh: cannot create $dir" >&2; exit 1; }
 fi
