@@ -1,6 +1,14 @@
 # tests/beyond.mk: beyond the driver — PKCS#12, system trust and CRLs, public-key pins —
 # against real peers (gnutls-serv, JSSE) through the session engine.
 EXTRA_DIST += tests/fixtures/crl.sh tests/fixtures/p12.sh
+# The API level, for every backend (--with-tls=none: CASS_ERROR_LIB_NOT_IMPLEMENTED).
+check_PROGRAMS += tests/test_beyond_api
+TESTS += tests/test_beyond_api
+tests_test_beyond_api_SOURCES = tests/test_beyond_api.c
+tests_test_beyond_api_CPPFLAGS = $(test_cppflags)
+tests_test_beyond_api_CFLAGS = $(test_cflags)
+tests_test_beyond_api_LDADD = $(test_ldadd)
+
 beyond_test_sources = tests/beyond_util.c tests/beyond_util.h tests/test_session_net.c \
 	tests/test_session_net.h
 beyond_test_cflags = $(test_cflags) $(GNUTLS_CFLAGS)
