@@ -156,8 +156,8 @@ CASSL_EXPORT CassError cassl_ssl_add_crl_n(CassSsl *ssl, const char *pem, size_t
  * fails with CASS_ERROR_SSL_INVALID_PEER_CERT ("public key pin mismatch: server key
  * sha256//... is not pinned"). Pins in force when a handshake completes apply to it. A
  * malformed pin is CASS_ERROR_LIB_BAD_PARAMS, and none of the string's pins is added.
- * `openssl x509 -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256
- * -binary | base64` or `cassl inspect` print a certificate's pin. */
+ * `cassl inspect cert.pem`, or `openssl x509 -pubkey -noout | openssl pkey -pubin -outform
+ * der | openssl dgst -sha256 -binary | base64`, print a certificate's pin. */
 CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(CassSsl *ssl, const char *pins);
 
 #ifdef __cplusplus
