@@ -2,7 +2,8 @@
 # `make fuzz-smoke`, which runs each target for a bounded time from any build.
 EXTRA_DIST += fuzz/README.md fuzz/make-corpus.sh fuzz/smoke.sh
 
-fuzz_loader_programs = fuzz/fuzz_trusted_cert fuzz/fuzz_cert fuzz/fuzz_private_key
+fuzz_loader_programs = fuzz/fuzz_trusted_cert fuzz/fuzz_cert fuzz/fuzz_private_key \
+	fuzz/fuzz_pkcs12 fuzz/fuzz_crl fuzz/fuzz_pins
 
 fuzz_session_programs = fuzz/fuzz_session fuzz/fuzz_session_records
 fuzz_tool_programs = fuzz/fuzz_cql fuzz/fuzz_inspect
@@ -23,6 +24,18 @@ fuzz_fuzz_cert_LDADD = $(fuzz_ldadd)
 fuzz_fuzz_private_key_SOURCES = fuzz/fuzz_private_key.c
 fuzz_fuzz_private_key_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_private_key_LDADD = $(fuzz_ldadd)
+
+fuzz_fuzz_pkcs12_SOURCES = fuzz/fuzz_pkcs12.c
+fuzz_fuzz_pkcs12_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_pkcs12_LDADD = $(fuzz_ldadd)
+
+fuzz_fuzz_crl_SOURCES = fuzz/fuzz_crl.c
+fuzz_fuzz_crl_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_crl_LDADD = $(fuzz_ldadd)
+
+fuzz_fuzz_pins_SOURCES = fuzz/fuzz_pins.c
+fuzz_fuzz_pins_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_pins_LDADD = $(fuzz_ldadd)
 
 # Sessions against an in-memory GnuTLS server (fuzz/memserver.c), and the seed generator.
 fuzz_memserver = fuzz/memserver.c fuzz/memserver.h

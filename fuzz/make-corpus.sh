@@ -9,7 +9,8 @@
 # Nothing here is committed.
 set -eu
 out=${1:?usage: make-corpus.sh OUTDIR}
-mkdir -p "$out/trusted_cert" "$out/cert" "$out/private_key" "$out/inspect" "$out/cql"
+mkdir -p "$out/trusted_cert" "$out/cert" "$out/private_key" "$out/inspect" "$out/cql" \
+  "$out/pkcs12" "$out/crl" "$out/pins"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -152,6 +153,36 @@ openssl pkcs12 -export -in c_node.pem -inkey node.key -passout pass:$pw -legacy 
 [ -f ks.p12 ] && seed_inspect p12_keytool "$pw" ks.p12
 seed_inspect p12_wrongpw "nope" node.p12
 
+# --- PKCS#12 (password first), CRLs (2-byte CA length, CA, CRL), pins -------------------
+for f in "$out"/inspect/p12_*; do cp "$f" "$out/pkcs12/"; done
+if openssl base64 -in node.p12 -out node_p12.b64 2>/dev/null; then
+  { printf -- '-----BEGIN PKCS12-----\n'; cat node_p12.b64; printf -- '-----END PKCS12-----\n'; } > node_p12.pem
+  n=$(printf %s "$pw" | wc -c)
+  { printf "\\$(printf %03o "$n")"; printf %s "$pw"; cat node_p12.pem; } > "$out/pkcs12/p12_pem"
+fi
+printf 'crl_next_update = 30\ncrl_number = 7\n' > crl.tmpl
+certtool --generate-crl --load-ca-privkey ca.key --load-ca-certificate c_ca.pem \
+  --template crl.tmpl --outfile empty.crl >/dev/null 2>&1 || :
+certtool --generate-crl --load-ca-privkey ca.key --load-ca-certificate c_ca.pem \
+  --load-certificate c_node.pem --template crl.tmpl --outfile revoked.crl >/dev/null 2>&1 || :
+seed_crl() { # NAME CA-FILE CRL-FILE...
+  name=$1 ca=$2; shift 2
+  n=$(wc -c < "$ca")
+  { printf "\\$(printf %03o $((n >> 8)))\\$(printf %03o $((n & 255)))"; cat "$ca"
+    for c in "$@"; do sed -n '/-----BEGIN/,/-----END/p' "$c"; done; } > "$out/crl/$name"
+}
+if [ -s revoked.crl ] && [ -s empty.crl ]; then
+  seed_crl empty c_ca.pem empty.crl
+  seed_crl revoked c_ca.pem revoked.crl
+  seed_crl two c_ca.pem empty.crl revoked.crl
+  seed_crl other_ca c_client.pem revoked.crl
+fi
+pin() { openssl x509 -in "$1" -pubkey -noout | openssl pkey -pubin -outform der 2>/dev/null |
+        openssl dgst -sha256 -binary | openssl base64 -A; }
+printf 'sha256//%s' "$(pin c_node.pem)" > "$out/pins/one"
+printf 'sha256//%s;sha256//%s' "$(pin c_node.pem)" "$(pin c_ca.pem)" > "$out/pins/two"
+printf 'sha256//%s; sha256//' "$(pin c_client.pem)" > "$out/pins/trailing"
+
 # --- CQL v4 frames: what a node answers, and what the probe sends --------------------------
 frame() { # NAME VERSION-OCTAL OPCODE-OCTAL BODY-FILE
   n=$(wc -c < "$4")
@@ -176,4 +207,6 @@ frame v5_error 205 000 error.bin
 cat "$out/cql/ready" "$out/cql/supported" > "$out/cql/two_frames"
 
 touch "$out/.complete"
-echo "corpus: $(ls "$out/trusted_cert" | wc -l) certificate, $(ls "$out/private_key" | wc -l) key, $(ls "$out/inspect" | wc -l) inspect, $(ls "$out/cql" | wc -l) CQL seeds in $out"
+echo "corpus: $(ls "$out/trusted_cert" | wc -l) certificate, $(ls "$out/private_key" | wc -l) key," \
+  "$(ls "$out/pkcs12" | wc -l) PKCS#12, $(ls "$out/crl" | wc -l) CRL, $(ls "$out/pins" | wc -l) pin," \
+  "$(ls "$out/inspect" | wc -l) inspect, $(ls "$out/cql" | wc -l) CQL seeds in $out"
