@@ -180,7 +180,7 @@ mkdir "$tmp/demo-tmp"
 start=$(date +%s)
 TMPDIR="$tmp/demo-tmp" run 0 demo
 end=$(date +%s)
-[ $((end - start)) -le 10 ] || fail "demo took $((end - start)) s"
+[ -n "${CASSL_TOOL_VALGRIND:-}" ] || [ $((end - start)) -le 10 ] || fail "demo took $((end - start)) s"
 out "every step behaved as expected"; out "answer             READY"
 out "== 2. untrusted CA"; out "error: CASS_ERROR_SSL_INVALID_PEER_CERT: Invalid peer certificate"
 out "hint: the CA file does not contain the issuer CN=cassl demo CA"

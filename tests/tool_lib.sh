@@ -32,10 +32,16 @@ fail() {
 t() { current=$1; cases=$((cases + 1)); }
 
 # run EXIT ARGS...: runs cassl, checks its exit code, keeps stdout/stderr in $tmp/out, $tmp/err.
+# CASSL_TOOL_VALGRIND=1 runs every command under valgrind (any error or leak is exit 99).
 run() {
   expected=$1; shift
   last_cmd="cassl $*"
-  "$CASSL" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  if [ -n "${CASSL_TOOL_VALGRIND:-}" ]; then
+    "$CASSL_BUILDDIR/libtool" --mode=execute valgrind -q --error-exitcode=99 --leak-check=full \
+      --errors-for-leak-kinds=definite,indirect "$CASSL" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  else
+    "$CASSL" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  fi
   rc=$?
   [ "$rc" -eq "$expected" ] || fail "exit $rc, expected $expected"
 }
