@@ -22,6 +22,7 @@ cat > ca.tmpl <<EOF
 cn = "Fuzz Root CA"
 ca
 cert_signing_key
+crl_signing_key
 expiration_days = 3650
 EOF
 cat > node.tmpl <<EOF

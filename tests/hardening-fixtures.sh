@@ -2,11 +2,12 @@
 # Makes the hardening tests' fixtures in DIR (default $CASSL_FIXTURES/hardening): a CA, a server
 # certificate (node1.example.com), a client certificate and its key in several encodings
 # (plain, PKCS#8 PBES2 and PBES1, traditional Proc-Type, the guide's PKCS#12 -> encrypted
-# PEM), and a second key and certificate that match nothing else. Safe to run in parallel: built in a private directory, renamed into place.
+# PEM, and PKCS#12), a second key and certificate that match nothing else, a CRL of the CA
+# and the server key's pin. Safe to run in parallel: built in a private directory, renamed into place.
 # Exit status: 0 ready, 77 a needed tool is missing, 1 failure.
 set -eu
 dir=${1:-${CASSL_FIXTURES:?CASSL_FIXTURES or a directory argument is needed}/hardening}
-stamp=.complete-v2   # bump when the set of fixtures changes
+stamp=.complete-v4   # bump when the set of fixtures changes
 [ -f "$dir/$stamp" ] && exit 0
 # An older set: replaced (tests read their fixtures into memory once, at start).
 if [ -d "$dir" ] && mv "$dir" "$dir.old.$$" 2>/dev/null; then rm -rf "$dir.old.$$"; fi
@@ -24,6 +25,7 @@ cat > ca.tmpl <<T
 cn = "Hardening CA"
 ca
 cert_signing_key
+crl_signing_key
 expiration_days = 3650
 T
 cat > server.tmpl <<T
@@ -67,10 +69,17 @@ openssl rsa -in client.key -traditional -des3 -passout pass:$pass \
 openssl pkcs12 -export -in client.pem -inkey client.key -passout pass:$pass -out client.p12 2>/dev/null
 openssl pkcs12 -in client.p12 -nocerts -passin pass:$pass -passout pass:$pass \
   -out client-p12.key 2>/dev/null
+printf 'crl_next_update = 3650\ncrl_number = 1\n' > crl.tmpl
+certtool --generate-crl --load-ca-privkey ca.key --load-ca-certificate ca.pem \
+  --template crl.tmpl --outfile crl.out >/dev/null 2>&1
+sed -n '/-----BEGIN/,/-----END/p' crl.out > crl.pem
+printf 'sha256//%s' "$(openssl x509 -in server.pem -pubkey -noout |
+  openssl pkey -pubin -outform der 2>/dev/null | openssl dgst -sha256 -binary |
+  openssl base64 -A)" > server.pin
 printf '%s' "$pass" > password
 printf 'this is not a certificate\n' > garbage.pem
 
-rm -f ca.out client.out server.out ca.tmpl client.tmpl server.tmpl
+rm -f ca.out client.out server.out crl.out ca.tmpl client.tmpl server.tmpl crl.tmpl
 touch .complete "$stamp"
 if mv -T "$work" "$dir" 2>/dev/null; then
   trap - EXIT

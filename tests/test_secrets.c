@@ -480,7 +480,8 @@ static void read_password(void)
 
 /* ---- the cases -------------------------------------------------------------------------- */
 
-static char *client_pem, *keys[6];
+static char *client_pem, *keys[6], *p12;
+static size_t p12_len;
 static const char *key_names[6] = {
   "client-pbes2-aes.key", "client-pbes1-3des.key", "client-trad-aes.key",
   "client-trad-3des.key", "client-p12.key", "client.key",
@@ -539,6 +540,22 @@ static void test_load_and_free(void **state)
     cass_ssl_free(ssl);
     expect_clean(key_names[i]);
   }
+}
+
+/* The whole pair from the PKCS#12 file, with its password (and a wrong one first). */
+static void test_pkcs12_load_and_free(void **state)
+{
+  (void)state;
+  arm();
+  CassSsl *ssl = cass_ssl_new();
+  assert_non_null(ssl);
+  CassError wrong = cassl_ssl_set_pkcs12_n(ssl, p12, p12_len, wrong_password,
+                                           strlen(wrong_password));
+  CassError right = cassl_ssl_set_pkcs12_n(ssl, p12, p12_len, password, strlen(password));
+  cass_ssl_free(ssl);
+  expect_clean("client.p12");
+  assert_int_equal(wrong, CASS_ERROR_SSL_INVALID_PRIVATE_KEY);
+  assert_int_equal(right, CASS_OK);
 }
 
 /* A wrong password, then the right one, on one object; the pair with its certificate. */
@@ -823,6 +840,7 @@ int main(void)
       add_pattern("password (UTF-32)", utf32, WINDOW);
   }
   client_pem = hardening_fixture("client.pem", NULL);
+  p12 = hardening_fixture("client.p12", &p12_len);
   for (size_t i = 0; i < 6; i++)
     keys[i] = hardening_fixture(key_names[i], NULL);
   {
@@ -841,6 +859,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_scanner_sees_an_unwiped_block),
     cmocka_unit_test(test_load_and_free),
+    cmocka_unit_test(test_pkcs12_load_and_free),
     cmocka_unit_test(test_wrong_password_then_pair),
     cmocka_unit_test(test_session_keeps_and_releases),
     cmocka_unit_test(test_tls13_session_secrets),
@@ -848,6 +867,7 @@ int main(void)
   };
   int rc = cmocka_run_group_tests_name("secrets", tests, NULL, NULL);
   free(client_pem);
+  free(p12);
   for (size_t i = 0; i < 6; i++)
     free(keys[i]);
   return rc;
