@@ -35,7 +35,8 @@ endif
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_beyond_pins
 TESTS += tests/test_beyond_pins
-tests_test_beyond_pins_SOURCES = tests/test_beyond_pins.c $(beyond_test_sources)
+tests_test_beyond_pins_SOURCES = tests/test_beyond_pins.c $(beyond_test_sources) \
+	tests/test_session_util.c tests/test_session_util.h
 tests_test_beyond_pins_CPPFLAGS = $(test_cppflags)
 tests_test_beyond_pins_CFLAGS = $(beyond_test_cflags)
 tests_test_beyond_pins_LDADD = $(beyond_test_ldadd)

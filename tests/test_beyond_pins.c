@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "beyond_util.h"
+#include "test_session_util.h"
 
 #define PEER_CERT CASS_SSL_VERIFY_PEER_CERT
 #define PEER_IP CASS_SSL_VERIFY_PEER_IDENTITY
@@ -186,6 +187,28 @@ static void test_pin_guide_node_jsse(void **state)
   peer_stop(p);
 }
 
+/* A server with no certificate at all (anonymous ECDH, only with a priority override that
+ * allows it; an in-process GnuTLS server): pins cannot be met, even with VERIFY_NONE. */
+static void test_pin_anonymous_server(void **state)
+{
+  CassSsl *ssl = tssl_new(NULL, CASS_SSL_VERIFY_NONE);
+  assert_int_equal(cassl_ssl_set_priority(ssl, "NORMAL:-VERS-TLS1.3:+ANON-ECDH"), CASS_OK);
+  add_pin(ssl, UNUSED_PIN);
+  struct tpeer peer;
+  tpeer_init(&peer, "127.0.0.1", NULL, NULL);
+  cassl_session *cs;
+  assert_int_equal(cassl_session_new(ssl, &peer.peer, &cs), CASS_OK);
+  struct tserver srv;
+  tserver_init(&srv, &(struct tserver_opts){ .anon = true,
+                                             .priority = "NORMAL:-VERS-TLS1.3:-KX-ALL:+ANON-ECDH" });
+  assert_int_equal(thandshake(cs, &srv, 0), CASS_ERROR_SSL_NO_PEER_CERT);
+  assert_string_equal(cassl_session_error_message(cs),
+                      "the server sent no certificate, but public key pins are set");
+  cassl_session_free(cs);
+  tserver_free(&srv);
+  cass_ssl_free(ssl);
+}
+
 static void test_pin_bad_strings(void **state)
 {
   static const struct {
@@ -242,6 +265,7 @@ int main(void)
     cmocka_unit_test(test_pin_repeated_calls),
     cmocka_unit_test(test_pin_with_chain_verification),
     cmocka_unit_test(test_pin_guide_node_jsse),
+    cmocka_unit_test(test_pin_anonymous_server),
     cmocka_unit_test(test_pin_bad_strings),
   };
   return cmocka_run_group_tests(tests, group_setup, NULL);
