@@ -1,1 +1,58 @@
-# bench: rules are added with the first program here.
+# Benchmarks: built and run only by `make bench` (never by `make` or `make check`).
+# `make bench BENCH_FLAGS=--quick` runs reduced sizes; BENCH_FLAGS=--json prints JSON lines.
+bench_programs = bench/b1_bulk bench/b2_loopback bench/b3_handshake bench/b4_resumption \
+	bench/b5_memory bench/b6_scale
+bench_common = bench/bench.h bench/util.c bench/pki.c bench/memtls.c
+bench_hs = bench/handshake.c bench/handshake.h
+bench_server = bench/server.c
+bench_cflags = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(LIBUV_CFLAGS)
+bench_cppflags = $(AM_CPPFLAGS) -I$(top_builddir)/bench
+bench_ldadd = $(cassl_lib) $(GNUTLS_LIBS) $(LIBUV_LIBS) -lm
+
+EXTRA_DIST += bench/README.md bench/run.sh
+
+if BACKEND_GNUTLS
+EXTRA_PROGRAMS = $(bench_programs)
+CLEANFILES += $(bench_programs) bench/resume-api.h
+
+bench_b1_bulk_SOURCES = bench/b1_bulk.c $(bench_common)
+bench_b1_bulk_CFLAGS = $(bench_cflags)
+bench_b1_bulk_LDADD = $(bench_ldadd)
+
+bench_b2_loopback_SOURCES = bench/b2_loopback.c $(bench_common) $(bench_server)
+bench_b2_loopback_CFLAGS = $(bench_cflags)
+bench_b2_loopback_LDADD = $(bench_ldadd)
+
+bench_b3_handshake_SOURCES = bench/b3_handshake.c $(bench_common) $(bench_hs)
+bench_b3_handshake_CFLAGS = $(bench_cflags)
+bench_b3_handshake_LDADD = $(bench_ldadd)
+
+bench_b4_resumption_SOURCES = bench/b4_resumption.c $(bench_common) $(bench_hs)
+nodist_bench_b4_resumption_SOURCES = bench/resume-api.h
+bench_b4_resumption_CPPFLAGS = $(bench_cppflags)
+bench_b4_resumption_CFLAGS = $(bench_cflags)
+bench_b4_resumption_LDADD = $(bench_ldadd)
+$(bench_b4_resumption_OBJECTS): bench/resume-api.h
+
+bench_b5_memory_SOURCES = bench/b5_memory.c $(bench_common) $(bench_hs)
+bench_b5_memory_CFLAGS = $(bench_cflags)
+bench_b5_memory_LDADD = $(bench_ldadd)
+
+bench_b6_scale_SOURCES = bench/b6_scale.c $(bench_common) $(bench_server)
+bench_b6_scale_CFLAGS = $(bench_cflags)
+bench_b6_scale_LDADD = $(bench_ldadd)
+
+# Whether the public headers declare a session-resumption call (a cache or ticket setter on
+# the CassSsl, or session data get/set): B4 reports the cassl figure only when there is one.
+bench/resume-api.h: $(cassl_headers_HEADERS)
+	$(AM_V_GEN)mkdir -p bench && \
+	name=`cat $^ | grep -o 'cassl_[a-z0-9_]*\(session_cache\|resum\|ticket\|session_data\)[a-z0-9_]*' | sort -u | tr '\n' ' ' | sed 's/ *$$//'`; \
+	printf '#define BENCH_RESUMPTION_API "%s"\n' "$$name" > $@-t && mv $@-t $@
+
+bench: $(bench_programs)
+	BENCH_DIR=$(abs_top_builddir)/bench $(SHELL) $(abs_top_srcdir)/bench/run.sh $(BENCH_FLAGS)
+else
+bench:
+	@echo "make bench: the benchmarks need the gnutls backend (configure --with-tls=gnutls)"; exit 1
+endif
+.PHONY: bench

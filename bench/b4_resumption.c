@@ -1,0 +1,182 @@
+/* B4 resumption: client CPU to reconnect with TLS 1.3 session resumption (a ticket from the
+ * previous connection) versus a full handshake, against the same in-memory GnuTLS server
+ * (ECDSA P-256, tickets enabled). The baseline is raw GnuTLS (gnutls_session_get_data2 /
+ * gnutls_session_set_data); a resumed session's chain is not verified again (it was when
+ * the ticket was obtained), and a second row shows the cost when it is. For cassl the figure needs resumption in the library: the
+ * public headers are searched at build time for a resumption call (bench/resume-api.h), and
+ * at run time a second session on the same CassSsl is checked for info.resumed. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+#include "handshake.h"
+#include "resume-api.h"
+
+struct ticket {
+  gnutls_datum_t data;
+};
+
+static void ticket_clear(struct ticket *t)
+{
+  gnutls_free(t->data.data);
+  t->data.data = NULL;
+  t->data.size = 0;
+}
+
+/* One connection; the raw client saves its session for the next one (timed with it). */
+static double connect_once(bool cassl, const struct bench_pki *pki, CassSsl *ssl,
+                           const gnutls_datum_t *key, struct ticket *t, bool want_resumed,
+                           bool reverify)
+{
+  struct bench_hs h;
+  struct bench_mem_server srv = { 0 };
+  bench_mem_server_init(&srv, pki, BENCH_PRIO_TLS13, key);
+  double cpu = bench_hs_client_new(&h, cassl, pki, ssl, want_resumed ? &t->data : NULL);
+  h.reverify_resumed = reverify;
+  bench_hs_attach(&h, &srv);
+  cpu += bench_hs_run(&h, &srv);
+  if (bench_hs_resumed(&h) != want_resumed)
+    bench_die("%s client: session %s", cassl ? "cassl" : "raw",
+              want_resumed ? "not resumed" : "resumed unexpectedly");
+  if (!cassl) {
+    double t0 = bench_thread_cpu();
+    ticket_clear(t);
+    int ret = gnutls_session_get_data2(h.raw.s, &t->data);
+    cpu += bench_thread_cpu() - t0;
+    if (ret < 0)
+      bench_die("gnutls_session_get_data2: %s", gnutls_strerror(ret));
+  }
+  cpu += bench_hs_free(&h);
+  bench_mem_server_deinit(&srv);
+  return cpu;
+}
+
+/* Whether the library resumed a second session made from the same CassSsl. */
+static bool cassl_resumes(const struct bench_pki *pki, const gnutls_datum_t *key)
+{
+  CassSsl *ssl = bench_cassl_new(pki);
+  bool resumed = false;
+  for (int i = 0; i < 2; i++) {
+    struct bench_hs h;
+    struct bench_mem_server srv = { 0 };
+    bench_mem_server_init(&srv, pki, BENCH_PRIO_TLS13, key);
+    bench_hs_client_new(&h, true, pki, ssl, NULL);
+    bench_hs_attach(&h, &srv);
+    bench_hs_run(&h, &srv);
+    resumed = bench_hs_resumed(&h);
+    bench_hs_free(&h);
+    bench_mem_server_deinit(&srv);
+  }
+  cass_ssl_free(ssl);
+  return resumed;
+}
+
+int main(int argc, char **argv)
+{
+  struct bench_opts o;
+  bench_parse(argc, argv, &o, "B4: reconnect cost with TLS 1.3 resumption vs a full handshake\n");
+  int runs = bench_runs(&o, 7, 3);
+  int per_run = o.quick ? 40 : 200;
+  struct bench_pki pki;
+  bench_pki_make(&pki);
+  gnutls_datum_t key;
+  if (gnutls_session_ticket_key_generate(&key) < 0)
+    bench_die("gnutls_session_ticket_key_generate failed");
+
+  struct ticket t = { { NULL, 0 } };
+  connect_once(false, &pki, NULL, &key, &t, false, false); /* warm-up, and a first ticket */
+  connect_once(false, &pki, NULL, &key, &t, true, false);
+
+  double full[BENCH_MAX_RUNS], resumed[BENCH_MAX_RUNS], ratio[BENCH_MAX_RUNS];
+  double reverified[BENCH_MAX_RUNS], reratio[BENCH_MAX_RUNS];
+  double cfull[BENCH_MAX_RUNS], cresumed[BENCH_MAX_RUNS], cratio[BENCH_MAX_RUNS];
+  bool cassl_ok = cassl_resumes(&pki, &key);
+  for (int i = 0; i < runs; i++) {
+    double sum[3] = { 0, 0, 0 }, csum[2] = { 0, 0 };
+    for (int k = 0; k < per_run; k++) {
+      sum[0] += connect_once(false, &pki, NULL, &key, &t, false, false);
+      sum[1] += connect_once(false, &pki, NULL, &key, &t, true, false);
+      sum[2] += connect_once(false, &pki, NULL, &key, &t, true, true);
+      if (cassl_ok) {
+        /* A fresh CassSsl makes the full handshake; a shared one resumes. */
+        static CassSsl *shared;
+        if (!shared) {
+          shared = bench_cassl_new(&pki);
+          connect_once(true, &pki, shared, &key, &t, false, false);
+        }
+        CassSsl *fresh = bench_cassl_new(&pki);
+        csum[0] += connect_once(true, &pki, fresh, &key, &t, false, false);
+        cass_ssl_free(fresh);
+        csum[1] += connect_once(true, &pki, shared, &key, &t, true, false);
+      }
+    }
+    full[i] = sum[0] / per_run * 1e6;
+    resumed[i] = sum[1] / per_run * 1e6;
+    ratio[i] = full[i] / resumed[i];
+    reverified[i] = sum[2] / per_run * 1e6;
+    reratio[i] = full[i] / reverified[i];
+    cfull[i] = csum[0] / per_run * 1e6;
+    cresumed[i] = csum[1] / per_run * 1e6;
+    cratio[i] = cresumed[i] > 0 ? cfull[i] / cresumed[i] : 0;
+  }
+
+  struct bench_report *r = bench_report_new(
+      "B4", "resumption: client CPU per reconnect, TLS 1.3 ticket resumption vs full handshake",
+      runs, &o);
+  bench_report_param(r, "handshakes_per_run", "%d of each kind", per_run);
+  bench_report_param(r, "library_resumption_api", "%s",
+                     BENCH_RESUMPTION_API[0] ? BENCH_RESUMPTION_API : "none in the headers");
+  struct bench_row raw_row = {
+    .label = "raw GnuTLS",
+    .base_name = "full handshake (raw GnuTLS client)",
+    .subj_name = "resumed handshake (raw GnuTLS client)",
+    .unit = "us CPU",
+    .base = bench_stat_of(full, runs),
+    .subj = bench_stat_of(resumed, runs),
+    .ratio = bench_stat_of(ratio, runs),
+    .ratio_meaning = "full CPU / resumed CPU (how many times cheaper)",
+    .goal_op = ">=",
+    .goal = 3,
+  };
+  bench_report_add(r, &raw_row);
+  struct bench_row reverify_row = raw_row;
+  reverify_row.label = "raw GnuTLS, re-verified";
+  reverify_row.subj_name = "resumed handshake, chain verified again (raw GnuTLS client)";
+  reverify_row.subj = bench_stat_of(reverified, runs);
+  reverify_row.ratio = bench_stat_of(reratio, runs);
+  reverify_row.goal_op = NULL;
+  reverify_row.extra = "what a library loses if it re-runs gnutls_certificate_verify_peers2 "
+                       "on resumed sessions";
+  bench_report_add(r, &reverify_row);
+  static char note[256];
+  if (!cassl_ok)
+    snprintf(note, sizeof note,
+             "not available: the library has no session resumption (%s; a second session "
+             "on the same CassSsl made a full handshake)",
+             BENCH_RESUMPTION_API[0] ? "a resumption call is declared, but this benchmark "
+                                       "does not know how to enable it"
+                                     : "no resumption call in the public headers");
+  struct bench_row cassl_row = {
+    .label = "cassl",
+    .base_name = "full handshake (cassl session, fresh CassSsl)",
+    .subj_name = "resumed handshake (cassl session, same CassSsl)",
+    .unit = "us CPU",
+    .base = bench_stat_of(cassl_ok ? cfull : full, runs),
+    .subj = bench_stat_of(cresumed, runs),
+    .ratio = bench_stat_of(cratio, runs),
+    .ratio_meaning = "full CPU / resumed CPU (how many times cheaper)",
+    .goal_op = ">=",
+    .goal = 3,
+    .note = cassl_ok ? NULL : note,
+  };
+  if (!cassl_ok)
+    cassl_row.base_name = "full handshake (raw GnuTLS client; the cassl row is not measured)";
+  bench_report_add(r, &cassl_row);
+  int rc = bench_report_finish(r);
+  ticket_clear(&t);
+  gnutls_free(key.data);
+  bench_pki_free(&pki);
+  return rc;
+}

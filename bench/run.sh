@@ -1,0 +1,41 @@
+#!/bin/sh
+# Runs the six benchmarks (make bench). Arguments are passed to every program: --quick for
+# reduced sizes, --json for one JSON object per benchmark, --runs N.
+# Exit status: 0 when all six ran (missed goals are listed), 1 when one could not run;
+# with BENCH_STRICT=1 a missed goal also fails.
+dir=${BENCH_DIR:-.}
+json=no
+for a in "$@"; do
+  [ "$a" = --json ] && json=yes
+done
+say() {
+  # Commentary goes to stderr in JSON mode, so stdout stays one object per line.
+  if [ $json = yes ]; then echo "$@" >&2; else echo "$@"; fi
+}
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
+say "libcassl benchmarks: $(nproc 2>/dev/null || echo '?') CPUs (${cpu:-unknown CPU}), $(uname -sr)," \
+    "open files: soft $(ulimit -Sn), hard $(ulimit -Hn)"
+say "every figure is a ratio against a baseline measured in the same run: median [min..max]"
+
+missed=""
+broken=""
+start=$(date +%s)
+for b in b1_bulk b2_loopback b3_handshake b4_resumption b5_memory b6_scale; do
+  say ""
+  t0=$(date +%s)
+  "$dir/$b" "$@"
+  rc=$?
+  t1=$(date +%s)
+  say "($b: $((t1 - t0)) s)"
+  case $rc in
+    0) ;;
+    1) missed="$missed $b" ;;
+    *) broken="$broken $b" ;;
+  esac
+done
+say ""
+say "total: $(( $(date +%s) - start )) s; goals missed:${missed:- none}; failed to run:${broken:- none}"
+[ -n "$broken" ] && exit 1
+[ -n "$missed" ] && [ "${BENCH_STRICT:-0}" = 1 ] && exit 1
+exit 0
