@@ -107,7 +107,7 @@ static unsigned long blocks_scanned;
 static __thread int in_scanner;
 
 /* Records a hit of any pattern in the block; returns true when there was one. */
-static bool scan_block(void *p, bool by_realloc, void *caller)
+__attribute__((unused)) static bool scan_block(void *p, bool by_realloc, void *caller)
 {
   if (!p || !armed || in_scanner)
     return false;
@@ -156,7 +156,7 @@ extern void *__libc_malloc(size_t size);
 extern void __libc_free(void *p);
 extern void *__libc_realloc(void *p, size_t size);
 
-static void save_block(const void *p, size_t size, bool by_realloc, void *caller)
+__attribute__((unused)) static void save_block(const void *p, size_t size, bool by_realloc, void *caller)
 {
   in_scanner = 1;
   pthread_mutex_lock(&scan_lock);
