@@ -8,7 +8,10 @@ AM_TESTS_ENVIRONMENT = \
 	CASSL_SRCDIR='$(abs_top_srcdir)'; export CASSL_SRCDIR; \
 	CASSL_BUILDDIR='$(abs_top_builddir)'; export CASSL_BUILDDIR; \
 	CASSL_FIXTURES='$(abs_top_builddir)/tests/fixtures'; export CASSL_FIXTURES; \
-	CASSL_BACKEND='$(TLS_BACKEND)'; export CASSL_BACKEND;
+	CASSL_BACKEND='$(TLS_BACKEND)'; export CASSL_BACKEND; \
+	CASSL_CC='$(CC)'; export CASSL_CC; \
+	CASSL_BUILD_CFLAGS='$(CFLAGS)'; export CASSL_BUILD_CFLAGS; \
+	CASSL_BUILD_LDFLAGS='$(LDFLAGS)'; export CASSL_BUILD_LDFLAGS;
 
 include tests/api.mk
 include tests/credentials.mk

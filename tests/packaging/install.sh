@@ -39,7 +39,9 @@ fi
 pc="$root/lib/pkgconfig"
 sed -i "s|^prefix=.*|prefix=$root|" "$pc/cassl-$CASSL_BACKEND.pc"
 flags=$(PKG_CONFIG_PATH="$pc" pkg-config --cflags --libs "cassl-$CASSL_BACKEND")
-${CC:-cc} -Wall -Wextra -Werror -o "$tmp/driver_app" "$CASSL_SRCDIR/tests/packaging/driver_app.c" \
-  $flags -Wl,-rpath,"$root/lib" || fail "driver-style application does not build"
+# Same compiler and flags as the library (a sanitizer build needs its runtime in the app too).
+${CASSL_CC:-cc} ${CASSL_BUILD_CFLAGS:-} -Wall -Wextra -Werror -o "$tmp/driver_app" \
+  "$CASSL_SRCDIR/tests/packaging/driver_app.c" $flags ${CASSL_BUILD_LDFLAGS:-} \
+  -Wl,-rpath,"$root/lib" || fail "driver-style application does not build"
 "$tmp/driver_app" 2>&1 | head -1 | grep -q usage || fail "driver-style application does not run"
 echo "installed library, symbols, SONAME, pkg-config: ok"
