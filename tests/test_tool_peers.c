@@ -78,6 +78,19 @@ static void cassl(const char *first, ...)
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
+    if (getenv("CASSL_TOOL_VALGRIND")) {
+      /* Every command under valgrind: a memory error or leak is exit 99. */
+      char libtool[600];
+      snprintf(libtool, sizeof libtool, "%s/libtool", getenv("CASSL_BUILDDIR"));
+      const char *vg[MAX_ARGS + 12] = { libtool, "--mode=execute", "valgrind", "-q",
+                                        "--error-exitcode=99", "--leak-check=full",
+                                        "--errors-for-leak-kinds=definite,indirect" };
+      size_t k = 7;
+      for (size_t i = 0; argv[i]; i++)
+        vg[k++] = argv[i];
+      vg[k] = NULL;
+      execv(libtool, (char *const *)vg);
+    }
     execv(tool, (char *const *)argv);
     _exit(127);
   }
@@ -86,7 +99,7 @@ static void cassl(const char *first, ...)
     pid_t r = waitpid(pid, &status, WNOHANG);
     if (r == pid)
       break;
-    if (waited > 20000) {
+    if (waited > (getenv("CASSL_TOOL_VALGRIND") ? 120000 : 20000)) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
       break;

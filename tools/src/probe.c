@@ -36,7 +36,8 @@ struct probe {
 };
 
 /* In TLS 1.3 a server refuses a client certificate after the client finished the handshake,
- * so with --no-cql the probe listens this long for that alert before calling it good. */
+ * so with --no-cql the probe listens at least this long for that alert before calling it
+ * good. */
 #define SETTLE_MS 300
 
 static int stage_exit(enum probe_stage stage)
@@ -508,7 +509,14 @@ static void on_connect(cassl_uv_conn *conn, CassError status, const char *messag
         !strcmp(p->res->protocol, "TLS1.3")) {
       p->settling = true;
       p->res->stage = STAGE_HANDSHAKE;
-      uv_timer_start(&p->timer, on_timeout, SETTLE_MS, 0);
+      /* At least twice the time the handshake took, so a slow host still hears the alert. */
+      uint64_t ms = 2 * p->res->elapsed_ns / 1000000;
+      if (ms < SETTLE_MS)
+        ms = SETTLE_MS;
+      if (ms > p->o->timeout_ms)
+        ms = p->o->timeout_ms;
+      uv_update_time(&p->loop);
+      uv_timer_start(&p->timer, on_timeout, ms, 0);
       return;
     }
     p->res->stage = STAGE_DONE;
