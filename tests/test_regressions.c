@@ -139,7 +139,7 @@ static void test_aes_short_body(void **state)
 /* Runs `cassl inspect FILE` on the bytes, under valgrind when it is there (a plain build does
  * not notice a small heap overflow; an ASan build is run as is, its checks are built in).
  * The tool must exit with one of its contract codes: 0 (loaded) or 3 (did not load). */
-static void replay_inspect(const unsigned char *bytes, size_t size)
+static void replay_inspect(const unsigned char *bytes, size_t size, const char *password)
 {
   const char *builddir = getenv("CASSL_BUILDDIR");
   char tool[4096], libtool[4096];
@@ -168,11 +168,24 @@ static void replay_inspect(const unsigned char *bytes, size_t size)
   if (pid == 0) {
     if (!freopen("/dev/null", "w", stdout))
       _exit(120);
-    if (use_valgrind)
-      execl(libtool, libtool, "--mode=execute", "/usr/bin/valgrind", "-q",
-            "--error-exitcode=99", tool, "inspect", file, (char *)NULL);
-    else
-      execl(tool, tool, "inspect", file, (char *)NULL);
+    const char *argv[16];
+    int argc = 0;
+    if (use_valgrind) {
+      argv[argc++] = libtool;
+      argv[argc++] = "--mode=execute";
+      argv[argc++] = "/usr/bin/valgrind";
+      argv[argc++] = "-q";
+      argv[argc++] = "--error-exitcode=99";
+    }
+    argv[argc++] = tool;
+    argv[argc++] = "inspect";
+    if (password) {
+      argv[argc++] = "--password";
+      argv[argc++] = password;
+    }
+    argv[argc++] = file;
+    argv[argc] = NULL;
+    execv(argv[0], (char *const *)argv);
     _exit(121);
   }
   int status = 0;
@@ -200,7 +213,7 @@ static const unsigned char pem_block_with_nul[] = {
 static void test_inspect_pem_block_with_nul(void **state)
 {
   (void)state;
-  replay_inspect(pem_block_with_nul, sizeof pem_block_with_nul);
+  replay_inspect(pem_block_with_nul, sizeof pem_block_with_nul, NULL);
 }
 
 /* The same in a CERTIFICATE block: GnuTLS is also handed block_len bytes of the short copy
@@ -210,7 +223,20 @@ static void test_inspect_certificate_with_nul(void **state)
   (void)state;
   static const char text[] = "-----BEGIN CERTIFICATE-----\nMIIB\0AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
                              "AAAAAAAAAAAAAAAAAAA\n-----END CERTIFICATE-----\n";
-  replay_inspect((const unsigned char *)text, sizeof text - 1);
+  replay_inspect((const unsigned char *)text, sizeof text - 1, NULL);
+}
+
+/* fuzz_inspect: the Camellia key of test_camellia_short_minimized, read by the tool's own
+ * key loader (inspect.c key_load -> gnutls_x509_privkey_import2): the same nettle abort. */
+static void test_inspect_camellia_short_key(void **state)
+{
+  (void)state;
+  size_t n = camellia_short_minimized[0];
+  char password[32];
+  memcpy(password, camellia_short_minimized + 1, n);
+  password[n] = '\0';
+  replay_inspect(camellia_short_minimized + 1 + n, sizeof camellia_short_minimized - 1 - n,
+                 password);
 }
 
 int main(void)
@@ -223,6 +249,7 @@ int main(void)
     cmocka_unit_test(test_aes_short_body),
     cmocka_unit_test(test_inspect_pem_block_with_nul),
     cmocka_unit_test(test_inspect_certificate_with_nul),
+    cmocka_unit_test(test_inspect_camellia_short_key),
   };
   return cmocka_run_group_tests_name("regressions", tests, NULL, NULL);
 }
