@@ -500,49 +500,83 @@ int peer_connect(const peer *p)
   return fd;
 }
 
-/* Polls with TCP connects until the server accepts; false if it exited or timed out. */
-static bool wait_accepting(struct peer *p, double timeout)
+static bool log_contains(const struct peer *p, const char *needle)
+{
+  FILE *f = p->log[0] ? fopen(p->log, "r") : NULL;
+  if (!f)
+    return false;
+  char buf[16384];
+  size_t n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  return strstr(buf, needle) != NULL;
+}
+
+enum wait_result { WAIT_READY, WAIT_PORT_TAKEN, WAIT_FAILED };
+
+/* Waits until the server says it listens (its own log line: only then is the port surely
+ * its own) and accepts a TCP connection. gnutls-serv stays up with no socket when its bind
+ * fails and s_server exits: both mean another process took the port in between. */
+static enum wait_result wait_accepting(struct peer *p, const char *ready, const char *taken,
+                                       double timeout)
 {
   double deadline = now_seconds() + timeout;
   while (now_seconds() < deadline) {
     if (child_exited(p))
-      return false;
-    int fd = peer_connect(p);
-    if (fd >= 0) {
-      close(fd);
-      return true;
+      return log_contains(p, "in use") ? WAIT_PORT_TAKEN : WAIT_FAILED;
+    if (taken && log_contains(p, taken))
+      return WAIT_PORT_TAKEN;
+    if (log_contains(p, ready)) {
+      int fd = peer_connect(p);
+      if (fd >= 0) {
+        close(fd);
+        return WAIT_READY;
+      }
     }
     sleep_ms(20);
   }
-  return false;
+  return WAIT_FAILED;
 }
 
 typedef int (*argv_builder)(struct peer *p, const peer_tls_options *o, char **argv, size_t cap,
                             char *buf, size_t buf_cap);
 
-/* Picks a port, starts the server on it, and retries on a new port when the server exits
- * before accepting (another process took the port in between). */
+/* Picks a port, starts the server on it, and retries on a new port when another process
+ * took the port between our probe and the server's bind. */
 static int start_port_server(const char *name, const peer_tls_options *o, argv_builder build,
                              peer **out)
 {
   struct peer *p = peer_alloc(KIND_PROCESS, name, o ? o->host : NULL);
   if (!p)
     return -1;
+  bool v6 = p->addr.ss_family == AF_INET6;
+  bool gnutls = strcmp(name, "gnutls-serv") == 0;
   for (int attempt = 0; attempt < 5; attempt++) {
     char *argv[64];
     char buf[8192];
     if (pick_port(p) != 0 || build(p, o, argv, 64, buf, sizeof buf) != 0)
       break;
+    char ready[96], taken[96];
+    if (gnutls) {
+      /* gnutls-serv binds the wildcard address of both families. */
+      snprintf(ready, sizeof ready, "%s port %u...done", v6 ? "IPv6 ::" : "IPv4 0.0.0.0",
+               (unsigned)p->port);
+      snprintf(taken, sizeof taken, "%s port %u...bind() failed", v6 ? "IPv6 ::" : "IPv4 0.0.0.0",
+               (unsigned)p->port);
+    } else {
+      snprintf(ready, sizeof ready, "ACCEPT");
+      taken[0] = '\0';
+    }
     if (spawn(p, argv, -1) != 0)
       break;
-    if (wait_accepting(p, 15.0)) {
+    enum wait_result w = wait_accepting(p, ready, taken[0] ? taken : NULL, 15.0);
+    if (w == WAIT_READY) {
       registry_add(p);
       *out = p;
       return 0;
     }
-    bool exited = child_exited(p);
     kill_child(p);
-    if (!exited || attempt == 4) {
+    if (w == WAIT_FAILED || attempt == 4) {
       fprintf(stderr, "peers: %s did not start on %s; its output:\n", name, p->hostport);
       print_log(p);
       break;
