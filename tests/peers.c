@@ -386,6 +386,15 @@ bool peers_have(const char *program)
   return program_in_path(program);
 }
 
+void peers_require(const char *program)
+{
+  if (!peers_have(program)) {
+    fprintf(stderr, "SKIP: %s is not installed, so the tests that need it cannot run\n",
+            program);
+    exit(PEER_SKIP);
+  }
+}
+
 /* ---- process peers ---- */
 
 /* Starts argv with stdout to out_fd (or the log) and stderr to the log, in its own process

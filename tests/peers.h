@@ -11,6 +11,9 @@
  * Start functions return 0, PEER_SKIP when the peer's program is not installed (the test
  * should exit 77 and say why), or -1 after printing the reason to stderr.
  *
+ * gnutls-serv has no bind-address option: it listens on the wildcard addresses of both
+ * families (0.0.0.0 and ::), and the tests connect to it on loopback only.
+ *
  * What each TLS peer does with application data:
  *   gnutls-serv --echo: sends back what it received once the buffered text holds a '\n'
  *     (line-oriented, and not NUL-safe: it copies with strdup); --crlf keeps CR bytes.
@@ -115,6 +118,9 @@ void peers_stop_all(void);
 /* Whether a peer's program is available: "gnutls-serv", "openssl", "java" (java and the
  * compiled JsseServer, or javac to compile it), "keytool". */
 bool peers_have(const char *program);
+
+/* Exits 77 (skip) with "SKIP: ..." on stderr when the program is missing (peers_have). */
+void peers_require(const char *program);
 
 /* $CASSL_FIXTURES/pki/<name> (e.g. "server-ip.pem", "jks/keystore.jks"), making the PKI with
  * tests/fixtures/pki.sh first when it is missing. The string lives until 16 more calls in
