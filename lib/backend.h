@@ -16,11 +16,12 @@
 #include "errmsg.h"
 #include "names.h"
 
-#define CASSL_BACKEND_ABI 2
+#define CASSL_BACKEND_ABI 3
 
 enum cassl_backend_caps {
   CASSL_CAP_TLS = 1u << 0,   /* sessions work at all ("none" lacks it) */
   CASSL_CAP_TLS13 = 1u << 1, /* TLS 1.3 */
+  CASSL_CAP_RESUMPTION = 1u << 2, /* session_get/set_resume_data work */
 };
 
 /* What a backend session needs to know at creation; all owned by the core session and
@@ -105,6 +106,18 @@ struct cassl_backend {
   /* With pins set on creds: the peer leaf's key must match one, whatever the verify flags;
    * CASS_ERROR_SSL_INVALID_PEER_CERT otherwise. No pins = CASS_OK. */
   CassError (*session_verify_pins)(void *session, void *creds, cassl_errmsg *err);
+
+  /* Since ABI 3: session resumption (CASSL_CAP_RESUMPTION). */
+  /* Resumption data the session gained since the last call, for a later session to the same
+   * peer: once after a TLS 1.2 handshake (ticket or session ID), after each TLS 1.3
+   * NewSessionTicket. *data is malloc'ed (holds secrets: the caller wipes and frees it);
+   * *data = NULL with CASS_OK when there is nothing new. */
+  CassError (*session_get_resume_data)(void *session, void **data, size_t *len,
+                                       cassl_errmsg *err);
+  /* Offers data from session_get_resume_data to a new session, before its first handshake
+   * step. On failure the session stays usable and makes a full handshake. */
+  CassError (*session_set_resume_data)(void *session, const void *data, size_t len,
+                                       cassl_errmsg *err);
 };
 
 /* The backend this library was built with (defined by exactly one plugin). */

@@ -11,6 +11,7 @@ core_sources = \
 	lib/names.c lib/names.h \
 	lib/secure.c lib/secure.h \
 	lib/session.c lib/session_object.h \
+	lib/session_cache.c lib/session_cache.h \
 	lib/ssl.c lib/ssl_object.h \
 	lib/uv_conn.h lib/uv_connect.c lib/uv_io.c lib/uv_transport.c
 

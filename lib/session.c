@@ -67,6 +67,46 @@ static CassError choose_sni(const cassl_peer *peer, char **sni, cassl_errmsg *er
   return CASS_OK;
 }
 
+/* Looks up the peer's resumption data and offers it to the new backend session. Under the
+ * CassSsl's lock, so the cache generation matches the credentials the session was bound to. */
+static void offer_resume_data(cassl_session *s, CassSsl *ssl)
+{
+  if (!(s->backend->caps & CASSL_CAP_RESUMPTION) || !s->has_address ||
+      !cassl_session_cache_key(&s->cache_key, (const struct sockaddr *)&s->address, s->sni))
+    return;
+  s->cacheable = true;
+  void *data;
+  size_t len;
+  cassl_session_cache_lookup(&ssl->sessions, &s->cache_key, &s->cache_ticket, &data, &len);
+  if (!data)
+    return;
+  cassl_errmsg ignored;
+  /* Unusable data only means a full handshake. */
+  if (s->backend->session_set_resume_data(s->impl, data, len, &ignored) != CASS_OK)
+    s->cache_ticket.born_ms = 0;
+  cassl_wipe(data, len);
+  free(data);
+}
+
+/* Stores what the backend session gained for resumption (after the verified handshake in
+ * TLS 1.2, after each ticket in TLS 1.3). Data from a resumed session keeps the age of the
+ * full handshake it descends from. */
+static void capture_resume_data(cassl_session *s)
+{
+  if (!s->cacheable)
+    return;
+  void *data = NULL;
+  size_t len = 0;
+  cassl_errmsg ignored;
+  if (s->backend->session_get_resume_data(s->impl, &data, &len, &ignored) != CASS_OK || !data)
+    return;
+  cassl_session_info info = { 0 };
+  s->backend->session_info(s->impl, &info);
+  uint64_t born = info.resumed ? s->cache_ticket.born_ms : 0;
+  cassl_session_cache_store(&s->ssl->sessions, &s->cache_key, s->cache_ticket.generation, born,
+                            data, len);
+}
+
 CASSL_EXPORT CassError cassl_session_new(CassSsl *ssl, const cassl_peer *peer,
                                          cassl_session **out)
 {
@@ -119,6 +159,8 @@ CASSL_EXPORT CassError cassl_session_new(CassSsl *ssl, const cassl_peer *peer,
     };
     rc = s->backend->session_new(&s->impl, &params, &msg);
   }
+  if (rc == CASS_OK)
+    offer_resume_data(s, ssl);
   pthread_mutex_unlock(&ssl->lock);
   if (rc != CASS_OK)
     goto fail;
@@ -219,6 +261,7 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
   if ((rc = session_verify(s, &msg)) != CASS_OK)
     return session_fail(s, rc, &msg);
   s->state = CASSL_SESSION_ESTABLISHED;
+  capture_resume_data(s);
   return CASS_OK;
 }
 
@@ -277,6 +320,9 @@ CASSL_EXPORT CassError cassl_session_read(cassl_session *s, void *buf, size_t ca
     return CASS_OK;
   cassl_errmsg msg = { "" };
   CassError rc = s->backend->session_read(s->impl, buf, cap, n, &msg);
+  /* TLS 1.3 tickets arrive after the handshake, inside reads. */
+  if (rc == CASS_OK || rc == CASS_ERROR_SSL_CLOSED)
+    capture_resume_data(s);
   if (rc == CASS_ERROR_SSL_CLOSED) {
     s->close_received = true;
     s->state = CASSL_SESSION_CLOSED;

@@ -10,6 +10,7 @@
 #include "bytequeue.h"
 #include "cassl/session.h"
 #include "errmsg.h"
+#include "session_cache.h"
 
 struct cassl_session {
   CassSsl *ssl;                     /* one reference held for the session's life */
@@ -29,6 +30,9 @@ struct cassl_session {
   char *sni;                        /* server name sent, or NULL */
   char *priority;                   /* the CassSsl's priority override, or NULL */
   int min_version;
+  bool cacheable;                   /* resumption on and the peer has a cache key */
+  struct cassl_session_key cache_key;
+  struct cassl_session_cache_ticket cache_ticket; /* generation and age of offered data */
 };
 
 #endif

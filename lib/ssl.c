@@ -28,6 +28,7 @@ static CassSsl *ssl_create(void)
   }
   atomic_init(&ssl->refs, 1);
   pthread_mutex_init(&ssl->lock, NULL);
+  cassl_session_cache_init(&ssl->sessions);
   ssl->backend = be;
   ssl->verify_flags = CASS_SSL_VERIFY_PEER_CERT;
   ssl->min_version = CASS_SSL_VERSION_TLS1_2;
@@ -56,6 +57,7 @@ void cassl_ssl_unref(CassSsl *ssl)
 {
   if (atomic_fetch_sub_explicit(&ssl->refs, 1, memory_order_acq_rel) != 1)
     return;
+  cassl_session_cache_destroy(&ssl->sessions);
   ssl->backend->creds_free(ssl->creds);
   free(ssl->priority);
   pthread_mutex_destroy(&ssl->lock);
@@ -66,6 +68,15 @@ CASS_EXPORT void cass_ssl_free(CassSsl *ssl)
 {
   if (ssl)
     cassl_ssl_unref(ssl);
+}
+
+/* Resumption data belongs to the trust, credentials and policy it was made under: a server
+ * remembers the client certificate of the full handshake, and the negotiated parameters
+ * follow the priority. Any call that may change them drops it, whatever its outcome. Verify
+ * flags and pins need not: every session, resumed or not, is checked against them. */
+static void ssl_config_changed(CassSsl *ssl)
+{
+  cassl_session_cache_clear(&ssl->sessions);
 }
 
 /* Records the outcome of a call in last_error (cleared on success); caller holds the lock. */
@@ -94,6 +105,7 @@ CASS_EXPORT CassError cass_ssl_add_trusted_cert_n(CassSsl *ssl, const char *cert
   pthread_mutex_lock(&ssl->lock);
   CassError rc = cert ? ssl->backend->creds_add_trusted(ssl->creds, cert, cert_length, &msg)
                       : cassl_fail(&msg, CASS_ERROR_SSL_INVALID_CERT, "no certificate given (NULL)");
+  ssl_config_changed(ssl);
   rc = ssl_finish(ssl, rc, &msg);
   pthread_mutex_unlock(&ssl->lock);
   return rc;
@@ -121,6 +133,7 @@ CASS_EXPORT CassError cass_ssl_set_cert_n(CassSsl *ssl, const char *cert, size_t
   pthread_mutex_lock(&ssl->lock);
   CassError rc = cert ? ssl->backend->creds_set_cert(ssl->creds, cert, cert_length, &msg)
                       : cassl_fail(&msg, CASS_ERROR_SSL_INVALID_CERT, "no certificate given (NULL)");
+  ssl_config_changed(ssl);
   rc = ssl_finish(ssl, rc, &msg);
   pthread_mutex_unlock(&ssl->lock);
   return rc;
@@ -145,6 +158,7 @@ CASS_EXPORT CassError cass_ssl_set_private_key_n(CassSsl *ssl, const char *key, 
   else
     rc = ssl->backend->creds_set_key(ssl->creds, key, key_length, password,
                                      password ? password_length : 0, &msg);
+  ssl_config_changed(ssl);
   rc = ssl_finish(ssl, rc, &msg);
   pthread_mutex_unlock(&ssl->lock);
   return rc;
@@ -167,6 +181,7 @@ CASSL_EXPORT CassError cassl_ssl_set_min_protocol_version(CassSsl *ssl, int min_
     rc = cassl_fail(&msg, CASS_ERROR_LIB_NOT_IMPLEMENTED, "this build has no TLS 1.3");
   else
     ssl->min_version = min_version;
+  ssl_config_changed(ssl);
   rc = ssl_finish(ssl, rc, &msg);
   pthread_mutex_unlock(&ssl->lock);
   return rc;
@@ -209,6 +224,7 @@ CASSL_EXPORT CassError cassl_ssl_set_priority(CassSsl *ssl, const char *priority
     free(ssl->priority);
     ssl->priority = copy;
   }
+  ssl_config_changed(ssl);
   rc = ssl_finish(ssl, rc, &msg);
   pthread_mutex_unlock(&ssl->lock);
   return rc;
@@ -225,6 +241,7 @@ CASSL_EXPORT CassError cassl_ssl_set_pkcs12_n(CassSsl *ssl, const void *data, si
                                                        password ? password_length : 0, &msg)
                       : cassl_fail(&msg, CASS_ERROR_SSL_INVALID_CERT,
                                    "no PKCS#12 data given (NULL)");
+  ssl_config_changed(ssl);
   rc = ssl_finish(ssl, rc, &msg);
   pthread_mutex_unlock(&ssl->lock);
   return rc;
@@ -240,6 +257,7 @@ CASSL_EXPORT CassError cassl_ssl_add_system_trust(CassSsl *ssl, unsigned *added)
   unsigned count = 0;
   pthread_mutex_lock(&ssl->lock);
   CassError rc = ssl->backend->creds_add_system_trust(ssl->creds, &count, &msg);
+  ssl_config_changed(ssl);
   rc = ssl_finish(ssl, rc, &msg);
   pthread_mutex_unlock(&ssl->lock);
   if (added)
@@ -260,6 +278,7 @@ CASSL_EXPORT CassError cassl_ssl_add_crl_n(CassSsl *ssl, const char *pem, size_t
   pthread_mutex_lock(&ssl->lock);
   CassError rc = pem ? ssl->backend->creds_add_crl(ssl->creds, pem, length, &msg)
                      : cassl_fail(&msg, CASS_ERROR_SSL_INVALID_CERT, "no CRL given (NULL)");
+  ssl_config_changed(ssl);
   rc = ssl_finish(ssl, rc, &msg);
   pthread_mutex_unlock(&ssl->lock);
   return rc;
@@ -273,6 +292,50 @@ CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(CassSsl *ssl, const char 
   pthread_mutex_lock(&ssl->lock);
   CassError rc = pins ? ssl->backend->creds_add_pins(ssl->creds, pins, &msg)
                       : cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "no pin given (NULL)");
+  rc = ssl_finish(ssl, rc, &msg);
+  pthread_mutex_unlock(&ssl->lock);
+  return rc;
+}
+
+static CassError resumption_unavailable(const CassSsl *ssl, cassl_errmsg *msg)
+{
+  return cassl_fail(msg, CASS_ERROR_LIB_NOT_IMPLEMENTED, "%s",
+                    ssl->backend->caps & CASSL_CAP_TLS
+                        ? "this build cannot resume TLS sessions"
+                        : "libcassl was built without TLS (--with-tls=none)");
+}
+
+CASSL_EXPORT CassError cassl_ssl_set_session_resumption(CassSsl *ssl, cass_bool_t enabled)
+{
+  if (!ssl)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  cassl_errmsg msg = { "" };
+  CassError rc = CASS_OK;
+  pthread_mutex_lock(&ssl->lock);
+  if (!(ssl->backend->caps & CASSL_CAP_RESUMPTION))
+    rc = resumption_unavailable(ssl, &msg);
+  else
+    cassl_session_cache_set_enabled(&ssl->sessions, enabled != cass_false);
+  rc = ssl_finish(ssl, rc, &msg);
+  pthread_mutex_unlock(&ssl->lock);
+  return rc;
+}
+
+CASSL_EXPORT CassError cassl_ssl_set_session_cache_size(CassSsl *ssl, size_t entries)
+{
+  if (!ssl)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  cassl_errmsg msg = { "" };
+  CassError rc = CASS_OK;
+  pthread_mutex_lock(&ssl->lock);
+  if (!(ssl->backend->caps & CASSL_CAP_RESUMPTION))
+    rc = resumption_unavailable(ssl, &msg);
+  else if (entries > CASSL_SESSION_CACHE_MAX_SIZE)
+    rc = cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS,
+                    "session cache size %zu is too large (at most %zu entries)", entries,
+                    CASSL_SESSION_CACHE_MAX_SIZE);
+  else
+    cassl_session_cache_set_capacity(&ssl->sessions, entries);
   rc = ssl_finish(ssl, rc, &msg);
   pthread_mutex_unlock(&ssl->lock);
   return rc;

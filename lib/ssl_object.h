@@ -7,6 +7,7 @@
 
 #include "backend.h"
 #include "errmsg.h"
+#include "session_cache.h"
 
 struct CassSsl_ {
   atomic_int refs;            /* the application's reference + one per live session */
@@ -17,6 +18,7 @@ struct CassSsl_ {
   int min_version;            /* CASS_SSL_VERSION_* or CASSL_SSL_VERSION_TLS1_3 */
   char *priority;             /* cassl_ssl_set_priority override, or NULL */
   cassl_errmsg last_error;    /* sentence of the last failing call, "" after a success */
+  struct cassl_session_cache sessions; /* resumption data per peer (own lock) */
 };
 
 /* Takes and drops references (sessions hold one for their whole life). */

@@ -160,6 +160,32 @@ CASSL_EXPORT CassError cassl_ssl_add_crl_n(CassSsl *ssl, const char *pem, size_t
  * der | openssl dgst -sha256 -binary | base64`, print a certificate's pin. */
 CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(CassSsl *ssl, const char *pins);
 
+/* ---- Beyond the driver: TLS session resumption ---------------------------------------- */
+
+/* Session resumption is on by default: each CassSsl keeps, per peer (connected address,
+ * port and SNI sent), the latest resumption data its sessions received (a TLS 1.3
+ * NewSessionTicket, which arrives after the handshake and is taken in as the application
+ * reads; a TLS 1.2 session ticket or session ID), and a new session to the same peer offers
+ * it, saving the key exchange and the server's certificate signature when a node restarts
+ * and its connections come back. cassl_session_info.resumed tells whether it did.
+ * A resumed session is verified like any other, per the verify flags, pins, trusted set and
+ * CRLs in force: the server's chain is checked again, and its identity against the address
+ * or host name of this connection. Data is never offered to another address, port or SNI;
+ * it is dropped when trusted certificates, CRLs, the system trust, the client certificate
+ * or key, the minimum version or the priority are set (successfully or not); and an entry
+ * lives at most an hour from the full handshake it descends from. The cache is thread-safe
+ * and holds session secrets, wiped when an entry is dropped or the CassSsl freed.
+ * Both calls fail with CASS_ERROR_LIB_NOT_IMPLEMENTED in a build without TLS. */
+
+/* cass_false drops every entry and makes every session a full handshake; cass_true (the
+ * default) turns resumption back on. */
+CASSL_EXPORT CassError cassl_ssl_set_session_resumption(CassSsl *ssl, cass_bool_t enabled);
+
+/* How many peers the cache keeps (default 256); beyond it the least recently used peer's
+ * entry is dropped. 0 keeps nothing (no resumption). More than 1048576 is
+ * CASS_ERROR_LIB_BAD_PARAMS. */
+CASSL_EXPORT CassError cassl_ssl_set_session_cache_size(CassSsl *ssl, size_t entries);
+
 #ifdef __cplusplus
 }
 #endif

@@ -20,7 +20,7 @@ static CassError gtls_global_init(cassl_errmsg *err)
 const struct cassl_backend cassl_backend_impl = {
   .abi_version = CASSL_BACKEND_ABI,
   .name = "gnutls",
-  .caps = CASSL_CAP_TLS | CASSL_CAP_TLS13,
+  .caps = CASSL_CAP_TLS | CASSL_CAP_TLS13 | CASSL_CAP_RESUMPTION,
   .version = gtls_version,
   .global_init = gtls_global_init,
   .creds_new = gtls_creds_new,
@@ -45,4 +45,6 @@ const struct cassl_backend cassl_backend_impl = {
   .creds_add_crl = gtls_creds_add_crl,
   .creds_add_pins = gtls_creds_add_pins,
   .session_verify_pins = gtls_session_verify_pins,
+  .session_get_resume_data = gtls_session_get_resume_data,
+  .session_set_resume_data = gtls_session_set_resume_data,
 };

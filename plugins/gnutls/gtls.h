@@ -65,6 +65,11 @@ CassError gtls_session_write(void *session, const void *buf, size_t len, cassl_e
 CassError gtls_session_close(void *session, cassl_errmsg *err);
 void gtls_session_info(void *session, cassl_session_info *info);
 gnutls_session_t gtls_session_handle(void *session);
+/* Resumption data (gnutls_session_get_data2 / gnutls_session_set_data). */
+CassError gtls_session_get_resume_data(void *session, void **data, size_t *len,
+                                       cassl_errmsg *err);
+CassError gtls_session_set_resume_data(void *session, const void *data, size_t len,
+                                       cassl_errmsg *err);
 
 /* verify.c: the peer's chain and names. */
 size_t gtls_session_peer_cert_count(void *session);

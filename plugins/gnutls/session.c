@@ -22,6 +22,8 @@ struct gtls_session {
   CassError deferred;                    /* a failure met while returning plaintext */
   cassl_errmsg deferred_msg;
   char kx[64];                           /* cassl_session_info.kx */
+  bool ticket_arrived;                   /* a NewSessionTicket came since resume data was taken */
+  bool tls12_data_taken;                 /* TLS 1.2 resume data is taken once */
 };
 
 /* ---- transport callbacks ------------------------------------------------------------- */
@@ -61,6 +63,18 @@ static ssize_t gtls_vec_push(gnutls_transport_ptr_t ptr, const giovec_t *iov, in
     total += iov[i].iov_len;
   }
   return (ssize_t)total;
+}
+
+/* TLS 1.3 tickets come after the handshake, inside record reads; this notes their arrival so
+ * the data is taken only once there is a ticket (before that gnutls_session_get_data2 would
+ * wait for one and return placeholder data). */
+static int gtls_ticket_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
+                            const gnutls_datum_t *msg)
+{
+  struct gtls_session *g = gnutls_session_get_ptr(s);
+  if (g && incoming && htype == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET)
+    g->ticket_arrived = true;
+  return 0;
 }
 
 /* ---- creation ------------------------------------------------------------------------ */
@@ -107,6 +121,9 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
     goto fail;
   }
   gnutls_transport_set_ptr(g->s, g);
+  gnutls_session_set_ptr(g->s, g);
+  gnutls_handshake_set_hook_function(g->s, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST,
+                                     gtls_ticket_hook);
   gnutls_transport_set_pull_function(g->s, gtls_pull);
   gnutls_transport_set_pull_timeout_function(g->s, gtls_pull_timeout);
   gnutls_transport_set_vec_push_function(g->s, gtls_vec_push);
@@ -415,4 +432,56 @@ void gtls_session_info(void *session, cassl_session_info *info)
   info->client_cert_requested = gnutls_certificate_client_get_request_status(s) ? 1 : 0;
   info->client_cert_sent = gnutls_certificate_get_ours(s) != NULL;
   info->resumed = gnutls_session_is_resumed(s) ? 1 : 0;
+}
+
+/* ---- resumption ---------------------------------------------------------------------- */
+
+CassError gtls_session_get_resume_data(void *session, void **data, size_t *len,
+                                       cassl_errmsg *err)
+{
+  struct gtls_session *g = session;
+  *data = NULL;
+  *len = 0;
+  if (!g->handshake_done)
+    return CASS_OK;
+  if (gnutls_protocol_get_version(g->s) == GNUTLS_TLS1_3) {
+    if (!g->ticket_arrived)
+      return CASS_OK;
+    g->ticket_arrived = false;
+  } else {
+    /* TLS 1.2: a ticket or a session ID, both known once the handshake is done. */
+    if (g->tls12_data_taken)
+      return CASS_OK;
+    g->tls12_data_taken = true;
+  }
+  gnutls_datum_t d = { NULL, 0 };
+  int ret = gnutls_session_get_data2(g->s, &d);
+  if (ret == GNUTLS_E_INVALID_SESSION)
+    return CASS_OK; /* the server made the session not resumable */
+  if (ret < 0)
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "cannot get resumption data: %s",
+                      gnutls_strerror(ret));
+  CassError rc = CASS_OK;
+  if (d.size && (*data = malloc(d.size)) != NULL) {
+    memcpy(*data, d.data, d.size);
+    *len = d.size;
+  } else if (d.size) {
+    rc = cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+  }
+  if (d.data) {
+    gnutls_memset(d.data, 0, d.size);
+    gnutls_free(d.data);
+  }
+  return rc;
+}
+
+CassError gtls_session_set_resume_data(void *session, const void *data, size_t len,
+                                       cassl_errmsg *err)
+{
+  struct gtls_session *g = session;
+  int ret = gnutls_session_set_data(g->s, data, len);
+  if (ret < 0)
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "cannot use resumption data: %s",
+                      gnutls_strerror(ret));
+  return CASS_OK;
 }

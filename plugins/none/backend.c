@@ -141,6 +141,20 @@ static CassError none_session_verify_pins(void *session, void *creds, cassl_errm
   return none_unavailable(err);
 }
 
+static CassError none_session_get_resume_data(void *session, void **data, size_t *len,
+                                              cassl_errmsg *err)
+{
+  *data = NULL;
+  *len = 0;
+  return none_unavailable(err);
+}
+
+static CassError none_session_set_resume_data(void *session, const void *data, size_t len,
+                                              cassl_errmsg *err)
+{
+  return none_unavailable(err);
+}
+
 const struct cassl_backend cassl_backend_impl = {
   .abi_version = CASSL_BACKEND_ABI,
   .name = "none",
@@ -169,4 +183,6 @@ const struct cassl_backend cassl_backend_impl = {
   .creds_add_crl = none_creds_add_crl,
   .creds_add_pins = none_creds_add_pins,
   .session_verify_pins = none_session_verify_pins,
+  .session_get_resume_data = none_session_get_resume_data,
+  .session_set_resume_data = none_session_set_resume_data,
 };
