@@ -31,3 +31,11 @@ EXTRA_DIST += tests/valgrind-wrap tests/valgrind.supp
 check-valgrind:
 	$(MAKE) $(AM_MAKEFLAGS) check LOG_COMPILER='$(abs_top_srcdir)/tests/valgrind-wrap'
 .PHONY: check-valgrind
+
+# Generated fixtures live beside the fixture scripts (in-tree builds): remove all but scripts.
+clean-local: clean-generated-fixtures
+clean-generated-fixtures:
+	-for f in tests/fixtures/* tests/fixtures/.[!.]*; do \
+	  case "$$f" in *.sh|*'*') ;; *) rm -rf "$$f" ;; esac; \
+	done
+.PHONY: clean-generated-fixtures
