@@ -123,6 +123,13 @@ openssl rsa -in "$pki/client-key.pem" -aes256 -traditional -passout pass:secret 
 run 0 inspect --json "$tmp/trad.pem" --password secret
 json "d['keys'][0]['format'] == 'PKCS#1 (RSA)' and d['keys'][0]['scheme'] == 'PEM Proc-Type encryption, AES-256-CBC' and d['keys'][0]['decrypts']"
 
+t "inspect: damaged traditional key (partial cipher block) is refused, not decrypted"
+awk 'BEGIN{b=0} /^-----END/{print "mdOmI0j+zdba4ssvUrNIWybv"; print; next} b==1{next} /^$/{print; b=1; next} {print}' "$tmp/trad.pem" >"$tmp/trad-short.pem"
+run 3 inspect "$tmp/trad-short.pem" --password secret
+error_line CASS_ERROR_SSL_INVALID_PRIVATE_KEY "Unable to load private key"
+err "damaged encrypted key: 18 bytes of AES-256-CBC ciphertext is not a whole number of 16-byte blocks"
+hint "the key file is damaged"
+
 t "inspect: a scheme GnuTLS cannot read is named"
 openssl pkcs8 -topk8 -in "$pki/client-key.pem" -v2 camellia-256-cbc -passout pass:secret -out "$tmp/camellia.pem" 2>/dev/null
 run 3 inspect "$tmp/camellia.pem" --password secret

@@ -48,6 +48,7 @@ struct key_item {
   const char *format;     /* "PKCS#8", "PKCS#1 (RSA)", "SEC1 (EC)", "PKCS#12 key bag" */
   bool encrypted;
   char scheme[160];       /* how it is encrypted */
+  char dek_cipher[48];    /* traditional PEM encryption: the DEK-Info cipher */
   bool attempted;         /* decryption was tried (or the key is plain) */
   bool loaded;
   char problem[256];      /* why it did not load */
@@ -239,20 +240,58 @@ static void key_load(struct inspect *in, struct key_item *k, const gnutls_datum_
 static void pem_traditional_scheme(const char *block, size_t len, struct key_item *k)
 {
   const char *end = block + len;
-  const char *p = memmem(block, len, "Proc-Type: 4,ENCRYPTED", 22);
-  if (!p)
+  /* GnuTLS decrypts whenever a DEK-Info header is there, Proc-Type or not. */
+  const char *dek = memmem(block, len, "DEK-Info: ", 10);
+  if (!memmem(block, len, "Proc-Type: 4,ENCRYPTED", 22) && !dek)
     return;
   k->encrypted = true;
-  const char *dek = memmem(block, len, "DEK-Info: ", 10);
   if (dek) {
     dek += 10;
     size_t n = 0;
     while (dek + n < end && dek[n] != ',' && dek[n] != '\n' && dek[n] != '\r')
       n++;
     snprintf(k->scheme, sizeof k->scheme, "PEM Proc-Type encryption, %.*s", (int)n, dek);
+    snprintf(k->dek_cipher, sizeof k->dek_cipher, "%.*s", (int)n, dek);
   } else {
     snprintf(k->scheme, sizeof k->scheme, "PEM Proc-Type encryption");
   }
+}
+
+/* GnuTLS 3.7 hands a traditional key's ciphertext to CBC decryption without checking its
+ * length, and nettle aborts the process on a partial block: check the length first (the
+ * library's loader does the same). true when the body is whole blocks or not decodable
+ * (GnuTLS then reports the encoding error itself). */
+static bool traditional_ciphertext_whole(const char *block, size_t len, struct key_item *k)
+{
+  const char *end = block + len, *body = NULL;
+  for (const char *p = block; p + 1 < end && !body; p++)
+    if (p[0] == '\n' && (p[1] == '\n' || (p[1] == '\r' && p + 2 < end && p[2] == '\n')))
+      body = p + (p[1] == '\n' ? 2 : 3);
+  const char *stop = body ? memmem(body, (size_t)(end - body), "-----END", 8) : NULL;
+  if (!stop)
+    return true;
+  char *text = malloc((size_t)(stop - body) + 1);
+  if (!text)
+    return false;
+  size_t n = 0;
+  for (const char *p = body; p < stop; p++)
+    if (*p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
+      text[n++] = *p;
+  gnutls_datum_t b64 = { (unsigned char *)text, (unsigned)n }, der = { NULL, 0 };
+  int ret = gnutls_base64_decode2(&b64, &der);
+  free(text);
+  if (ret < 0)
+    return true;
+  size_t block_size = strncmp(k->dek_cipher, "DES", 3) == 0 ? 8 : 16;
+  size_t size = der.size;
+  gnutls_memset(der.data, 0, der.size);
+  gnutls_free(der.data);
+  if (size != 0 && size % block_size == 0)
+    return true;
+  snprintf(k->problem, sizeof k->problem,
+           "damaged encrypted key: %zu bytes of %s ciphertext is not a whole number of "
+           "%zu-byte blocks", size, k->dek_cipher[0] ? k->dek_cipher : "CBC", block_size);
+  return false;
 }
 
 static void inspect_pem_key(struct inspect *in, const char *file, const char *label,
@@ -272,6 +311,12 @@ static void inspect_pem_key(struct inspect *in, const char *file, const char *la
     readable = pkcs8_scheme(d, GNUTLS_X509_FMT_PEM, k->scheme, sizeof k->scheme);
   } else {
     pem_traditional_scheme(block, len, k);
+    if (k->encrypted && !traditional_ciphertext_whole(block, len, k)) {
+      k->attempted = true;
+      note_failure(in, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "the key file is damaged",
+                   "%s: key: %s", file, k->problem);
+      return;
+    }
   }
   key_load(in, k, d, GNUTLS_X509_FMT_PEM, readable);
 }
