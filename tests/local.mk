@@ -22,6 +22,7 @@ include tests/tool.mk
 include tests/packaging.mk
 include tests/hardening.mk
 include tests/beyond.mk
+include tests/resumption.mk
 
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)

@@ -1,0 +1,13 @@
+# tests/resumption.mk: TLS session resumption against real peers (gnutls-serv, openssl
+# s_server), an in-process GnuTLS server sharing one ticket key, threads and the libuv
+# transport.
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_resumption
+TESTS += tests/test_resumption
+tests_test_resumption_SOURCES = tests/test_resumption.c tests/test_session_util.c \
+	tests/test_session_util.h tests/test_session_net.c tests/test_session_net.h \
+	tests/test_transport_util.c tests/test_transport_util.h
+tests_test_resumption_CPPFLAGS = $(test_cppflags)
+tests_test_resumption_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
+tests_test_resumption_LDADD = tests/libpeers.la $(test_ldadd) $(GNUTLS_LIBS)
+endif
