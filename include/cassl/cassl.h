@@ -166,9 +166,10 @@ CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(CassSsl *ssl, const char 
  * port and SNI sent), the latest resumption data its sessions received (a TLS 1.3
  * NewSessionTicket, which arrives after the handshake and is taken in as the application
  * reads; a TLS 1.2 session ticket or session ID), and a new session to the same peer offers
- * it, saving the key exchange and the server's certificate signature when connections to
- * a node drop and come back (a server that lost its ticket keys, e.g. restarted, answers with
- * a full handshake). cassl_session_info.resumed tells whether it did.
+ * it. A resumed handshake is abbreviated: no certificate chain is sent and no signature made
+ * (in TLS 1.2 no key exchange either). It helps when connections to a node drop and come
+ * back; a server that lost its ticket keys (e.g. restarted) answers with a full handshake.
+ * cassl_session_info.resumed tells whether a session resumed.
  * A resumed session is verified like any other, per the verify flags, pins, trusted set and
  * CRLs in force: the server's chain is checked again, and its identity against the address
  * or host name of this connection. Data is never offered to another address, port or SNI;
