@@ -1,16 +1,23 @@
 /* B2 loopback: bulk transfer over 127.0.0.1 to a GnuTLS server in another process (forked,
  * epoll, TLS 1.3), with the libuv transport (cassl_uv_write / on_read), versus a plain-TCP
  * libuv client moving the same bytes to the same server process (uv_try_write first, then
- * uv_write, the same high-water mark and TCP_NODELAY as the transport). Upload: the client
+ * uv_write, the same high-water mark and TCP_NODELAY as the transport), and versus a raw
+ * GnuTLS client on the same loop (GnuTLS reading and writing the socket itself, uv_poll),
+ * which tells the transport's own cost from the cost of TLS. Upload: the client
  * sends the bytes in 16 KiB writes and waits for the server's acknowledgement; download: the
  * server sends them. Handshakes and connects are outside the timings (wall clock). */
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <uv.h>
 
@@ -30,7 +37,15 @@ struct client {
   cassl_uv_conn *conn;  /* TLS */
   uv_tcp_t tcp;         /* plain */
   uv_connect_t connect;
-  size_t plain_queued_max;
+  /* raw GnuTLS on uv_poll */
+  int fd;
+  uv_poll_t poll;
+  gnutls_session_t s;
+  const struct bench_pki *pki;
+  bool handshaken;
+  const unsigned char *out; /* the record being sent (repeated as is after EAGAIN) */
+  size_t out_len;
+  unsigned char hdr[9];
 };
 
 static unsigned char payload[CHUNK];
@@ -242,6 +257,112 @@ static void run_plain(uv_loop_t *loop, uint16_t port, struct client *c)
   uv_run(loop, UV_RUN_DEFAULT);
 }
 
+/* ---- raw GnuTLS on uv_poll ----------------------------------------------------------- */
+
+static void raw_closed(uv_handle_t *h)
+{
+  struct client *c = h->data;
+  gnutls_deinit(c->s);
+  close(c->fd);
+}
+
+static void raw_command(struct client *c, char cmd, uint64_t n)
+{
+  c->hdr[0] = (unsigned char)cmd;
+  bench_put_u64(c->hdr + 1, n);
+  c->out = c->hdr;
+  c->out_len = sizeof c->hdr;
+}
+
+/* Sends the pending record and, while uploading, the next ones; false when the socket is
+ * full. */
+static bool raw_send(struct client *c)
+{
+  for (;;) {
+    if (!c->out_len) {
+      if (c->phase != UPLOAD || c->sent == c->n)
+        return true;
+      size_t len = c->n - c->sent < CHUNK ? (size_t)(c->n - c->sent) : CHUNK;
+      c->out = payload;
+      c->out_len = len;
+      c->sent += len;
+      if (c->sent == c->n)
+        c->phase = WAIT_ACK;
+    }
+    ssize_t r = gnutls_record_send(c->s, c->out, c->out_len);
+    if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+      return false;
+    if (r < 0)
+      fail("raw send", gnutls_strerror((int)r));
+    c->out += r;
+    c->out_len -= (size_t)r;
+  }
+}
+
+static void raw_event(uv_poll_t *p, int status, int events)
+{
+  struct client *c = p->data;
+  if (status < 0)
+    fail("raw poll", uv_strerror(status));
+  if (!c->handshaken) {
+    int ret = gnutls_handshake(c->s);
+    if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) {
+      uv_poll_start(p, gnutls_record_get_direction(c->s) ? UV_WRITABLE : UV_READABLE, raw_event);
+      return;
+    }
+    if (ret < 0)
+      fail("raw handshake", gnutls_strerror(ret));
+    bench_raw_verify(c->s);
+    c->handshaken = true;
+    c->phase = UPLOAD;
+    c->up0 = bench_wall();
+    raw_command(c, 'U', c->n);
+  }
+  for (;;) {
+    ssize_t r = gnutls_record_recv(c->s, rbuf, sizeof rbuf);
+    if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+      break;
+    if (r <= 0)
+      fail("raw recv", r ? gnutls_strerror((int)r) : "closed");
+    if (c->phase == WAIT_ACK || c->phase == UPLOAD) {
+      if (r != 1 || rbuf[0] != 'K')
+        fail("raw upload", "unexpected answer");
+      c->up1 = bench_wall();
+      c->phase = DOWNLOAD;
+      c->down0 = bench_wall();
+      raw_command(c, 'D', c->n);
+      continue;
+    }
+    c->got += (uint64_t)r;
+    if (c->got == c->n) {
+      c->down1 = bench_wall();
+      c->phase = DONE;
+      uv_close((uv_handle_t *)p, raw_closed);
+      return;
+    }
+  }
+  bool flushed = raw_send(c);
+  uv_poll_start(p, UV_READABLE | (flushed ? 0 : UV_WRITABLE), raw_event);
+}
+
+static void run_raw(uv_loop_t *loop, const struct bench_pki *pki, uint16_t port,
+                    struct client *c)
+{
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  int one = 1;
+  setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (connect(c->fd, (struct sockaddr *)&sa, sizeof sa) != 0 && errno != EINPROGRESS)
+    fail("raw connect", strerror(errno));
+  c->s = bench_raw_client_session(pki);
+  gnutls_transport_set_int(c->s, c->fd);
+  uv_poll_init_socket(loop, &c->poll, c->fd);
+  c->poll.data = c;
+  uv_poll_start(&c->poll, UV_WRITABLE, raw_event);
+  uv_run(loop, UV_RUN_DEFAULT);
+}
+
 int main(int argc, char **argv)
 {
   struct bench_opts o;
@@ -259,16 +380,18 @@ int main(int argc, char **argv)
   uv_loop_init(&loop);
 
   double mb[4][BENCH_MAX_RUNS], ratio[2][BENCH_MAX_RUNS], share[2][BENCH_MAX_RUNS];
+  double rawmb[2][BENCH_MAX_RUNS], rawratio[2][BENCH_MAX_RUNS];
   for (int i = -1; i < runs; i++) { /* run -1 warms up */
-    struct client t = { .tls = true, .n = n }, p = { .n = n };
-    if (i % 2) {
-      run_tls(&loop, ssl, srv.tls_port, &t);
-      run_plain(&loop, srv.tcp_port, &p);
-    } else {
-      run_plain(&loop, srv.tcp_port, &p);
-      run_tls(&loop, ssl, srv.tls_port, &t);
+    struct client t = { .tls = true, .n = n }, p = { .n = n }, g = { .tls = true, .n = n };
+    /* Rotate the order of the three so none always goes first. */
+    for (int k = 0; k < 3; k++) {
+      switch ((i + 3 + k) % 3) {
+      case 0: run_tls(&loop, ssl, srv.tls_port, &t); break;
+      case 1: run_plain(&loop, srv.tcp_port, &p); break;
+      default: run_raw(&loop, &pki, srv.tls_port, &g); break;
+      }
     }
-    if (t.phase != DONE || p.phase != DONE)
+    if (t.phase != DONE || p.phase != DONE || g.phase != DONE)
       bench_die("a transfer did not finish");
     if (i < 0)
       continue;
@@ -282,6 +405,10 @@ int main(int argc, char **argv)
     ratio[1][i] = mb[3][i] / mb[2][i];
     share[0][i] = (tu - pu) / tu * 100;
     share[1][i] = (td - pd) / td * 100;
+    rawmb[0][i] = (double)n / (g.up1 - g.up0) / 1e6;
+    rawmb[1][i] = (double)n / (g.down1 - g.down0) / 1e6;
+    rawratio[0][i] = mb[1][i] / rawmb[0][i];
+    rawratio[1][i] = mb[3][i] / rawmb[1][i];
   }
 
   struct bench_report *r = bench_report_new(
@@ -289,7 +416,7 @@ int main(int argc, char **argv)
       &o);
   bench_report_param(r, "bytes_each_way", "%llu", (unsigned long long)n);
   bench_report_param(r, "write_size", "%d", CHUNK);
-  static char extra[2][160];
+  static char extra[2][160], rawlabel[2][40];
   for (int d = 0; d < 2; d++) {
     struct bench_stat s = bench_stat_of(share[d], runs);
     snprintf(extra[d], sizeof extra[d],
@@ -307,6 +434,18 @@ int main(int argc, char **argv)
       .extra = extra[d],
     };
     bench_report_add(r, &row);
+    snprintf(rawlabel[d], sizeof rawlabel[d], "%s, vs GnuTLS", d ? "server->client" : "client->server");
+    struct bench_row raw = {
+      .label = rawlabel[d],
+      .base_name = "raw GnuTLS client on uv_poll (GnuTLS on the socket)",
+      .subj_name = "cassl_uv TLS 1.3",
+      .unit = "MB/s",
+      .base = bench_stat_of(rawmb[d], runs),
+      .subj = bench_stat_of(mb[2 * d + 1], runs),
+      .ratio = bench_stat_of(rawratio[d], runs),
+      .ratio_meaning = "cassl MB/s / raw GnuTLS MB/s",
+    };
+    bench_report_add(r, &raw);
   }
   int rc = bench_report_finish(r);
   uv_loop_close(&loop);

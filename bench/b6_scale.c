@@ -166,17 +166,7 @@ static void raw_event(uv_poll_t *p, int status, int events)
       raw_fail(c, strerror(err));
       return;
     }
-    int ret = gnutls_init(&c->s, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
-    if (ret >= 0)
-      ret = gnutls_set_default_priority_append(c->s, "-VERS-TLS1.0:-VERS-TLS1.1:-VERS-DTLS-ALL",
-                                               NULL, 0);
-    if (ret >= 0)
-      ret = gnutls_credentials_set(c->s, GNUTLS_CRD_CERTIFICATE, c->sc->pki->client);
-    if (ret < 0) {
-      raw_fail(c, gnutls_strerror(ret));
-      return;
-    }
-    gnutls_handshake_set_timeout(c->s, GNUTLS_INDEFINITE_TIMEOUT);
+    c->s = bench_raw_client_session(c->sc->pki);
     gnutls_transport_set_int(c->s, c->fd);
   }
   raw_handshake(c);

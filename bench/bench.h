@@ -121,6 +121,8 @@ struct bench_raw_client {
 };
 void bench_raw_client_init(struct bench_raw_client *c, const struct bench_pki *p,
                            struct bench_buf *in, struct bench_buf *out);
+/* The same session without a transport (for a socket: gnutls_transport_set_int). */
+gnutls_session_t bench_raw_client_session(const struct bench_pki *p);
 /* gnutls_certificate_verify_peers2 as the library does for PEER_CERT; dies on failure. */
 void bench_raw_verify(gnutls_session_t s);
 

@@ -148,12 +148,9 @@ static ssize_t client_pull(gnutls_transport_ptr_t ptr, void *data, size_t len)
   return (ssize_t)n;
 }
 
-void bench_raw_client_init(struct bench_raw_client *c, const struct bench_pki *p,
-                           struct bench_buf *in, struct bench_buf *out)
+gnutls_session_t bench_raw_client_session(const struct bench_pki *p)
 {
   gnutls_session_t s;
-  c->in = in;
-  c->out = out;
   int ret = gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
   /* The library's defaults: the system policy with TLS 1.2 as the minimum. */
   if (ret >= 0)
@@ -164,10 +161,18 @@ void bench_raw_client_init(struct bench_raw_client *c, const struct bench_pki *p
   if (ret < 0)
     bench_die("raw client session: %s", gnutls_strerror(ret));
   gnutls_handshake_set_timeout(s, GNUTLS_INDEFINITE_TIMEOUT);
-  gnutls_transport_set_ptr(s, c);
-  gnutls_transport_set_push_function(s, client_push);
-  gnutls_transport_set_pull_function(s, client_pull);
-  c->s = s;
+  return s;
+}
+
+void bench_raw_client_init(struct bench_raw_client *c, const struct bench_pki *p,
+                           struct bench_buf *in, struct bench_buf *out)
+{
+  c->in = in;
+  c->out = out;
+  c->s = bench_raw_client_session(p);
+  gnutls_transport_set_ptr(c->s, c);
+  gnutls_transport_set_push_function(c->s, client_push);
+  gnutls_transport_set_pull_function(c->s, client_pull);
 }
 
 void bench_raw_verify(gnutls_session_t s)
