@@ -244,6 +244,26 @@ static void test_gnutls_ok(void **state)
   peer_stop(p);
 }
 
+/* Reconnections resume with gnutls-serv's tickets (TLS 1.3) and session IDs/tickets (1.2). */
+static void test_gnutls_resumption(void **state)
+{
+  NEED("gnutls-serv");
+  peer_tls_version versions[] = { PEER_TLS1_3, PEER_TLS1_2 };
+  for (size_t i = 0; i < 2; i++) {
+    peer *p = gnutls_serv("server-ip.pem", "server-ip-key.pem", PEER_CLIENT_AUTH_NONE,
+                          versions[i], NULL);
+    cassl("probe", "--ca", ca, "--verify", "peer-cert,peer-identity", "--no-cql", "--repeat",
+          "3", "--json", peer_hostport(p), NULL);
+    expect_exit(0);
+    expect_json("d['repeat']['completed'] == 3 and d['repeat']['resumed'] == 3");
+    cassl("probe", "--ca", ca, "--no-cql", "--repeat", "2", "--no-resume", "--json",
+          peer_hostport(p), NULL);
+    expect_exit(0);
+    expect_json("d['repeat']['resumed'] == 0");
+    peer_stop(p);
+  }
+}
+
 static void test_gnutls_ipv6(void **state)
 {
   NEED("gnutls-serv");
@@ -440,6 +460,10 @@ static void test_openssl(void **state)
   expect_exit(5);
   expect_error("CASS_ERROR_SSL_PROTOCOL_ERROR", "Protocol error",
                "the server asked for a client certificate");
+  cassl("probe", "--ca", ca, "--cert", client_cert, "--key", client_key, "--no-cql", "--repeat",
+        "3", "--json", peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_json("d['repeat']['completed'] == 3 and d['repeat']['resumed'] >= 1");
   /* -rev answers lines; a CQL frame has none, so no CQL answer comes. */
   cassl("probe", "--ca", ca, "--cert", client_cert, "--key", client_key, "--timeout", "700",
         peer_hostport(p), NULL);
@@ -633,6 +657,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_gnutls_ok),
+    cmocka_unit_test(test_gnutls_resumption),
     cmocka_unit_test(test_gnutls_ipv6),
     cmocka_unit_test(test_gnutls_client_cert),
     cmocka_unit_test(test_gnutls_version_mismatch),

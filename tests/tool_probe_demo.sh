@@ -62,8 +62,21 @@ t "--repeat"
 run 0 probe $creds --key-password "$password" --repeat 3 --json "$target"
 json "d['repeat']['requested'] == 3 and d['repeat']['completed'] == 3 and len(d['repeat']['connections']) == 3"
 json "d['repeat']['resumed'] == sum(1 for c in d['repeat']['connections'] if c['resumed']) and all(c['handshake_us'] > 0 for c in d['repeat']['connections'])"
+json "d['repeat']['resumed'] == 3"
 run 0 probe $creds --key-password "$password" --repeat 2 "$target"
-out "reconnections"; out "completed          2"
+out "reconnections"; out "completed          2"; out "resumed            2"
+
+t "--repeat: resumed sessions are still verified (peer-identity)"
+run 0 probe $creds --key-password "$password" --verify peer-cert,peer-identity --repeat 2 --no-cql --json "$target"
+json "d['repeat']['resumed'] == 2"
+
+t "--repeat: TLS 1.2 resumption"
+run 0 probe $creds --key-password "$password" --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2' --repeat 2 --json "$target"
+json "d['connection']['tls_version'] == 'TLS1.2' and d['repeat']['resumed'] == 2"
+
+t "--no-resume"
+run 0 probe $creds --key-password "$password" --no-resume --repeat 2 --json "$target"
+json "d['repeat']['completed'] == 2 and d['repeat']['resumed'] == 0"
 
 t "--repeat: a bad value"
 run 2 probe --repeat 0 "$target"; err "invalid --repeat '0'"

@@ -42,6 +42,7 @@ static const char probe_usage[] =
   "  --no-cql                 stop after the TLS handshake\n"
   "  --repeat N               then reconnect N times with the same settings and report\n"
   "                           how many sessions resumed and the handshake times\n"
+  "  --no-resume              full handshakes only (no session resumption)\n"
   "  --json                   print one JSON object\n"
   "  --quiet                  print only errors\n"
   "\n"
@@ -215,7 +216,7 @@ static int usage_error(const char *fmt, ...)
 enum {
   OPT_CA = 256, OPT_CERT, OPT_KEY, OPT_KEY_PASSWORD, OPT_KEY_PASSWORD_FILE, OPT_VERIFY,
   OPT_HOSTNAME, OPT_RESOLVE, OPT_SNI, OPT_MIN_TLS, OPT_PRIORITY, OPT_TIMEOUT, OPT_NO_CQL,
-  OPT_JSON, OPT_QUIET, OPT_HELP, OPT_REPEAT, OPT_SYSTEM_CA, OPT_CRL, OPT_PIN, OPT_PKCS12
+  OPT_JSON, OPT_QUIET, OPT_HELP, OPT_REPEAT, OPT_SYSTEM_CA, OPT_CRL, OPT_PIN, OPT_PKCS12, OPT_NO_RESUME
 };
 
 static const struct option probe_long[] = {
@@ -237,6 +238,7 @@ static const struct option probe_long[] = {
   { "crl", required_argument, NULL, OPT_CRL },
   { "pin", required_argument, NULL, OPT_PIN },
   { "pkcs12", required_argument, NULL, OPT_PKCS12 },
+  { "no-resume", no_argument, NULL, OPT_NO_RESUME },
   { "json", no_argument, NULL, OPT_JSON },
   { "quiet", no_argument, NULL, OPT_QUIET },
   { "help", no_argument, NULL, OPT_HELP },
@@ -277,6 +279,7 @@ int probe_parse(int argc, char **argv, struct probe_opts *o)
       o->pin[o->pin_count++] = optarg;
       break;
     case OPT_PKCS12: o->pkcs12 = optarg; break;
+    case OPT_NO_RESUME: o->no_resume = true; break;
     case OPT_CERT: o->cert = optarg; break;
     case OPT_KEY: o->key = optarg; break;
     case OPT_KEY_PASSWORD:

@@ -30,6 +30,7 @@ struct probe_opts {
   const char *priority;
   unsigned timeout_ms;
   bool no_cql;
+  bool no_resume;            /* cassl_ssl_set_session_resumption(ssl, cass_false) */
   unsigned repeat;          /* reconnections after the first connection (--repeat) */
   bool json;
   bool quiet;

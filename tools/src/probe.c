@@ -35,9 +35,9 @@ struct probe {
   bool finished;
 };
 
-/* In TLS 1.3 a server refuses a client certificate after the client finished the handshake,
- * so with --no-cql the probe listens at least this long for that alert before calling it
- * good. */
+/* In TLS 1.3 a server refuses a client certificate, and sends its session tickets, after the
+ * client finished the handshake, so with --no-cql the probe listens at least this long before
+ * calling it good. */
 #define SETTLE_MS 300
 
 static int stage_exit(enum probe_stage stage)
@@ -184,6 +184,9 @@ static int load_credentials(CassSsl *ssl, const struct probe_opts *o, struct pro
                         o->key);
     }
   }
+  if (o->no_resume && (rc = cassl_ssl_set_session_resumption(ssl, cass_false)) != CASS_OK)
+    return local_fail(res, rc, cassl_ssl_last_error(ssl),
+                      "this TLS backend cannot turn resumption off%s", "");
   if (o->min_tls >= 0) {
     rc = cassl_ssl_set_min_protocol_version(ssl, o->min_tls);
     if (rc != CASS_OK)
@@ -505,8 +508,9 @@ static void on_connect(cassl_uv_conn *conn, CassError status, const char *messag
   p->res->verified = true;
   p->res->elapsed_ns = uv_hrtime() - p->started;
   if (!p->cql) {
-    if (p->res->have_info && p->res->info.client_cert_requested &&
-        !strcmp(p->res->protocol, "TLS1.3")) {
+    /* TLS 1.3 sends both a refusal of our certificate and the session tickets (for
+     * --repeat and later connections) after our side finished the handshake. */
+    if (p->res->have_info && !strcmp(p->res->protocol, "TLS1.3")) {
       p->settling = true;
       p->res->stage = STAGE_HANDSHAKE;
       /* At least twice the time the handshake took, so a slow host still hears the alert. */
@@ -739,8 +743,9 @@ struct reconnect {
   bool resumed;
 };
 
-/* --repeat: more connections with the same CassSsl (its session cache), TLS only. Stops at
- * the first failure, whose stage, status and sentence become the result's. */
+/* --repeat: more connections with the same CassSsl (its session cache), each with the CQL
+ * exchange unless --no-cql. Stops at the first failure, whose stage, status and sentence
+ * become the result's. */
 static size_t reconnect(CassSsl *ssl, const struct probe_opts *o, struct probe_result *res,
                         struct reconnect *items)
 {
@@ -749,7 +754,7 @@ static size_t reconnect(CassSsl *ssl, const struct probe_opts *o, struct probe_r
     struct probe_result *again = calloc(1, sizeof *again);
     if (!again)
       break;
-    run_connection(ssl, o, again, false);
+    run_connection(ssl, o, again, !o->no_cql);
     if (again->stage != STAGE_DONE) {
       res->stage = again->stage;
       res->status = again->status;

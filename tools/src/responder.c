@@ -27,6 +27,7 @@ struct responder {
   pthread_t thread;
   gnutls_certificate_credentials_t creds;
   gnutls_priority_t priority;
+  gnutls_datum_t ticket_key;   /* session tickets, so reconnections can resume */
   pthread_mutex_t lock;
   int conn_fd;                 /* the connection being served, shut down by stop */
 };
@@ -120,6 +121,7 @@ static void serve(struct responder *r, int fd)
   gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
   gnutls_session_set_verify_cert(s, NULL, 0);
   gnutls_handshake_set_timeout(s, IO_TIMEOUT_MS);
+  gnutls_session_ticket_enable_server(s, &r->ticket_key);
   gnutls_transport_set_int(s, fd);
   int ret;
   do {
@@ -180,6 +182,10 @@ static void cleanup(struct responder *r)
     gnutls_certificate_free_credentials(r->creds);
   if (r->priority)
     gnutls_priority_deinit(r->priority);
+  if (r->ticket_key.data) {
+    gnutls_memset(r->ticket_key.data, 0, r->ticket_key.size);
+    gnutls_free(r->ticket_key.data);
+  }
   pthread_mutex_destroy(&r->lock);
   free(r);
 }
@@ -201,7 +207,8 @@ int responder_start(struct responder **out, const char *cert_pem, const char *ke
   if ((ret = gnutls_certificate_allocate_credentials(&r->creds)) < 0 ||
       (ret = gnutls_certificate_set_x509_key_mem(r->creds, &cert, &key, GNUTLS_X509_FMT_PEM)) < 0 ||
       (ret = gnutls_certificate_set_x509_trust_mem(r->creds, &ca, GNUTLS_X509_FMT_PEM)) < 0 ||
-      (ret = gnutls_priority_init2(&r->priority, NULL, NULL, 0)) < 0) {
+      (ret = gnutls_priority_init2(&r->priority, NULL, NULL, 0)) < 0 ||
+      (ret = gnutls_session_ticket_key_generate(&r->ticket_key)) < 0) {
     snprintf(err, cap, "server credentials: %s", gnutls_strerror(ret));
     cleanup(r);
     return -1;
