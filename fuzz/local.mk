@@ -3,7 +3,7 @@
 EXTRA_DIST += fuzz/README.md fuzz/make-corpus.sh fuzz/smoke.sh
 
 fuzz_loader_programs = fuzz/fuzz_trusted_cert fuzz/fuzz_cert fuzz/fuzz_private_key \
-	fuzz/fuzz_pkcs12 fuzz/fuzz_crl fuzz/fuzz_pins
+	fuzz/fuzz_pkcs12 fuzz/fuzz_crl fuzz/fuzz_pins fuzz/fuzz_identity
 
 fuzz_session_programs = fuzz/fuzz_session fuzz/fuzz_session_records
 fuzz_tool_programs = fuzz/fuzz_cql fuzz/fuzz_inspect
@@ -36,6 +36,10 @@ fuzz_fuzz_crl_LDADD = $(fuzz_ldadd)
 fuzz_fuzz_pins_SOURCES = fuzz/fuzz_pins.c
 fuzz_fuzz_pins_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_pins_LDADD = $(fuzz_ldadd)
+
+fuzz_fuzz_identity_SOURCES = fuzz/fuzz_identity.c
+fuzz_fuzz_identity_LDFLAGS = $(FUZZ_LDFLAGS)
+fuzz_fuzz_identity_LDADD = $(fuzz_ldadd)
 
 # Sessions against an in-memory GnuTLS server (fuzz/memserver.c), and the seed generator.
 fuzz_memserver = fuzz/memserver.c fuzz/memserver.h

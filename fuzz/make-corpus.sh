@@ -10,7 +10,7 @@
 set -eu
 out=${1:?usage: make-corpus.sh OUTDIR}
 mkdir -p "$out/trusted_cert" "$out/cert" "$out/private_key" "$out/inspect" "$out/cql" \
-  "$out/pkcs12" "$out/crl" "$out/pins"
+  "$out/pkcs12" "$out/crl" "$out/pins" "$out/identity"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -183,6 +183,22 @@ pin() { openssl x509 -in "$1" -pubkey -noout | openssl pkey -pubin -outform der 
 printf 'sha256//%s' "$(pin c_node.pem)" > "$out/pins/one"
 printf 'sha256//%s;sha256//%s' "$(pin c_node.pem)" "$(pin c_ca.pem)" > "$out/pins/two"
 printf 'sha256//%s; sha256//' "$(pin c_client.pem)" > "$out/pins/trailing"
+
+# --- identity: flags, 16 address bytes, host name, then [type][len][name] -----------------
+mkdir -p "$out/identity"
+ident() { # NAME FLAGS-OCTAL ADDR16-OCTALS HOST NAMES-PRINTF
+  { printf "\\$2"; printf "$3"; printf "\\$(printf %03o ${#4})%s" "$4"; printf "$5"; } > "$out/identity/$1"
+}
+a4='\177\000\000\001\000\000\000\000\000\000\000\000\000\000\000\000'
+a6='\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\001'
+ident dns_exact 000 "$a4" node1.cluster.example '\000\025node1.cluster.example'
+ident dns_wild 000 "$a4" node1.cluster.example '\000\021*.cluster.example\002\011127.0.0.1'
+ident dns_case_dot 000 "$a4" Node1.Cluster.Example. '\000\026NODE1.CLUSTER.EXAMPLE.'
+ident ip_san 000 "$a4" "" '\001\004\177\000\000\001\002\011127.0.0.1'
+ident ip6_san 001 "$a6" "" '\001\020\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\001'
+ident cn_only 000 "$a4" 127.0.0.1 '\002\011127.0.0.1'
+ident partial_wild 000 "$a4" foo.cluster.example '\000\022f*.cluster.example\000\005*.com'
+ident nul_name 000 "$a4" node1.cluster.example '\000\026node1.cluster.example\000\000'
 
 # --- CQL v4 frames: what a node answers, and what the probe sends --------------------------
 frame() { # NAME VERSION-OCTAL OPCODE-OCTAL BODY-FILE
