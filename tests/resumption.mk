@@ -1,6 +1,14 @@
 # tests/resumption.mk: TLS session resumption against real peers (gnutls-serv, openssl
 # s_server), an in-process GnuTLS server sharing one ticket key, threads and the libuv
 # transport.
+# The API level, for every backend (--with-tls=none: CASS_ERROR_LIB_NOT_IMPLEMENTED).
+check_PROGRAMS += tests/test_resumption_api
+TESTS += tests/test_resumption_api
+tests_test_resumption_api_SOURCES = tests/test_resumption_api.c
+tests_test_resumption_api_CPPFLAGS = $(test_cppflags)
+tests_test_resumption_api_CFLAGS = $(test_cflags)
+tests_test_resumption_api_LDADD = $(test_ldadd)
+
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_resumption
 TESTS += tests/test_resumption

@@ -444,27 +444,6 @@ static void test_switches(void **state)
   }
 }
 
-static void test_api(void **state)
-{
-  assert_int_equal(cassl_ssl_set_session_resumption(NULL, cass_true), CASS_ERROR_LIB_BAD_PARAMS);
-  assert_int_equal(cassl_ssl_set_session_cache_size(NULL, 1), CASS_ERROR_LIB_BAD_PARAMS);
-  CassSsl *ssl = cass_ssl_new();
-  assert_non_null(ssl);
-  assert_int_equal(cassl_ssl_set_session_cache_size(ssl, (size_t)-1), CASS_ERROR_LIB_BAD_PARAMS);
-  assert_string_equal(cassl_ssl_last_error(ssl),
-                      "session cache size 18446744073709551615 is too large (at most 1048576 "
-                      "entries)");
-  assert_int_equal(cassl_ssl_set_session_cache_size(ssl, 1048577), CASS_ERROR_LIB_BAD_PARAMS);
-  assert_int_equal(cassl_ssl_set_session_cache_size(ssl, 1048576), CASS_OK);
-  assert_string_equal(cassl_ssl_last_error(ssl), "");
-  assert_int_equal(ssl->sessions.capacity, 1048576);
-  assert_true(ssl->sessions.enabled);
-  cass_ssl_free(ssl);
-  ssl = cass_ssl_new();
-  assert_int_equal(ssl->sessions.capacity, 256);
-  cass_ssl_free(ssl);
-}
-
 /* The cache itself: LRU order, replacement, generations, expiry. */
 static void test_cache_unit(void **state)
 {
@@ -719,7 +698,6 @@ static int group_teardown(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_api),
     cmocka_unit_test(test_cache_unit),
     cmocka_unit_test(test_gnutls_serv_tls12),
     cmocka_unit_test(test_gnutls_serv_tls13),
