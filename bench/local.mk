@@ -50,7 +50,7 @@ bench/resume-api.h: $(cassl_headers_HEADERS)
 	printf '#define BENCH_RESUMPTION_API "%s"\n' "$$name" > $@-t && mv $@-t $@
 
 bench: $(bench_programs)
-	BENCH_DIR=$(abs_top_builddir)/bench $(SHELL) $(abs_top_srcdir)/bench/run.sh $(BENCH_FLAGS)
+	@BENCH_DIR=$(abs_top_builddir)/bench $(SHELL) $(abs_top_srcdir)/bench/run.sh $(BENCH_FLAGS)
 else
 bench:
 	@echo "make bench: the benchmarks need the gnutls backend (configure --with-tls=gnutls)"; exit 1
