@@ -14,7 +14,7 @@ tools_cassl_SOURCES = \
 	tools/src/report.c tools/src/report.h \
 	tools/src/certinfo.c tools/src/certinfo.h \
 	tools/src/inspect.c \
-	tools/src/probe.c tools/src/probe.h \
+	tools/src/probe.c tools/src/probe.h tools/src/probe_report.c \
 	tools/src/hint.c \
 	tools/src/cql.c tools/src/cql.h \
 	tools/src/pki.c tools/src/pki.h \

@@ -10,6 +10,7 @@
 #include "certinfo.h"
 #include "cql.h"
 #include "options.h"
+#include "report.h"
 
 #define PROBE_MAX_CHAIN 10
 
@@ -48,9 +49,22 @@ struct probe_result {
   uint64_t elapsed_ns;         /* from connect to established and verified */
 };
 
+/* One reconnection of --repeat. */
+struct reconnect {
+  uint64_t ns;
+  bool resumed;
+};
+
 /* Runs the probe and prints its report (and error:/hint: lines); returns the exit code and,
  * when status is not NULL, the CassError it ended with. */
 int probe_run(const struct probe_opts *o, CassError *status);
+
+/* The report (probe_report.c). */
+void probe_report(struct report *r, const struct probe_opts *o, const struct probe_result *res,
+                  int exit_code, const char *hint);
+void probe_report_reconnects(struct report *r, const struct probe_opts *o,
+                             const struct probe_result *first, const struct reconnect *items,
+                             size_t count);
 
 /* The hint line for a failed probe (hint.c). */
 void probe_hint(const struct probe_opts *o, const struct probe_result *res, char *buf,
