@@ -1,5 +1,5 @@
 /* cassl probe: credentials through the cass_ssl_* API, a connection through the libuv
- * transport, the CQL v4 handshake, and the report. */
+ * transport, the CQL v4 handshake; the report is printed by probe_report.c. */
 #define _GNU_SOURCE /* memmem */
 #include "config.h"
 
