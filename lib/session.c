@@ -107,6 +107,19 @@ static void capture_resume_data(cassl_session *s)
                             data, len);
 }
 
+/* A resumed session that fails verification carries the chain of an earlier handshake; the
+ * server may have a new certificate (or key, for pins) since, which only a full handshake
+ * brings: the next session makes one. */
+static void forget_resume_data(cassl_session *s)
+{
+  if (!s->cacheable)
+    return;
+  cassl_session_info info = { 0 };
+  s->backend->session_info(s->impl, &info);
+  if (info.resumed)
+    cassl_session_cache_forget(&s->ssl->sessions, &s->cache_key);
+}
+
 CASSL_EXPORT CassError cassl_session_new(CassSsl *ssl, const cassl_peer *peer,
                                          cassl_session **out)
 {
@@ -258,8 +271,10 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
     return session_fail(s, rc, &msg);
   if (!done)
     return CASS_OK;
-  if ((rc = session_verify(s, &msg)) != CASS_OK)
+  if ((rc = session_verify(s, &msg)) != CASS_OK) {
+    forget_resume_data(s);
     return session_fail(s, rc, &msg);
+  }
   s->state = CASSL_SESSION_ESTABLISHED;
   capture_resume_data(s);
   return CASS_OK;

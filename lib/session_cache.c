@@ -221,3 +221,12 @@ void cassl_session_cache_store(struct cassl_session_cache *c, const struct cassl
   trim(c, c->capacity);
   pthread_mutex_unlock(&c->lock);
 }
+
+void cassl_session_cache_forget(struct cassl_session_cache *c, const struct cassl_session_key *key)
+{
+  pthread_mutex_lock(&c->lock);
+  struct cassl_session_cache_entry *e = find(c, key);
+  if (e)
+    drop_entry(c, e);
+  pthread_mutex_unlock(&c->lock);
+}

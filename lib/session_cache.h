@@ -76,6 +76,10 @@ void cassl_session_cache_lookup(struct cassl_session_cache *c,
 void cassl_session_cache_store(struct cassl_session_cache *c, const struct cassl_session_key *key,
                                uint64_t generation, uint64_t born_ms, void *data, size_t len);
 
+/* Drops the entry for key, if any (a resumed session failed its verification: the server may
+ * have a new certificate, which only a full handshake shows). */
+void cassl_session_cache_forget(struct cassl_session_cache *c, const struct cassl_session_key *key);
+
 /* Milliseconds on the monotonic clock (never 0). */
 uint64_t cassl_session_cache_now_ms(void);
 

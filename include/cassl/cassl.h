@@ -172,7 +172,10 @@ CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(CassSsl *ssl, const char 
  * cassl_session_info.resumed tells whether a session resumed.
  * A resumed session is verified like any other, per the verify flags, pins, trusted set and
  * CRLs in force: the server's chain is checked again, and its identity against the address
- * or host name of this connection. Data is never offered to another address, port or SNI;
+ * or host name of this connection (the chain is the one of the full handshake the data
+ * comes from; a resumed session that fails verification drops the peer's entry, so the next
+ * session makes a full handshake and sees the server's current certificate). Data is never
+ * offered to another address, port or SNI;
  * it is dropped when trusted certificates, CRLs, the system trust, the client certificate
  * or key, the minimum version or the priority are set (successfully or not); and an entry
  * lives at most an hour from the full handshake it descends from. The cache is thread-safe
