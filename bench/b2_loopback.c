@@ -25,7 +25,8 @@
 #include "cassl/uv.h"
 
 #define CHUNK 16384
-#define HWM ((size_t)1 << 20)
+/* The transport's default high-water mark, for the plain client too. */
+#define HWM CASSL_UV_DEFAULT_HIGH_WATER_MARK
 
 enum phase { CONNECTING, UPLOAD, WAIT_ACK, DOWNLOAD, DONE };
 
@@ -34,6 +35,7 @@ struct client {
   enum phase phase;
   uint64_t n, sent, got;
   double up0, up1, down0, down1;
+  double cpu_up0, cpu_up1, cpu_down0, cpu_down1; /* the loop thread's CPU time */
   cassl_uv_conn *conn;  /* TLS */
   uv_tcp_t tcp;         /* plain */
   uv_connect_t connect;
@@ -104,14 +106,17 @@ static void tls_on_read(cassl_uv_conn *conn, CassError status, const void *buf, 
     if (len != 1 || ((const char *)buf)[0] != 'K')
       fail("TLS upload", "unexpected answer");
     c->up1 = bench_wall();
+    c->cpu_up1 = bench_thread_cpu();
     c->phase = DOWNLOAD;
     c->down0 = bench_wall();
+    c->cpu_down0 = bench_thread_cpu();
     tls_command(c, 'D', c->n);
     return;
   }
   c->got += len;
   if (c->got == c->n) {
     c->down1 = bench_wall();
+    c->cpu_down1 = bench_thread_cpu();
     c->phase = DONE;
     cassl_uv_close(conn, tls_on_close);
   }
@@ -125,6 +130,7 @@ static void tls_on_connect(cassl_uv_conn *conn, CassError status, const char *me
     fail("TLS connect", message);
   c->phase = UPLOAD;
   c->up0 = bench_wall();
+    c->cpu_up0 = bench_thread_cpu();
   tls_command(c, 'U', c->n);
   tls_pump(c);
 }
@@ -138,7 +144,6 @@ static void run_tls(uv_loop_t *loop, CassSsl *ssl, uint16_t port, struct client 
   opts.address = (const struct sockaddr *)&sa;
   opts.on_read = tls_on_read;
   opts.on_drain = tls_on_drain;
-  opts.high_water_mark = HWM;
   CassError rc = cassl_uv_connect(loop, ssl, &opts, tls_on_connect, c, &c->conn);
   if (rc != CASS_OK)
     fail("cassl_uv_connect", cassl_ssl_last_error(ssl));
@@ -218,14 +223,17 @@ static void plain_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
     if (nread != 1 || buf->base[0] != 'K')
       fail("plain upload", "unexpected answer");
     c->up1 = bench_wall();
+    c->cpu_up1 = bench_thread_cpu();
     c->phase = DOWNLOAD;
     c->down0 = bench_wall();
+    c->cpu_down0 = bench_thread_cpu();
     plain_command(c, 'D', c->n);
     return;
   }
   c->got += (uint64_t)nread;
   if (c->got == c->n) {
     c->down1 = bench_wall();
+    c->cpu_down1 = bench_thread_cpu();
     c->phase = DONE;
     uv_close((uv_handle_t *)s, NULL);
   }
@@ -240,6 +248,7 @@ static void plain_connected(uv_connect_t *req, int status)
   uv_read_start((uv_stream_t *)&c->tcp, plain_alloc, plain_read);
   c->phase = UPLOAD;
   c->up0 = bench_wall();
+    c->cpu_up0 = bench_thread_cpu();
   plain_command(c, 'U', c->n);
   plain_pump(c);
 }
@@ -316,6 +325,7 @@ static void raw_event(uv_poll_t *p, int status, int events)
     c->handshaken = true;
     c->phase = UPLOAD;
     c->up0 = bench_wall();
+    c->cpu_up0 = bench_thread_cpu();
     raw_command(c, 'U', c->n);
   }
   for (;;) {
@@ -328,14 +338,17 @@ static void raw_event(uv_poll_t *p, int status, int events)
       if (r != 1 || rbuf[0] != 'K')
         fail("raw upload", "unexpected answer");
       c->up1 = bench_wall();
+    c->cpu_up1 = bench_thread_cpu();
       c->phase = DOWNLOAD;
       c->down0 = bench_wall();
+    c->cpu_down0 = bench_thread_cpu();
       raw_command(c, 'D', c->n);
       continue;
     }
     c->got += (uint64_t)r;
     if (c->got == c->n) {
       c->down1 = bench_wall();
+    c->cpu_down1 = bench_thread_cpu();
       c->phase = DONE;
       uv_close((uv_handle_t *)p, raw_closed);
       return;
@@ -381,6 +394,7 @@ int main(int argc, char **argv)
 
   double mb[4][BENCH_MAX_RUNS], ratio[2][BENCH_MAX_RUNS], share[2][BENCH_MAX_RUNS];
   double rawmb[2][BENCH_MAX_RUNS], rawratio[2][BENCH_MAX_RUNS];
+  double cpu[3][2][BENCH_MAX_RUNS], cpuratio[2][BENCH_MAX_RUNS]; /* plain, cassl, raw; us/MiB */
   for (int i = -1; i < runs; i++) { /* run -1 warms up */
     struct client t = { .tls = true, .n = n }, p = { .n = n }, g = { .tls = true, .n = n };
     /* Rotate the order of the three so none always goes first. */
@@ -409,6 +423,14 @@ int main(int argc, char **argv)
     rawmb[1][i] = (double)n / (g.down1 - g.down0) / 1e6;
     rawratio[0][i] = mb[1][i] / rawmb[0][i];
     rawratio[1][i] = mb[3][i] / rawmb[1][i];
+    const struct client *all[3] = { &p, &t, &g };
+    double mib = (double)n / (1 << 20);
+    for (int v = 0; v < 3; v++) {
+      cpu[v][0][i] = (all[v]->cpu_up1 - all[v]->cpu_up0) / mib * 1e6;
+      cpu[v][1][i] = (all[v]->cpu_down1 - all[v]->cpu_down0) / mib * 1e6;
+    }
+    cpuratio[0][i] = cpu[1][0][i] / cpu[2][0][i];
+    cpuratio[1][i] = cpu[1][1][i] / cpu[2][1][i];
   }
 
   struct bench_report *r = bench_report_new(
@@ -416,7 +438,7 @@ int main(int argc, char **argv)
       &o);
   bench_report_param(r, "bytes_each_way", "%llu", (unsigned long long)n);
   bench_report_param(r, "write_size", "%d", CHUNK);
-  static char extra[2][160], rawlabel[2][40];
+  static char extra[2][160], rawlabel[2][40], cpulabel[2][40];
   for (int d = 0; d < 2; d++) {
     struct bench_stat s = bench_stat_of(share[d], runs);
     snprintf(extra[d], sizeof extra[d],
@@ -446,6 +468,23 @@ int main(int argc, char **argv)
       .ratio_meaning = "cassl MB/s / raw GnuTLS MB/s",
     };
     bench_report_add(r, &raw);
+    snprintf(cpulabel[d], sizeof cpulabel[d], "%s, client CPU", d ? "server->client" : "client->server");
+    struct bench_stat plain_cpu = bench_stat_of(cpu[0][d], runs);
+    static char cpuextra[2][120];
+    snprintf(cpuextra[d], sizeof cpuextra[d], "plain TCP client: %.0f us CPU per MiB",
+             plain_cpu.median);
+    struct bench_row crow = {
+      .label = cpulabel[d],
+      .base_name = "raw GnuTLS client on uv_poll",
+      .subj_name = "cassl_uv TLS 1.3",
+      .unit = "us/MiB",
+      .base = bench_stat_of(cpu[2][d], runs),
+      .subj = bench_stat_of(cpu[1][d], runs),
+      .ratio = bench_stat_of(cpuratio[d], runs),
+      .ratio_meaning = "cassl CPU / raw GnuTLS CPU (client loop thread, per MiB)",
+      .extra = cpuextra[d],
+    };
+    bench_report_add(r, &crow);
   }
   int rc = bench_report_finish(r);
   uv_loop_close(&loop);
