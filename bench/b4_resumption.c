@@ -140,8 +140,7 @@ int main(int argc, char **argv)
     .subj = bench_stat_of(resumed, runs),
     .ratio = bench_stat_of(ratio, runs),
     .ratio_meaning = "full CPU / resumed CPU (how many times cheaper)",
-    .goal_op = ">=",
-    .goal = 3,
+    .extra = "the baseline: what GnuTLS itself saves (the 3x goal applies to the cassl row)",
   };
   bench_report_add(r, &raw_row);
   struct bench_row reverify_row = raw_row;
@@ -149,7 +148,6 @@ int main(int argc, char **argv)
   reverify_row.subj_name = "resumed handshake, chain verified again (raw GnuTLS client)";
   reverify_row.subj = bench_stat_of(reverified, runs);
   reverify_row.ratio = bench_stat_of(reratio, runs);
-  reverify_row.goal_op = NULL;
   reverify_row.extra = "what a library loses if it re-runs gnutls_certificate_verify_peers2 "
                        "on resumed sessions";
   bench_report_add(r, &reverify_row);
