@@ -11,11 +11,18 @@ tests_test_tool_peers_CFLAGS = $(test_cflags)
 tests_test_tool_peers_LDADD = tests/libpeers.la $(test_ldadd)
 endif
 
-# The CQL codec needs no TLS backend.
+# The CQL codec and the report emitter need no TLS backend.
 check_PROGRAMS += tests/test_tool_cql
 TESTS += tests/test_tool_cql
 tests_test_tool_cql_SOURCES = tests/test_tool_cql.c tools/src/cql.c tools/src/cql.h
 tests_test_tool_cql_CPPFLAGS = $(test_cppflags) -I$(top_srcdir)/tools/src
 tests_test_tool_cql_CFLAGS = $(test_cflags)
 tests_test_tool_cql_LDADD = $(CMOCKA_LIBS)
+check_PROGRAMS += tests/test_tool_report
+TESTS += tests/test_tool_report
+tests_test_tool_report_SOURCES = tests/test_tool_report.c tools/src/report.c tools/src/report.h
+tests_test_tool_report_CPPFLAGS = $(test_cppflags) -I$(top_srcdir)/tools/src
+tests_test_tool_report_CFLAGS = $(test_cflags)
+tests_test_tool_report_LDADD = $(CMOCKA_LIBS)
+
 EXTRA_DIST += tests/tool_lib.sh tests/tool_cli.sh tests/tool_probe_demo.sh

@@ -118,6 +118,7 @@ int cmd_demo(int argc, char **argv)
          "  client.pem    client certificate signed by the CA\n"
          "  client.key    its key, encrypted PKCS#8 (PBES2 AES-256)\n"
          "  client.key.password  its password (mode 0600)\n"
+         "  wrong.password       a password that does not open client.key\n"
          "  other-ca.pem  a CA that signed nothing here\n",
          pki.dir);
 

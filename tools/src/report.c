@@ -30,10 +30,47 @@ void report_finish(struct report *r)
   fflush(r->out);
 }
 
+/* Length of a valid UTF-8 sequence at p (shortest form, no surrogates), or 0. */
+static size_t utf8_sequence(const unsigned char *p)
+{
+  size_t n;
+  unsigned min;
+  unsigned cp;
+  if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+    n = 2, min = 0x80, cp = p[0] & 0x1f;
+  } else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+    n = 3, min = 0x800, cp = p[0] & 0x0f;
+  } else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+    n = 4, min = 0x10000, cp = p[0] & 0x07;
+  } else {
+    return 0;
+  }
+  for (size_t i = 1; i < n; i++) {
+    if ((p[i] & 0xc0) != 0x80) /* also stops at the terminating NUL */
+      return 0;
+    cp = (cp << 6) | (p[i] & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    return 0;
+  return n;
+}
+
+/* Certificate names come from the network: bytes that are not UTF-8 become U+FFFD, so the
+ * output always parses. */
 void json_write_string(FILE *out, const char *s)
 {
   fputc('"', out);
   for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    if (*p >= 0x80) {
+      size_t n = utf8_sequence(p);
+      if (n == 0) {
+        fputs("\\ufffd", out);
+      } else {
+        fwrite(p, 1, n, out);
+        p += n - 1;
+      }
+      continue;
+    }
     switch (*p) {
     case '"': fputs("\\\"", out); break;
     case '\\': fputs("\\\\", out); break;
