@@ -213,7 +213,7 @@ void cassl_session_cache_store(struct cassl_session_cache *c, const struct cassl
     free_blob(data, len);
     return;
   }
-  e->key = *key;
+  memcpy(&e->key, key, sizeof *key); /* padding too: keys are compared with memcmp */
   e->born_ms = born_ms;
   e->data = data;
   e->len = len;

@@ -51,6 +51,22 @@ static peer *start_peer(start_fn start, peer_tls_version version, const char *ce
   return p;
 }
 
+/* gnutls-serv requiring a client certificate signed by the fixture CA. */
+static peer *start_peer_client_auth(peer_tls_version version)
+{
+  char cert_file[4096], key_file[4096], ca_file[4096];
+  snprintf(cert_file, sizeof cert_file, "%s", tnet_pki("server-ip.pem"));
+  snprintf(key_file, sizeof key_file, "%s", tnet_pki("server-ip-key.pem"));
+  snprintf(ca_file, sizeof ca_file, "%s", tnet_pki("ca.pem"));
+  peer_tls_options opts = { .cert_file = cert_file, .key_file = key_file,
+                            .client_ca_file = ca_file, .client_auth = PEER_CLIENT_AUTH_REQUIRE,
+                            .version = version };
+  peer *p = NULL;
+  if (peer_start_gnutls_serv(&opts, &p) != 0)
+    fail_msg("cannot start gnutls-serv");
+  return p;
+}
+
 static CassSsl *make_ssl(int flags)
 {
   CassSsl *ssl = cass_ssl_new();
@@ -143,6 +159,51 @@ static void test_openssl_tls12(void **state)
 static void test_openssl_tls13(void **state)
 {
   resume_against(peer_start_openssl, PEER_TLS1_3, "TLS1.3");
+}
+
+/* A server that required our certificate resumes without asking again; new client
+ * credentials mean a full handshake that sends the certificate. */
+static void client_cert(peer_tls_version version)
+{
+  peer *p = start_peer_client_auth(version);
+  CassSsl *ssl = make_ssl(PEER_CERT | PEER_IP);
+  char *cert = tnet_read_file(tnet_pki("client.pem"));
+  char *key = tnet_read_file(tnet_pki("client-key-enc.pem"));
+  assert_int_equal(cass_ssl_set_cert(ssl, cert), CASS_OK);
+  assert_int_equal(cass_ssl_set_private_key(ssl, key, "cassandra"), CASS_OK);
+  for (int round = 0; round < 4; round++) {
+    if (round == 2) {
+      assert_int_equal(cass_ssl_set_private_key(ssl, key, "cassandra"), CASS_OK);
+      assert_int_equal(cached(ssl), 0);
+    }
+    struct tnet n;
+    assert_int_equal(tnet_open(&n, ssl, p, NULL), CASS_OK);
+    assert_int_equal(tnet_handshake(&n), CASS_OK);
+    CassError rc = tnet_exchange(&n, LINE, strlen(LINE), LINE, strlen(LINE));
+    if (rc != CASS_OK)
+      fail_msg("round %d: %s: %s", round, cassl_error_name(rc), cassl_session_error_message(n.cs));
+    cassl_session_info info;
+    assert_int_equal(cassl_session_get_info(n.cs, &info), CASS_OK);
+    bool full = round == 0 || round == 2;
+    assert_int_equal(info.resumed, !full);
+    assert_int_equal(info.client_cert_sent, full);
+    tnet_shutdown(&n);
+    tnet_close(&n);
+  }
+  free(cert);
+  free(key);
+  cass_ssl_free(ssl);
+  peer_stop(p);
+}
+
+static void test_client_cert_tls12(void **state)
+{
+  client_cert(PEER_TLS1_2);
+}
+
+static void test_client_cert_tls13(void **state)
+{
+  client_cert(PEER_TLS1_3);
 }
 
 /* ---- a resumed session is verified like any other ---------------------------------------- */
@@ -711,6 +772,8 @@ int main(void)
     cmocka_unit_test(test_gnutls_serv_tls13),
     cmocka_unit_test(test_openssl_tls12),
     cmocka_unit_test(test_openssl_tls13),
+    cmocka_unit_test(test_client_cert_tls12),
+    cmocka_unit_test(test_client_cert_tls13),
     cmocka_unit_test(test_verify_resumed_tls12),
     cmocka_unit_test(test_verify_resumed_tls13),
     cmocka_unit_test(test_resumed_chain),

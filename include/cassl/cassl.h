@@ -169,7 +169,8 @@ CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(CassSsl *ssl, const char 
  * it. A resumed handshake is abbreviated: no certificate chain is sent and no signature made
  * (in TLS 1.2 no key exchange either). It helps when connections to a node drop and come
  * back; a server that lost its ticket keys (e.g. restarted) answers with a full handshake.
- * cassl_session_info.resumed tells whether a session resumed.
+ * cassl_session_info.resumed tells whether a session resumed; client_cert_sent is 0 then,
+ * as the server accepted our certificate in the full handshake.
  * A resumed session is verified like any other, per the verify flags, pins, trusted set and
  * CRLs in force: the server's chain is checked again, and its identity against the address
  * or host name of this connection (the chain is the one of the full handshake the data
