@@ -1,9 +1,10 @@
 /* TLS session resumption (cassl_ssl_set_session_resumption, cassl_ssl_set_session_cache_size):
- * against gnutls-serv and openssl s_server in TLS 1.2 and 1.3, a second connection resumes;
- * a resumed session is still verified (chain, identity, pins); nothing is offered to another
- * SNI, port or address (an in-process GnuTLS server sharing one ticket key, which would
- * accept it); switched off, zero-sized, cleared by setters, expired, bounded; 8 threads
- * resuming at once; and once through the libuv transport. */
+ * against gnutls-serv, openssl s_server and JSSE in TLS 1.2 and 1.3, a second connection
+ * resumes (also when the server required our certificate); a resumed session is still
+ * verified (chain, identity, pins, the same peer chain back); nothing is offered to another
+ * SNI, port or address (also checked with an in-process GnuTLS server sharing one ticket
+ * key, which would accept it); switched off, zero-sized, cleared by setters, expired,
+ * bounded; 8 threads resuming at once; and once through the libuv transport. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -137,6 +138,17 @@ static void resume_against(start_fn start, peer_tls_version version, const char 
     assert_string_equal(o.protocol, protocol);
   }
   assert_int_equal(cached(ssl), 1);
+  /* Another SNI to the same server: nothing offered; then its own entry. */
+  expect(run_peer(ssl, p, "localhost"), CASS_OK, 0, NULL);
+  expect(run_peer(ssl, p, "localhost"), CASS_OK, 1, NULL);
+  assert_int_equal(cached(ssl), 2);
+  /* Switched off: full handshakes; back on: the first is full again. */
+  assert_int_equal(cassl_ssl_set_session_resumption(ssl, cass_false), CASS_OK);
+  expect(run_peer(ssl, p, NULL), CASS_OK, 0, NULL);
+  expect(run_peer(ssl, p, NULL), CASS_OK, 0, NULL);
+  assert_int_equal(cassl_ssl_set_session_resumption(ssl, cass_true), CASS_OK);
+  expect(run_peer(ssl, p, NULL), CASS_OK, 0, NULL);
+  expect(run_peer(ssl, p, NULL), CASS_OK, 1, NULL);
   cass_ssl_free(ssl);
   peer_stop(p);
 }
@@ -204,6 +216,37 @@ static void test_client_cert_tls12(void **state)
 static void test_client_cert_tls13(void **state)
 {
   client_cert(PEER_TLS1_3);
+}
+
+/* JSSE, the TLS of Cassandra itself, with the guide's keytool node keystore. */
+static void test_jsse(void **state)
+{
+  if (!peers_have("java")) {
+    fprintf(stderr, "no JDK: the JSSE resumption check is skipped\n");
+    skip();
+  }
+  const peer_tls_version versions[] = { PEER_TLS1_2, PEER_TLS1_3 };
+  for (int v = 0; v < 2; v++) {
+    char keystore[4096];
+    snprintf(keystore, sizeof keystore, "%s", tnet_pki("jks/keystore.jks"));
+    peer_tls_options opts = { .keystore = keystore, .version = versions[v],
+                              .mode = PEER_MODE_ECHO };
+    peer *p = NULL;
+    if (peer_start_jsse(&opts, &p) != 0)
+      fail_msg("cannot start the JSSE server");
+    CassSsl *ssl = cass_ssl_new();
+    char *pem = tnet_read_file(tnet_pki("jks/node.pem"));
+    assert_int_equal(cass_ssl_add_trusted_cert(ssl, pem), CASS_OK);
+    free(pem);
+    cass_ssl_set_verify_flags(ssl, PEER_CERT | PEER_IP);
+    struct outcome o = run_peer(ssl, p, NULL);
+    expect(o, CASS_OK, 0, NULL);
+    assert_string_equal(o.protocol, v ? "TLS1.3" : "TLS1.2");
+    expect(run_peer(ssl, p, NULL), CASS_OK, 1, NULL);
+    expect(run_peer(ssl, p, NULL), CASS_OK, 1, NULL);
+    cass_ssl_free(ssl);
+    peer_stop(p);
+  }
 }
 
 /* ---- a resumed session is verified like any other ---------------------------------------- */
@@ -772,6 +815,7 @@ int main(void)
     cmocka_unit_test(test_gnutls_serv_tls13),
     cmocka_unit_test(test_openssl_tls12),
     cmocka_unit_test(test_openssl_tls13),
+    cmocka_unit_test(test_jsse),
     cmocka_unit_test(test_client_cert_tls12),
     cmocka_unit_test(test_client_cert_tls13),
     cmocka_unit_test(test_verify_resumed_tls12),
