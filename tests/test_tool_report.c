@@ -101,6 +101,12 @@ static void test_renderings(void **state)
                       "  only human\n");
 
   f = open_buffer();
+  report_init(&r, f, false, false);
+  report_str(&r, "cn", NULL, "evil\x1b[2Jname\r");
+  report_finish(&r);
+  assert_string_equal(read_back(f), "cn                 evil?[2Jname?\n");
+
+  f = open_buffer();
   report_init(&r, f, false, true); /* --quiet */
   emit(&r);
   report_finish(&r);

@@ -151,6 +151,13 @@ static void human_label(struct report *r, const char *key, const char *label)
   fprintf(r->out, "%-*s ", LABEL_WIDTH, label ? label : key);
 }
 
+/* Values can come from certificates and servers: no control characters reach a terminal. */
+static void human_text(FILE *out, const char *s)
+{
+  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+    fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
+}
+
 void report_str(struct report *r, const char *key, const char *label, const char *value)
 {
   if (r->json) {
@@ -158,7 +165,8 @@ void report_str(struct report *r, const char *key, const char *label, const char
     json_write_string(r->out, value);
   } else if (human(r)) {
     human_label(r, key, label);
-    fprintf(r->out, "%s\n", value ? value : "");
+    human_text(r->out, value);
+    fputc('\n', r->out);
   }
 }
 
@@ -210,8 +218,10 @@ void report_list(struct report *r, const char *key, const char *label, char *con
     human_label(r, key, label);
     if (count == 0)
       fputs("(none)", r->out);
-    for (size_t i = 0; i < count; i++)
-      fprintf(r->out, "%s%s", i ? ", " : "", items[i]);
+    for (size_t i = 0; i < count; i++) {
+      fputs(i ? ", " : "", r->out);
+      human_text(r->out, items[i]);
+    }
     fputc('\n', r->out);
   }
 }
