@@ -28,10 +28,17 @@ void tool_error(CassError code, const char *detail, const char *hint)
 {
   FILE *out = tool_error_out ? tool_error_out : stderr;
   fprintf(out, "error: %s: %s\n", cassl_error_name(code), cassl_error_desc(code));
-  if (detail && *detail)
-    fprintf(out, "detail: %s\n", detail);
-  if (hint && *hint)
-    fprintf(out, "hint: %s\n", hint);
+  const char *labels[] = { "detail: ", "hint: " };
+  const char *texts[] = { detail, hint };
+  for (size_t i = 0; i < 2; i++) {
+    if (!texts[i] || !*texts[i])
+      continue;
+    /* Sentences quote certificate names and server text: one line, no control bytes. */
+    fputs(labels[i], out);
+    for (const unsigned char *p = (const unsigned char *)texts[i]; *p; p++)
+      fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, out);
+    fputc('\n', out);
+  }
   fflush(out);
 }
 
