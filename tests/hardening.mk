@@ -1,9 +1,9 @@
 # tests/hardening.mk: the hardening group (fuzzer regressions, no global error state,
 # secret hygiene). GnuTLS backend only: the cases need real loaders.
-EXTRA_DIST += tests/hardening-fixtures.sh
+EXTRA_DIST += tests/hardening-fixtures.sh tests/hardening_tool_secrets.sh
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_regressions tests/test_error_state
-TESTS += tests/test_regressions tests/test_error_state
+TESTS += tests/test_regressions tests/test_error_state tests/hardening_tool_secrets.sh
 
 tests_test_regressions_SOURCES = tests/test_regressions.c
 tests_test_regressions_CPPFLAGS = $(test_cppflags)
