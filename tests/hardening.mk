@@ -22,7 +22,8 @@ endif
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_secrets
 TESTS += tests/test_secrets
-tests_test_secrets_SOURCES = tests/test_secrets.c tests/hardening_util.c tests/hardening_util.h
+tests_test_secrets_SOURCES = tests/test_secrets.c tests/secret_scan.c tests/secret_scan.h \
+	tests/hardening_util.c tests/hardening_util.h
 tests_test_secrets_CPPFLAGS = $(test_cppflags)
 tests_test_secrets_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
 tests_test_secrets_LDADD = $(test_ldadd) $(GNUTLS_LIBS) -ldl

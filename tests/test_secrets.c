@@ -1,9 +1,9 @@
 /* Secret hygiene: passwords, decrypted private keys and session secrets are wiped before
  * their memory is released.
  *
- * This binary defines free(), realloc() and reallocarray() itself (the dynamic linker then
- * uses them for the whole process, GnuTLS, nettle and GMP included). While the scanner is
- * armed, every block being freed, or moved away by realloc, is searched for:
+ * secret_scan.c, linked into this binary, interposes free() and realloc() for the whole
+ * process (GnuTLS, nettle and GMP included). While the scanner is armed, every block being
+ * freed, or moved away by realloc, is searched for:
  *   - the password (as given, and as GnuTLS's UTF-32 normalisation holds it) and a wrong
  *     password that was tried,
  *   - a 32-byte window from the middle of the private exponent d and of the prime p, both as
@@ -19,16 +19,10 @@
  * executable) or a library (by its file name, or the library function whose final tail call
  * reached free). Hits in libcassl fail the test; hits inside the TLS library and its
  * dependencies are printed with their stack and counted separately, not hidden. */
-#define _GNU_SOURCE 1 /* memmem, dladdr, malloc_usable_size */
 #include "config.h"
 
-#include <dlfcn.h>
-#include <errno.h>
-#include <execinfo.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <poll.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -49,351 +43,14 @@
 #include "cassl/cassl.h"
 #include "cassl/session.h"
 #include "hardening_util.h"
+#include "secret_scan.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SECRETS_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SECRETS_UNDER_ASAN 1
-#endif
-#endif
+#define WINDOW SCAN_WINDOW
 
-#if defined(__has_include)
-#if __has_include(<valgrind/memcheck.h>)
-#include <valgrind/memcheck.h>
-#define SECRETS_MAKE_DEFINED(p, n) VALGRIND_MAKE_MEM_DEFINED(p, n)
-#define SECRETS_UNDER_VALGRIND() RUNNING_ON_VALGRIND
-#endif
-#endif
-#ifndef SECRETS_MAKE_DEFINED
-#define SECRETS_MAKE_DEFINED(p, n) ((void)0)
-#define SECRETS_UNDER_VALGRIND() 0
-#endif
-
-#define WINDOW 32
-#define MAX_PATTERNS 24
-#define MAX_HITS 64
-#define MAX_FRAMES 24
-
-/* ---- what to look for (static memory only) ---------------------------------------------- */
-
-struct pattern {
-  char name[48];
-  unsigned char bytes[WINDOW];
-  size_t len;
-};
-
-static struct pattern patterns[MAX_PATTERNS];
-static size_t n_patterns;
-static char password[128];          /* the fixtures' password, read without the heap */
+static char password[128]; /* the fixtures' password, read without the heap */
 static const char wrong_password[] = "Wrong-Password-For-The-Scan-42";
 
-/* ---- the scanner ---------------------------------------------------------------------- */
-
-struct hit {
-  const char *pattern;
-  size_t block_size;
-  bool by_realloc;
-  void *caller;
-  void *frames[MAX_FRAMES];
-  int n_frames;
-};
-
-static pthread_mutex_t scan_lock = PTHREAD_MUTEX_INITIALIZER;
-static volatile int armed;
-static struct hit hits[MAX_HITS];
-static size_t n_hits, n_hits_lost;
-static unsigned long blocks_scanned;
-static __thread int in_scanner;
-
-/* Records a hit of any pattern in the block; returns true when there was one. */
-__attribute__((unused)) static bool scan_block(void *p, bool by_realloc, void *caller)
-{
-  if (!p || !armed || in_scanner)
-    return false;
-  in_scanner = 1;
-  size_t size = malloc_usable_size(p);
-  SECRETS_MAKE_DEFINED(p, size);
-  bool found = false;
-  pthread_mutex_lock(&scan_lock);
-  blocks_scanned++;
-  for (size_t i = 0; i < n_patterns; i++) {
-    if (!memmem(p, size, patterns[i].bytes, patterns[i].len))
-      continue;
-    found = true;
-    if (n_hits == MAX_HITS) {
-      n_hits_lost++;
-      continue;
-    }
-    struct hit *h = &hits[n_hits++];
-    h->pattern = patterns[i].name;
-    h->block_size = size;
-    h->by_realloc = by_realloc;
-    h->caller = caller;
-    h->n_frames = backtrace(h->frames, MAX_FRAMES);
-  }
-  pthread_mutex_unlock(&scan_lock);
-  in_scanner = 0;
-  return found;
-}
-
-/* Record mode, for secrets only known afterwards (a session's traffic secrets, logged by the
- * server): every freed block is copied aside, with its caller and stack, and searched once
- * the patterns are known. */
-struct saved_block {
-  unsigned char *copy;
-  size_t size;
-  bool by_realloc;
-  void *caller;
-  void *frames[MAX_FRAMES];
-  int n_frames;
-};
-static volatile int recording;
-static struct saved_block *saved;
-static size_t n_saved, cap_saved;
-
-extern void *__libc_malloc(size_t size);
-extern void __libc_free(void *p);
-extern void *__libc_realloc(void *p, size_t size);
-
-__attribute__((unused)) static void save_block(const void *p, size_t size, bool by_realloc, void *caller)
-{
-  in_scanner = 1;
-  pthread_mutex_lock(&scan_lock);
-  if (n_saved == cap_saved) {
-    size_t cap = cap_saved ? cap_saved * 2 : 4096;
-    struct saved_block *bigger = __libc_realloc(saved, cap * sizeof *saved);
-    if (!bigger)
-      abort();
-    saved = bigger;
-    cap_saved = cap;
-  }
-  struct saved_block *b = &saved[n_saved];
-  b->copy = __libc_malloc(size ? size : 1);
-  if (!b->copy)
-    abort();
-  memcpy(b->copy, p, size);
-  b->size = size;
-  b->by_realloc = by_realloc;
-  b->caller = caller;
-  b->n_frames = backtrace(b->frames, MAX_FRAMES);
-  n_saved++;
-  pthread_mutex_unlock(&scan_lock);
-  in_scanner = 0;
-}
-
-/* Searches the saved blocks for the patterns (as scan_block does live), then wipes them. */
-static void scan_saved(void)
-{
-  for (size_t i = 0; i < n_saved; i++) {
-    struct saved_block *b = &saved[i];
-    blocks_scanned++;
-    for (size_t j = 0; j < n_patterns; j++) {
-      if (!memmem(b->copy, b->size, patterns[j].bytes, patterns[j].len))
-        continue;
-      if (n_hits == MAX_HITS) {
-        n_hits_lost++;
-        continue;
-      }
-      struct hit *h = &hits[n_hits++];
-      h->pattern = patterns[j].name;
-      h->block_size = b->size;
-      h->by_realloc = b->by_realloc;
-      h->caller = b->caller;
-      h->n_frames = b->n_frames;
-      memcpy(h->frames, b->frames, sizeof h->frames);
-    }
-    explicit_bzero(b->copy, b->size);
-    __libc_free(b->copy);
-  }
-  n_saved = 0;
-}
-
-#ifndef SECRETS_UNDER_ASAN
-
-__attribute__((visibility("default"))) void free(void *p)
-{
-  if (p && recording && !in_scanner) {
-    size_t size = malloc_usable_size(p);
-    SECRETS_MAKE_DEFINED(p, size);
-    save_block(p, size, false, __builtin_return_address(0));
-    __libc_free(p);
-    return;
-  }
-  /* A block already reported is wiped so its stale copy is not reported again when the
-   * allocator hands it to someone else. */
-  if (scan_block(p, false, __builtin_return_address(0)))
-    explicit_bzero(p, malloc_usable_size(p));
-  __libc_free(p);
-}
-
-__attribute__((visibility("default"))) void *realloc(void *p, size_t size)
-{
-  if (p && size == 0) { /* glibc frees p and returns NULL */
-    free(p);
-    return NULL;
-  }
-  /* Scanned before the call: when the block moves, glibc frees the old one as it is. */
-  bool had = false;
-  if (p && armed && !in_scanner) {
-    in_scanner = 1;
-    size_t old = malloc_usable_size(p);
-    SECRETS_MAKE_DEFINED(p, old);
-    for (size_t i = 0; i < n_patterns && !had; i++)
-      had = memmem(p, old, patterns[i].bytes, patterns[i].len) != NULL;
-    in_scanner = 0;
-  }
-  void *caller = __builtin_return_address(0);
-  if (p && recording && !in_scanner) {
-    /* Keep the old contents in case the block moves (glibc then frees it as it is). */
-    size_t old = malloc_usable_size(p);
-    SECRETS_MAKE_DEFINED(p, old);
-    in_scanner = 1;
-    unsigned char *before = __libc_malloc(old ? old : 1);
-    in_scanner = 0;
-    if (!before)
-      abort();
-    memcpy(before, p, old);
-    void *q = __libc_realloc(p, size);
-    if (q && q != p)
-      save_block(before, old, true, caller);
-    explicit_bzero(before, old);
-    __libc_free(before);
-    return q;
-  }
-  void *q = __libc_realloc(p, size);
-  if (had && q && q != p)
-    scan_block(q, true, caller); /* the old block is gone; the new one has the same bytes */
-  return q;
-}
-
-__attribute__((visibility("default"))) void *reallocarray(void *p, size_t n, size_t size)
-{
-  size_t total;
-  if (__builtin_mul_overflow(n, size, &total)) {
-    errno = ENOMEM;
-    return NULL;
-  }
-  return realloc(p, total);
-}
-#endif
-
-static void arm(void)
-{
-  pthread_mutex_lock(&scan_lock);
-  n_hits = n_hits_lost = 0;
-  blocks_scanned = 0;
-  armed = 1;
-  pthread_mutex_unlock(&scan_lock);
-}
-
-static void disarm(void)
-{
-  pthread_mutex_lock(&scan_lock);
-  armed = 0;
-  pthread_mutex_unlock(&scan_lock);
-}
-
-/* ---- attribution and report (scanner disarmed) ------------------------------------------ */
-
-static bool in_this_executable(void *addr)
-{
-  Dl_info self, info;
-  if (!dladdr((void *)&in_this_executable, &self) || !dladdr(addr, &info))
-    return false;
-  return info.dli_fbase == self.dli_fbase;
-}
-
-static const char *module_of(void *addr)
-{
-  Dl_info info;
-  if (!dladdr(addr, &info) || !info.dli_fname)
-    return "?";
-  const char *slash = strrchr(info.dli_fname, '/');
-  return slash ? slash + 1 : info.dli_fname;
-}
-
-/* Who really freed the block. The return address free() sees is in libcassl also when a
- * library function that libcassl called ends in a tail call to free (gnutls_deinit ends with
- * `gnutls_free(session)`, compiled as a jump): then the instruction before the return address
- * is a call to that library's PLT stub, not to free. Decode it (x86-64) and name the library
- * function; anything not understood stays attributed to libcassl. */
-static bool tail_called_library(void *ra, char *who, size_t cap)
-{
-#if defined(__x86_64__)
-  const unsigned char *r = ra;
-  if (r[-5] != 0xe8)
-    return false;
-  int32_t rel;
-  memcpy(&rel, r - 4, 4);
-  const unsigned char *target = r + rel;
-  if ((void *)target == (void *)&free || (void *)target == (void *)&realloc ||
-      !in_this_executable((void *)target))
-    return false;
-  const unsigned char *t = target;
-  if (t[0] == 0xf3 && t[1] == 0x0f && t[2] == 0x1e && t[3] == 0xfa) /* endbr64 */
-    t += 4;
-  if (t[0] == 0xf2) /* bnd */
-    t++;
-  if (t[0] != 0xff || t[1] != 0x25) /* jmp *disp32(%rip): a PLT stub */
-    return false;
-  int32_t disp;
-  memcpy(&disp, t + 2, 4);
-  void *const *slot = (void *const *)(t + 6 + disp);
-  Dl_info info;
-  if (!dladdr(*slot, &info) || !info.dli_fname)
-    return false;
-  const char *slash = strrchr(info.dli_fname, '/');
-  snprintf(who, cap, "%s in %s (a tail call to free at its end)",
-           info.dli_sname ? info.dli_sname : "?", slash ? slash + 1 : info.dli_fname);
-  return true;
-#else
-  (void)ra;
-  (void)who;
-  (void)cap;
-  return false;
-#endif
-}
-
-/* Prints every hit with its stack; returns how many were in libcassl's own code. */
-static unsigned report_hits(const char *what)
-{
-  unsigned ours = 0, theirs = 0;
-  for (size_t i = 0; i < n_hits; i++) {
-    struct hit *h = &hits[i];
-    char who[256];
-    bool mine = in_this_executable(h->caller);
-    if (mine && tail_called_library(h->caller, who, sizeof who))
-      mine = false;
-    else
-      snprintf(who, sizeof who, "%s", mine ? "libcassl" : module_of(h->caller));
-    if (mine)
-      ours++;
-    else
-      theirs++;
-    fprintf(stderr, "%s: %s found in a %zu-byte block %s by %s (%s)\n", what, h->pattern,
-            h->block_size, h->by_realloc ? "moved away by realloc" : "freed", who,
-            mine ? "OURS" : "not libcassl: the TLS library or its dependencies");
-    backtrace_symbols_fd(h->frames, h->n_frames, 2);
-  }
-  if (n_hits_lost)
-    fprintf(stderr, "%s: %zu more hits not recorded\n", what, n_hits_lost);
-  fprintf(stderr, "%s: %lu freed blocks scanned, %u hits in libcassl, %u in libraries\n",
-          what, blocks_scanned, ours, theirs);
-  return ours + (unsigned)(n_hits_lost ? 1 : 0);
-}
-
 /* ---- the secrets, computed in a child ----------------------------------------------------- */
-
-static void add_pattern(const char *name, const unsigned char *bytes, size_t len)
-{
-  if (n_patterns == MAX_PATTERNS || len == 0)
-    return;
-  struct pattern *p = &patterns[n_patterns++];
-  snprintf(p->name, sizeof p->name, "%s", name);
-  p->len = len < WINDOW ? len : WINDOW;
-  memcpy(p->bytes, bytes, p->len);
-}
 
 /* The 32 bytes from the middle of a big-endian integer (leading zeros skipped), as written
  * in DER (be) and as a little-endian limb array holds them (le). */
@@ -451,10 +108,10 @@ static bool compute_key_windows(const char *encrypted_key)
   if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
       got != sizeof in)
     return false;
-  add_pattern("private exponent d (DER, big-endian)", in[0], WINDOW);
-  add_pattern("private exponent d (little-endian limbs)", in[1], WINDOW);
-  add_pattern("prime p (DER, big-endian)", in[2], WINDOW);
-  add_pattern("prime p (little-endian limbs)", in[3], WINDOW);
+  scan_add_pattern("private exponent d (DER, big-endian)", in[0], WINDOW);
+  scan_add_pattern("private exponent d (little-endian limbs)", in[1], WINDOW);
+  scan_add_pattern("prime p (DER, big-endian)", in[2], WINDOW);
+  scan_add_pattern("prime p (little-endian limbs)", in[3], WINDOW);
   explicit_bzero(in, sizeof in);
   return true;
 }
@@ -489,9 +146,9 @@ static const char *key_names[6] = {
 
 static void expect_clean(const char *what)
 {
-  disarm();
-  unsigned ours = report_hits(what);
-  if (blocks_scanned == 0)
+  scan_disarm();
+  unsigned ours = scan_report(what);
+  if (scan_blocks_scanned() == 0)
     fail_msg("%s: no freed block was scanned: the allocator is not interposed", what);
   if (ours)
     fail_msg("%s: %u freed blocks still held a secret in libcassl's own code", what, ours);
@@ -507,18 +164,18 @@ static void test_scanner_sees_an_unwiped_block(void **state)
   char *volatile leaky = malloc(64);
   assert_non_null(wiped);
   assert_non_null(leaky);
-  arm();
+  scan_arm();
   memcpy(wiped, password, n);
   explicit_bzero(wiped, n);
   free(wiped);
   memcpy(leaky, password, n);
   free(leaky);
-  disarm();
-  assert_int_equal(blocks_scanned, 2);
-  assert_int_equal(n_hits, 1);
-  assert_true(in_this_executable(hits[0].caller));
-  assert_string_equal(hits[0].pattern, "password");
-  n_hits = 0;
+  scan_disarm();
+  assert_int_equal(scan_blocks_scanned(), 2);
+  assert_int_equal(scan_hit_count(), 1);
+  assert_true(scan_hit_in_libcassl(0));
+  assert_string_equal(scan_hit_pattern(0), "password");
+  scan_clear_hits();
 }
 
 /* Each encoding of the key: load it with its password, then free everything. */
@@ -527,14 +184,14 @@ static void test_load_and_free(void **state)
   (void)state;
   for (size_t i = 0; i < 6; i++) {
     bool encrypted = strcmp(key_names[i], "client.key") != 0;
-    arm();
+    scan_arm();
     CassSsl *ssl = cass_ssl_new();
     assert_non_null(ssl);
     CassError rc = cass_ssl_set_private_key_n(ssl, keys[i], strlen(keys[i]),
                                               encrypted ? password : NULL,
                                               encrypted ? strlen(password) : 0);
     if (rc != CASS_OK) {
-      disarm();
+      scan_disarm();
       fail_msg("%s: %s %s", key_names[i], cassl_error_name(rc), cassl_ssl_last_error(ssl));
     }
     cass_ssl_free(ssl);
@@ -546,7 +203,7 @@ static void test_load_and_free(void **state)
 static void test_pkcs12_load_and_free(void **state)
 {
   (void)state;
-  arm();
+  scan_arm();
   CassSsl *ssl = cass_ssl_new();
   assert_non_null(ssl);
   CassError wrong = cassl_ssl_set_pkcs12_n(ssl, p12, p12_len, wrong_password,
@@ -562,7 +219,7 @@ static void test_pkcs12_load_and_free(void **state)
 static void test_wrong_password_then_pair(void **state)
 {
   (void)state;
-  arm();
+  scan_arm();
   CassSsl *ssl = cass_ssl_new();
   assert_non_null(ssl);
   CassError wrong = cass_ssl_set_private_key(ssl, keys[0], wrong_password);
@@ -579,7 +236,7 @@ static void test_wrong_password_then_pair(void **state)
 static void test_session_keeps_and_releases(void **state)
 {
   (void)state;
-  arm();
+  scan_arm();
   CassSsl *ssl = cass_ssl_new();
   assert_non_null(ssl);
   CassError cert = cass_ssl_set_cert(ssl, client_pem);
@@ -727,7 +384,7 @@ static void add_logged_secrets(int log, const char *version)
       break;
     char name[48];
     snprintf(name, sizeof name, "%s %.30s", version, label);
-    add_pattern(name, secret, n);
+    scan_add_pattern(name, secret, n);
     off += label_len + 2 + n;
   }
   explicit_bzero(data, sizeof data);
@@ -749,15 +406,13 @@ static void handshake_and_scan(const char *version, const char *priority)
   close(sv[1]);
   close(logp[1]);
 
-  size_t base_patterns = n_patterns;
+  size_t base_patterns = scan_pattern_count();
   char trusted[4096];
   fixture_path(trusted, sizeof trusted, "ca.pem");
   char *ca = hardening_fixture("ca.pem", NULL);
 
   /* Everything from here to the last free is recorded. */
-  n_hits = n_hits_lost = 0;
-  blocks_scanned = 0;
-  recording = 1;
+  scan_record(true);
   CassSsl *ssl = cass_ssl_new();
   CassError trust = cass_ssl_add_trusted_cert(ssl, ca);
   CassError cert = cass_ssl_set_cert(ssl, client_pem);
@@ -773,7 +428,7 @@ static void handshake_and_scan(const char *version, const char *priority)
     snprintf(protocol, sizeof protocol, "%s", info.protocol);
   cassl_session_free(session);
   cass_ssl_free(ssl);
-  recording = 0;
+  scan_record(false);
 
   free(ca);
   close(sv[0]);
@@ -781,13 +436,13 @@ static void handshake_and_scan(const char *version, const char *priority)
   waitpid(pid, &status, 0);
   add_logged_secrets(logp[0], version);
   close(logp[0]);
-  size_t logged = n_patterns - base_patterns;
+  size_t logged = scan_pattern_count() - base_patterns;
   scan_saved();
-  n_patterns = base_patterns;
+  scan_drop_patterns(base_patterns);
 
   char what[64];
   snprintf(what, sizeof what, "%s handshake with a client certificate", version);
-  unsigned ours = report_hits(what);
+  unsigned ours = scan_report(what);
   assert_int_equal(trust, CASS_OK);
   assert_int_equal(cert, CASS_OK);
   assert_int_equal(key, CASS_OK);
@@ -816,37 +471,30 @@ static void test_tls12_session_secrets(void **state)
 
 int main(void)
 {
-#ifdef SECRETS_UNDER_ASAN
-  fprintf(stderr, "skipped: the allocator cannot be interposed under AddressSanitizer "
-                  "(it owns malloc/free); the secret scan runs in the plain build\n");
-  return 77;
-#endif
-  if (SECRETS_UNDER_VALGRIND() || getenv("CASSL_UNDER_VALGRIND")) {
-    fprintf(stderr, "skipped: valgrind replaces free() in the executable too, so the scan "
-                    "cannot see freed blocks; it runs in the plain build\n");
+  const char *why_not = scan_unsupported();
+  if (why_not) {
+    fprintf(stderr, "skipped: %s; the secret scan runs in the plain build\n", why_not);
     return 77;
   }
   signal(SIGPIPE, SIG_IGN); /* a test server that gives up must not kill the test */
   hardening_fixtures_init();
   read_password();
-  add_pattern("password", (const unsigned char *)password, strlen(password));
-  add_pattern("wrong password", (const unsigned char *)wrong_password, strlen(wrong_password));
+  scan_add_pattern("password", (const unsigned char *)password, strlen(password));
+  scan_add_pattern("wrong password", (const unsigned char *)wrong_password, strlen(wrong_password));
   {
     /* GnuTLS normalises passwords through UTF-32 (NFKC): look for that form too. */
     static unsigned char utf32[WINDOW];
     for (size_t i = 0; i < WINDOW / 4 && password[i]; i++)
       utf32[4 * i] = (unsigned char)password[i];
     if (strlen(password) >= WINDOW / 4)
-      add_pattern("password (UTF-32)", utf32, WINDOW);
+      scan_add_pattern("password (UTF-32)", utf32, WINDOW);
   }
   client_pem = hardening_fixture("client.pem", NULL);
   p12 = hardening_fixture("client.p12", &p12_len);
   for (size_t i = 0; i < 6; i++)
     keys[i] = hardening_fixture(key_names[i], NULL);
   {
-    /* Load the unwinder and the TLS library before the scan (both allocate once). */
-    void *frames[4];
-    backtrace(frames, 4);
+    /* Initialise the TLS library before the scan (it allocates once). */
     CassSsl *warm = cass_ssl_new();
     cass_ssl_free(warm);
   }
