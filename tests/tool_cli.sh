@@ -130,6 +130,11 @@ error_line CASS_ERROR_SSL_INVALID_PRIVATE_KEY "Unable to load private key"
 err "damaged encrypted key: 18 bytes of AES-256-CBC ciphertext is not a whole number of 16-byte blocks"
 hint "the key file is damaged"
 
+t "inspect: damaged traditional key, no blank line, base64 glued to the END line"
+printf -- '-----BEGIN RSA PRIVATE KEY-----\nDEK-Info: DES-CBC,5804D784CD79FCFC\nCYWM90/nqFmQpEW+5nnLFKEY-----END RSA PRIVATE KEY-----' >"$tmp/glued.pem"
+run 3 inspect "$tmp/glued.pem" --password secret
+err "damaged encrypted key: 18 bytes of DES-CBC ciphertext is not a whole number of 8-byte blocks"
+
 t "inspect: a scheme GnuTLS cannot read is named"
 openssl pkcs8 -topk8 -in "$pki/client-key.pem" -v2 camellia-256-cbc -passout pass:secret -out "$tmp/camellia.pem" 2>/dev/null
 run 3 inspect "$tmp/camellia.pem" --password secret

@@ -257,22 +257,16 @@ static void pem_traditional_scheme(const char *block, size_t len, struct key_ite
   }
 }
 
-/* GnuTLS 3.7 hands a traditional key's ciphertext to CBC decryption without checking its
- * length, and nettle aborts the process on a partial block: check the length first (the
- * library's loader does the same). true when the body is whole blocks or not decodable
- * (GnuTLS then reports the encoding error itself). */
-static bool traditional_ciphertext_whole(const char *block, size_t len, struct key_item *k)
+/* The decoded size of the base64 text from body to the END line (whitespace skipped), or 0
+ * when it does not decode. */
+static size_t decoded_size(const char *body, const char *end)
 {
-  const char *end = block + len, *body = NULL;
-  for (const char *p = block; p + 1 < end && !body; p++)
-    if (p[0] == '\n' && (p[1] == '\n' || (p[1] == '\r' && p + 2 < end && p[2] == '\n')))
-      body = p + (p[1] == '\n' ? 2 : 3);
-  const char *stop = body ? memmem(body, (size_t)(end - body), "-----END", 8) : NULL;
+  const char *stop = memmem(body, (size_t)(end - body), "-----END", 8);
   if (!stop)
-    return true;
+    return 0;
   char *text = malloc((size_t)(stop - body) + 1);
   if (!text)
-    return false;
+    return 0;
   size_t n = 0;
   for (const char *p = body; p < stop; p++)
     if (*p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
@@ -281,17 +275,41 @@ static bool traditional_ciphertext_whole(const char *block, size_t len, struct k
   int ret = gnutls_base64_decode2(&b64, &der);
   free(text);
   if (ret < 0)
-    return true;
-  size_t block_size = strncmp(k->dek_cipher, "DES", 3) == 0 ? 8 : 16;
+    return 0;
   size_t size = der.size;
   gnutls_memset(der.data, 0, der.size);
   gnutls_free(der.data);
-  if (size != 0 && size % block_size == 0)
-    return true;
-  snprintf(k->problem, sizeof k->problem,
-           "damaged encrypted key: %zu bytes of %s ciphertext is not a whole number of "
-           "%zu-byte blocks", size, k->dek_cipher[0] ? k->dek_cipher : "CBC", block_size);
-  return false;
+  return size;
+}
+
+/* GnuTLS 3.7 hands a traditional key's ciphertext to CBC decryption without checking its
+ * length, and nettle aborts the process on a partial block: check the length first (the
+ * library's loader does the same). The body starts after the blank line ending the headers,
+ * or, when there is none, on the line after DEK-Info (GnuTLS accepts both): every reading
+ * must give whole blocks. Text that does not decode is left to GnuTLS to report. */
+static bool traditional_ciphertext_whole(const char *block, size_t len, struct key_item *k)
+{
+  const char *end = block + len, *starts[2] = { NULL, NULL };
+  for (const char *p = block; p + 1 < end && !starts[0]; p++)
+    if (p[0] == '\n' && (p[1] == '\n' || (p[1] == '\r' && p + 2 < end && p[2] == '\n')))
+      starts[0] = p + (p[1] == '\n' ? 2 : 3);
+  const char *dek = memmem(block, len, "DEK-Info:", 9);
+  const char *eol = dek ? memchr(dek, '\n', (size_t)(end - dek)) : NULL;
+  if (eol)
+    starts[1] = eol + 1;
+  size_t block_size = strncmp(k->dek_cipher, "DES", 3) == 0 ? 8 : 16;
+  for (size_t i = 0; i < 2; i++) {
+    if (!starts[i])
+      continue;
+    size_t size = decoded_size(starts[i], end);
+    if (size % block_size != 0) {
+      snprintf(k->problem, sizeof k->problem,
+               "damaged encrypted key: %zu bytes of %s ciphertext is not a whole number of "
+               "%zu-byte blocks", size, k->dek_cipher[0] ? k->dek_cipher : "CBC", block_size);
+      return false;
+    }
+  }
+  return true;
 }
 
 static void inspect_pem_key(struct inspect *in, const char *file, const char *label,
