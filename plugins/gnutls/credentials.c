@@ -21,6 +21,7 @@
 #include <gnutls/abstract.h>
 
 #include "gtls.h"
+#include "pem_traditional.h"
 
 #define KEY_ID_MAX 64
 #define SUBJECT_MAX 256
@@ -706,42 +707,6 @@ static CassError check_pkcs8_scheme(const gnutls_datum_t *block, cassl_errmsg *e
   return rc;
 }
 
-/* GnuTLS 3.7 hands a traditional key's ciphertext to CBC decryption without checking its
- * length, and nettle aborts the process on a partial block (seen with Camellia). Checking
- * the length first turns that damaged input into an ordinary error. */
-static CassError check_traditional_ciphertext(const struct pem_key *k, cassl_errmsg *err)
-{
-  /* The base64 body starts after the blank line that ends the headers. */
-  const char *body = NULL;
-  for (const char *p = k->begin; p + 1 < k->end && !body; p++)
-    if (p[0] == '\n' && (p[1] == '\n' || (p[1] == '\r' && p + 2 < k->end && p[2] == '\n')))
-      body = p + (p[1] == '\n' ? 2 : 3);
-  const char *stop = body ? find_bytes(body, k->end, "-----END") : NULL;
-  if (!stop)
-    return CASS_OK; /* no body: GnuTLS reports the encoding error itself */
-  char *text = malloc((size_t)(stop - body) + 1);
-  if (!text)
-    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
-  size_t n = 0;
-  for (const char *p = body; p < stop; p++)
-    if (*p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
-      text[n++] = *p;
-  gnutls_datum_t b64 = { (unsigned char *)text, (unsigned)n }, der = { NULL, 0 };
-  int ret = gnutls_base64_decode2(&b64, &der);
-  gtls_free_secret(text, n);
-  if (ret < 0)
-    return CASS_OK; /* GnuTLS reports the encoding error itself */
-  size_t block_size = strncmp(k->dek_cipher, "DES", 3) == 0 ? 8 : 16;
-  size_t size = der.size;
-  gnutls_free(der.data);
-  if (size == 0 || size % block_size != 0)
-    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                      "damaged encrypted private key: %zu bytes of %s ciphertext is not a whole "
-                      "number of %zu-byte blocks", size,
-                      k->dek_cipher[0] ? k->dek_cipher : "CBC", block_size);
-  return CASS_OK;
-}
-
 /* A key half owning key (freed on failure too); no reference yet, as for cert_half_new. */
 static CassError key_half_new(gnutls_x509_privkey_t key, struct gtls_key_half **out,
                               cassl_errmsg *err)
@@ -790,19 +755,25 @@ static CassError import_key(const struct pem_key *k, const char *password,
     if (rc != CASS_OK)
       return rc;
   }
-  if (k->traditional_encrypted) {
-    CassError rc = check_traditional_ciphertext(k, err);
-    if (rc != CASS_OK)
-      return rc;
+  gnutls_datum_t canonical = { NULL, 0 };
+  if (gtls_pem_is_traditional_encrypted(k->begin, (size_t)(k->end - k->begin))) {
+    char why[160];
+    if (gtls_pem_traditional_canonical(k->begin, (size_t)(k->end - k->begin), &canonical, why,
+                                       sizeof why) < 0)
+      return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "%s", why);
+    block = canonical;
   }
 
   gnutls_x509_privkey_t key;
   int ret = gnutls_x509_privkey_init(&key);
-  if (ret < 0)
+  if (ret < 0) {
+    gnutls_free(canonical.data);
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
+  }
   /* A plain key ignores any password, as the driver does. */
   ret = gnutls_x509_privkey_import2(key, &block, GNUTLS_X509_FMT_PEM,
                                     encrypted ? password : NULL, encrypted ? 0 : GNUTLS_PKCS_PLAIN);
+  gnutls_free(canonical.data);
   if (ret >= 0)
     return key_half_new(key, out, err);
   gnutls_x509_privkey_deinit(key);

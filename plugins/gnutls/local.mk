@@ -3,6 +3,7 @@ backend_sources = \
 	plugins/gnutls/backend.c \
 	plugins/gnutls/credentials.c \
 	plugins/gnutls/gtls.h \
+	plugins/gnutls/pem_traditional.c plugins/gnutls/pem_traditional.h \
 	plugins/gnutls/pins.c \
 	plugins/gnutls/pkcs12.c \
 	plugins/gnutls/priority.c \
