@@ -127,19 +127,19 @@ t "inspect: damaged traditional key (partial cipher block) is refused, not decry
 awk 'BEGIN{b=0} /^-----END/{print "mdOmI0j+zdba4ssvUrNIWybv"; print; next} b==1{next} /^$/{print; b=1; next} {print}' "$tmp/trad.pem" >"$tmp/trad-short.pem"
 run 3 inspect "$tmp/trad-short.pem" --password secret
 error_line CASS_ERROR_SSL_INVALID_PRIVATE_KEY "Unable to load private key"
-err "damaged encrypted key: 18 bytes of AES-256-CBC ciphertext is not a whole number of 16-byte blocks"
+err "damaged encrypted private key: 18 bytes of AES-256-CBC ciphertext is not a whole number of 16-byte blocks"
 hint "the key file is damaged"
 
 t "inspect: damaged traditional key, no blank line, base64 glued to the END line"
 printf -- '-----BEGIN RSA PRIVATE KEY-----\nDEK-Info: DES-CBC,5804D784CD79FCFC\nCYWM90/nqFmQpEW+5nnLFKEY-----END RSA PRIVATE KEY-----' >"$tmp/glued.pem"
 run 3 inspect "$tmp/glued.pem" --password secret
-err "damaged encrypted key: 18 bytes of DES-CBC ciphertext is not a whole number of 8-byte blocks"
+err "damaged encrypted private key: 18 bytes of DES-CBC ciphertext is not a whole number of 8-byte blocks"
 
 t "inspect: a scheme GnuTLS cannot read is named"
 openssl pkcs8 -topk8 -in "$pki/client-key.pem" -v2 camellia-256-cbc -passout pass:secret -out "$tmp/camellia.pem" 2>/dev/null
 run 3 inspect "$tmp/camellia.pem" --password secret
 error_line CASS_ERROR_SSL_INVALID_PRIVATE_KEY "Unable to load private key"
-err "GnuTLS cannot decrypt the scheme Camellia-256-CBC (PBES2)"; hint "re-encrypt the key"
+err "GnuTLS cannot decrypt the scheme PBES2 with Camellia-256-CBC"; hint "re-encrypt the key"
 
 t "inspect: mixed PEM (certificate and key in one file)"
 cat "$pki/client.pem" "$pki/client-key.pem" >"$tmp/mixed.pem"

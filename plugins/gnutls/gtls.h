@@ -6,6 +6,7 @@
 #include <gnutls/x509.h>
 
 #include "backend.h"
+#include "pkcs8_schemes.h"
 
 struct gtls_pins;
 
@@ -28,9 +29,6 @@ struct gtls_pins *gtls_creds_pins(void *creds);
 char *gtls_copy_terminated(const char *data, size_t len);
 /* Wipes len bytes of buf and frees it; NULL is fine. */
 void gtls_free_secret(char *buf, size_t len);
-/* A readable name for an encryption OID GnuTLS cannot decrypt ("PBES2 with Camellia-256-CBC");
- * oid may be GnuTLS's "scheme-OID/cipher-OID". NULL when unknown. */
-const char *gtls_scheme_name(const char *oid);
 /* The password rule of every setter: exactly password_len bytes, trailing NULs dropped, an
  * inner NUL refused (INVALID_PRIVATE_KEY); *out is a terminated copy or NULL for none. */
 CassError gtls_password_copy(const char *password, size_t password_len, char **out,

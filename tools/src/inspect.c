@@ -18,6 +18,8 @@
 #include "certinfo.h"
 #include "identity.h"
 #include "options.h"
+#include "pem_traditional.h"
+#include "pkcs8_schemes.h"
 #include "report.h"
 #include "tool.h"
 
@@ -48,7 +50,6 @@ struct key_item {
   const char *format;     /* "PKCS#8", "PKCS#1 (RSA)", "SEC1 (EC)", "PKCS#12 key bag" */
   bool encrypted;
   char scheme[160];       /* how it is encrypted */
-  char dek_cipher[48];    /* traditional PEM encryption: the DEK-Info cipher */
   bool attempted;         /* decryption was tried (or the key is plain) */
   bool loaded;
   char problem[256];      /* why it did not load */
@@ -130,32 +131,6 @@ static struct key_item *new_key(struct inspect *in, const char *file, const char
   return k;
 }
 
-/* Encryption schemes GnuTLS cannot read, named from their OID so the user learns which. */
-static const char *scheme_from_oid(const char *oid)
-{
-  /* GnuTLS reports PBES2 as "<PBES2 OID>/<cipher OID>": the cipher names the scheme. */
-  const char *slash = oid ? strrchr(oid, '/') : NULL;
-  if (slash)
-    oid = slash + 1;
-  static const struct { const char *oid, *name; } known[] = {
-    { "1.3.6.1.4.1.11591.4.11", "scrypt" },
-    { "1.2.840.113549.1.5.10", "PBE-SHA1-DES (PBES1)" },
-    { "1.2.840.113549.1.5.11", "PBE-SHA1-RC2-64 (PBES1)" },
-    { "1.2.840.113549.1.5.4", "PBE-MD2-RC2-64 (PBES1)" },
-    { "1.2.392.200011.61.1.1.1.2", "Camellia-128-CBC (PBES2)" },
-    { "1.2.392.200011.61.1.1.1.3", "Camellia-192-CBC (PBES2)" },
-    { "1.2.392.200011.61.1.1.1.4", "Camellia-256-CBC (PBES2)" },
-    { "1.2.410.200046.1.1.2", "ARIA-128-CBC (PBES2)" },
-    { "1.2.410.200046.1.1.7", "ARIA-192-CBC (PBES2)" },
-    { "1.2.410.200046.1.1.12", "ARIA-256-CBC (PBES2)" },
-    { "1.2.410.200004.1.4", "SEED-CBC (PBES2)" },
-  };
-  for (size_t i = 0; oid && i < sizeof known / sizeof known[0]; i++)
-    if (!strcmp(oid, known[i].oid))
-      return known[i].name;
-  return NULL;
-}
-
 /* The scheme of an encrypted PKCS#8 key; false when GnuTLS cannot decrypt it. */
 static bool pkcs8_scheme(const gnutls_datum_t *d, gnutls_x509_crt_fmt_t fmt, char *out,
                          size_t cap)
@@ -166,7 +141,7 @@ static bool pkcs8_scheme(const gnutls_datum_t *d, gnutls_x509_crt_fmt_t fmt, cha
   char *oid = NULL;
   int ret = gnutls_pkcs8_info(d, fmt, &schema, &cipher, salt, &salt_size, &iter, &oid);
   if (ret < 0) {
-    const char *name = scheme_from_oid(oid);
+    const char *name = oid ? gtls_scheme_name(oid) : gtls_scheme_name_from_pem(d);
     if (name)
       snprintf(out, cap, "%s", name);
     else if (oid && strchr(oid, '/'))
@@ -251,65 +226,9 @@ static void pem_traditional_scheme(const char *block, size_t len, struct key_ite
     while (dek + n < end && dek[n] != ',' && dek[n] != '\n' && dek[n] != '\r')
       n++;
     snprintf(k->scheme, sizeof k->scheme, "PEM Proc-Type encryption, %.*s", (int)n, dek);
-    snprintf(k->dek_cipher, sizeof k->dek_cipher, "%.*s", (int)n, dek);
   } else {
     snprintf(k->scheme, sizeof k->scheme, "PEM Proc-Type encryption");
   }
-}
-
-/* The decoded size of the base64 text from body to the END line (whitespace skipped), or 0
- * when it does not decode. */
-static size_t decoded_size(const char *body, const char *end)
-{
-  const char *stop = memmem(body, (size_t)(end - body), "-----END", 8);
-  if (!stop)
-    return 0;
-  char *text = malloc((size_t)(stop - body) + 1);
-  if (!text)
-    return 0;
-  size_t n = 0;
-  for (const char *p = body; p < stop; p++)
-    if (*p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
-      text[n++] = *p;
-  gnutls_datum_t b64 = { (unsigned char *)text, (unsigned)n }, der = { NULL, 0 };
-  int ret = gnutls_base64_decode2(&b64, &der);
-  free(text);
-  if (ret < 0)
-    return 0;
-  size_t size = der.size;
-  gnutls_memset(der.data, 0, der.size);
-  gnutls_free(der.data);
-  return size;
-}
-
-/* GnuTLS 3.7 hands a traditional key's ciphertext to CBC decryption without checking its
- * length, and nettle aborts the process on a partial block: check the length first (the
- * library's loader does the same). The body starts after the blank line ending the headers,
- * or, when there is none, on the line after DEK-Info (GnuTLS accepts both): every reading
- * must give whole blocks. Text that does not decode is left to GnuTLS to report. */
-static bool traditional_ciphertext_whole(const char *block, size_t len, struct key_item *k)
-{
-  const char *end = block + len, *starts[2] = { NULL, NULL };
-  for (const char *p = block; p + 1 < end && !starts[0]; p++)
-    if (p[0] == '\n' && (p[1] == '\n' || (p[1] == '\r' && p + 2 < end && p[2] == '\n')))
-      starts[0] = p + (p[1] == '\n' ? 2 : 3);
-  const char *dek = memmem(block, len, "DEK-Info:", 9);
-  const char *eol = dek ? memchr(dek, '\n', (size_t)(end - dek)) : NULL;
-  if (eol)
-    starts[1] = eol + 1;
-  size_t block_size = strncmp(k->dek_cipher, "DES", 3) == 0 ? 8 : 16;
-  for (size_t i = 0; i < 2; i++) {
-    if (!starts[i])
-      continue;
-    size_t size = decoded_size(starts[i], end);
-    if (size % block_size != 0) {
-      snprintf(k->problem, sizeof k->problem,
-               "damaged encrypted key: %zu bytes of %s ciphertext is not a whole number of "
-               "%zu-byte blocks", size, k->dek_cipher[0] ? k->dek_cipher : "CBC", block_size);
-      return false;
-    }
-  }
-  return true;
 }
 
 static void inspect_pem_key(struct inspect *in, const char *file, const char *label,
@@ -329,10 +248,18 @@ static void inspect_pem_key(struct inspect *in, const char *file, const char *la
     readable = pkcs8_scheme(d, GNUTLS_X509_FMT_PEM, k->scheme, sizeof k->scheme);
   } else {
     pem_traditional_scheme(block, len, k);
-    if (k->encrypted && !traditional_ciphertext_whole(block, len, k)) {
-      k->attempted = true;
-      note_failure(in, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "the key file is damaged",
-                   "%s: key: %s", file, k->problem);
+    if (gtls_pem_is_traditional_encrypted(block, len)) {
+      /* GnuTLS only ever sees the ciphertext the shared checker validated. */
+      gnutls_datum_t canonical;
+      if (gtls_pem_traditional_canonical(block, len, &canonical, k->problem,
+                                         sizeof k->problem) < 0) {
+        k->attempted = true;
+        note_failure(in, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "the key file is damaged",
+                     "%s: key: %s", file, k->problem);
+        return;
+      }
+      key_load(in, k, &canonical, GNUTLS_X509_FMT_PEM, readable);
+      gnutls_free(canonical.data);
       return;
     }
   }
@@ -408,7 +335,7 @@ static void pkcs12_bag_schemes(gnutls_pkcs12_t p12, const char *password, char *
                  iter);
       else
         snprintf(certs_scheme, cap1, "%s",
-                 scheme_from_oid(oid) ? scheme_from_oid(oid) : "unknown scheme");
+                 oid && gtls_scheme_name(oid) ? gtls_scheme_name(oid) : "unknown scheme");
       gnutls_free(oid);
       if (password)
         gnutls_pkcs12_bag_decrypt(bag, password);
