@@ -67,7 +67,7 @@ fuzz_fuzz_cql_LDFLAGS = $(FUZZ_LDFLAGS)
 
 fuzz_fuzz_inspect_SOURCES = fuzz/fuzz_inspect.c tools/src/inspect.c tools/src/options.c \
 	tools/src/report.c tools/src/certinfo.c tools/src/hint.c
-fuzz_fuzz_inspect_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src
+fuzz_fuzz_inspect_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src -I$(top_srcdir)/plugins/gnutls
 fuzz_fuzz_inspect_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(NETTLE_CFLAGS)
 fuzz_fuzz_inspect_LDFLAGS = $(FUZZ_LDFLAGS)
 fuzz_fuzz_inspect_LDADD = $(fuzz_ldadd) $(GNUTLS_LIBS) $(NETTLE_LIBS)
