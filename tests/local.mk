@@ -23,6 +23,7 @@ include tests/packaging.mk
 include tests/hardening.mk
 include tests/beyond.mk
 include tests/resumption.mk
+include tests/faults.mk
 
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
