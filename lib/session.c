@@ -131,8 +131,12 @@ CASSL_EXPORT CassError cassl_session_new(CassSsl *ssl, const cassl_peer *peer,
   cassl_errmsg msg = { "" };
   CassError rc = CASS_OK;
   cassl_session *s = calloc(1, sizeof *s);
-  if (!s)
+  if (!s) {
+    pthread_mutex_lock(&ssl->lock);
+    cassl_fail(&ssl->last_error, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+    pthread_mutex_unlock(&ssl->lock);
     return CASS_ERROR_LIB_BAD_PARAMS;
+  }
   s->state = CASSL_SESSION_HANDSHAKING;
   s->backend = ssl->backend;
 
