@@ -276,7 +276,7 @@ static struct cassl_uv_conn *conn_new(uv_loop_t *loop, CassSsl *ssl,
 
   c = calloc(1, sizeof *c);
   if (!c)
-    return NULL;
+    goto oom;
   c->opts = *options;
   c->opts.size = sizeof c->opts;
   c->host = dup_or_null(options->host, &oom);
@@ -287,7 +287,7 @@ static struct cassl_uv_conn *conn_new(uv_loop_t *loop, CassSsl *ssl,
     free(c->hostname_opt);
     free(c->sni);
     free(c);
-    return NULL;
+    goto oom;
   }
   if (options->address)
     memcpy(&c->target, options->address,
@@ -306,6 +306,12 @@ static struct cassl_uv_conn *conn_new(uv_loop_t *loop, CassSsl *ssl,
   uv_idle_init(loop, &c->idle);
   c->idle.data = c;
   return c;
+
+oom: /* the only failure with a sentence: cassl_ssl_last_error says why */
+  pthread_mutex_lock(&ssl->lock);
+  cassl_fail(&ssl->last_error, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+  pthread_mutex_unlock(&ssl->lock);
+  return NULL;
 }
 
 CASSL_EXPORT CassError cassl_uv_connect(uv_loop_t *loop, CassSsl *ssl,
