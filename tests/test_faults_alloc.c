@@ -1,0 +1,455 @@
+/* The allocation-failure sweep: each of libcassl's own allocations (faults_alloc.h) fails in
+ * turn, the 1st, then the 2nd, ... until a run makes fewer allocations than the one to
+ * fail, over three scenarios:
+ *   ssl:       cass_ssl_new and every setter with real inputs, then cass_ssl_free;
+ *   session:   cassl_session_new, a handshake with an in-memory GnuTLS server, a transfer
+ *              both ways, close_notify, free;
+ *   transport: cassl_uv_connect to a GnuTLS server thread on loopback, an echo, close.
+ * Each call that takes the failure must return an error with a sentence (or succeed when the
+ * allocation was optional); a call that did not take it must succeed; callbacks fire once;
+ * every library block is given back (faults_live) and nothing crashes. valgrind and ASan
+ * check the rest. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "faults_alloc.h"
+#include "test_session_util.h"
+#include "test_transport_util.h"
+
+/* ---- one run of a scenario ------------------------------------------------------------ */
+
+struct run {
+  const char *scenario;
+  unsigned long fail_at;
+  int stopped;          /* a call failed: the scenario stopped there */
+  char failed_call[64];
+  CassError rc;
+  char msg[256];
+  int optional;         /* the failure was absorbed: every call succeeded */
+};
+
+static CassError lib_rc; /* the last armed call's result */
+
+/* Runs one library call with counting on. */
+#define LIB(expr) (faults_resume(), lib_rc = (expr), faults_pause(), lib_rc)
+#define LIB_VOID(expr) (faults_resume(), (expr), faults_pause())
+
+/* Checks a call's result: an error only after an injected failure, and with a sentence.
+ * Returns false when the scenario must stop. */
+static bool check(struct run *r, const char *call, CassError rc, const char *msg)
+{
+  if (rc == CASS_OK)
+    return true;
+  if (!faults_injected())
+    fail_msg("%s #%lu: %s failed with no allocation failed: %s: %s", r->scenario, r->fail_at,
+             call, cassl_error_name(rc), msg ? msg : "(null)");
+  if (!msg || !msg[0])
+    fail_msg("%s #%lu: %s failed with %s and no sentence", r->scenario, r->fail_at, call,
+             cassl_error_name(rc));
+  r->stopped = 1;
+  r->rc = rc;
+  snprintf(r->failed_call, sizeof r->failed_call, "%s", call);
+  snprintf(r->msg, sizeof r->msg, "%s", msg);
+  return false;
+}
+
+/* ---- inputs, made once with GnuTLS --------------------------------------------------- */
+
+static struct tpki ca, leaf;
+static char *leaf_chain; /* leaf then CA */
+static char *enc_key;    /* PKCS#8 PBES2 AES-256, password "cassandra" */
+static char *crl_pem;
+
+static void make_inputs(void)
+{
+  gnutls_datum_t out;
+  gnutls_x509_crl_t crl;
+  struct tpki_opts o = {.cn = "127.0.0.1", .ip = {"127.0.0.1"}};
+  time_t now = time(NULL);
+
+  tpki_ca(&ca, "faults CA");
+  tpki_leaf(&leaf, &ca, &o);
+  leaf_chain = malloc(strlen(leaf.cert_pem) + strlen(ca.cert_pem) + 1);
+  assert_non_null(leaf_chain);
+  strcpy(leaf_chain, leaf.cert_pem);
+  strcat(leaf_chain, ca.cert_pem);
+
+  assert_int_equal(gnutls_x509_privkey_export2_pkcs8(leaf.key, GNUTLS_X509_FMT_PEM, "cassandra",
+                                                     GNUTLS_PKCS_PBES2_AES_256, &out), 0);
+  enc_key = strndup((const char *)out.data, out.size);
+  gnutls_free(out.data);
+
+  assert_int_equal(gnutls_x509_crl_init(&crl), 0);
+  assert_int_equal(gnutls_x509_crl_set_version(crl, 2), 0);
+  assert_int_equal(gnutls_x509_crl_set_this_update(crl, now - 60), 0);
+  assert_int_equal(gnutls_x509_crl_set_next_update(crl, now + 86400), 0);
+  assert_int_equal(gnutls_x509_crl_sign2(crl, ca.crt, ca.key, GNUTLS_DIG_SHA256, 0), 0);
+  assert_int_equal(gnutls_x509_crl_export2(crl, GNUTLS_X509_FMT_PEM, &out), 0);
+  crl_pem = strndup((const char *)out.data, out.size);
+  gnutls_free(out.data);
+  gnutls_x509_crl_deinit(crl);
+}
+
+static void free_inputs(void)
+{
+  tpki_free(&leaf);
+  tpki_free(&ca);
+  free(leaf_chain);
+  free(enc_key);
+  free(crl_pem);
+}
+
+/* ---- scenario: CassSsl and its setters ------------------------------------------------ */
+
+static void scenario_ssl(struct run *r)
+{
+  static const char pin[] = "sha256//47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+  CassSsl *ssl;
+
+  faults_resume();
+  ssl = cass_ssl_new();
+  faults_pause();
+  if (!ssl) {
+    assert_true(faults_injected());
+    r->stopped = 1;
+    r->rc = CASS_ERROR_LIB_BAD_PARAMS;
+    snprintf(r->failed_call, sizeof r->failed_call, "cass_ssl_new");
+    snprintf(r->msg, sizeof r->msg, "returned NULL");
+    return;
+  }
+#define STEP(call, expr)                                                                     \
+  if (!check(r, call, LIB(expr), cassl_ssl_last_error(ssl)))                                 \
+  goto out
+  STEP("cass_ssl_add_trusted_cert_n",
+       cass_ssl_add_trusted_cert_n(ssl, ca.cert_pem, strlen(ca.cert_pem)));
+  STEP("cass_ssl_set_cert_n", cass_ssl_set_cert_n(ssl, leaf_chain, strlen(leaf_chain)));
+  STEP("cass_ssl_set_private_key_n",
+       cass_ssl_set_private_key_n(ssl, enc_key, strlen(enc_key), "cassandra", 9));
+  LIB_VOID(cass_ssl_set_verify_flags(ssl, CASS_SSL_VERIFY_PEER_CERT |
+                                              CASS_SSL_VERIFY_PEER_IDENTITY));
+  STEP("cass_ssl_set_min_protocol_version",
+       cass_ssl_set_min_protocol_version(ssl, CASS_SSL_VERSION_TLS1_2));
+  STEP("cassl_ssl_set_priority", cassl_ssl_set_priority(ssl, "NORMAL:-VERS-TLS1.0"));
+  STEP("cassl_ssl_add_crl", cassl_ssl_add_crl(ssl, crl_pem));
+  STEP("cassl_ssl_add_pinned_public_key", cassl_ssl_add_pinned_public_key(ssl, pin));
+  STEP("cassl_ssl_set_session_cache_size", cassl_ssl_set_session_cache_size(ssl, 16));
+  STEP("cassl_ssl_set_session_resumption", cassl_ssl_set_session_resumption(ssl, cass_true));
+  STEP("cass_ssl_add_trusted_cert (again)", cass_ssl_add_trusted_cert(ssl, ca.cert_pem));
+#undef STEP
+out:
+  LIB_VOID(cass_ssl_free(ssl));
+}
+
+/* ---- scenario: a session against an in-memory server ---------------------------------- */
+
+static CassError sess_msg_rc;
+
+/* Client output to the server; server output fed to the client (armed). */
+static bool pump(struct run *r, cassl_session *cs, struct tserver *srv, size_t *moved)
+{
+  size_t len;
+  const void *p = cassl_session_output_peek(cs, &len);
+  unsigned char buf[16384];
+  size_t n;
+  *moved = 0;
+  if (len) {
+    assert_true(cassl_bytequeue_push(&srv->in, p, len));
+    LIB_VOID(cassl_session_output_consume(cs, len));
+    *moved += len;
+  }
+  while ((n = cassl_bytequeue_pop(&srv->out, buf, sizeof buf)) > 0) {
+    *moved += n;
+    if (!check(r, "cassl_session_feed", LIB(cassl_session_feed(cs, buf, n)),
+               cassl_session_error_message(cs)))
+      return false;
+  }
+  return true;
+}
+
+static void scenario_session(struct run *r)
+{
+  struct tserver srv;
+  struct tserver_opts so = {.cert = &leaf, .chain_ca = &ca};
+  struct tpeer peer;
+  CassSsl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY);
+  cassl_session *cs = NULL;
+  unsigned char out[5000], in[5000];
+  size_t got = 0, moved;
+  int i;
+
+  tserver_init(&srv, &so);
+  tpeer_init(&peer, "127.0.0.1", NULL, NULL);
+  if (!check(r, "cassl_session_new", LIB(cassl_session_new(ssl, &peer.peer, &cs)),
+             cassl_ssl_last_error(ssl)))
+    goto out;
+  for (i = 0; i < 1000; i++) {
+    if (!check(r, "cassl_session_handshake", LIB(cassl_session_handshake(cs)),
+               cassl_session_error_message(cs)))
+      goto out;
+    if (!pump(r, cs, &srv, &moved))
+      goto out;
+    if (!srv.done && !srv.error)
+      tserver_handshake(&srv);
+    if (!pump(r, cs, &srv, &moved))
+      goto out;
+    if (cassl_session_get_state(cs) == CASSL_SESSION_ESTABLISHED && srv.done && !moved)
+      break;
+    /* The server gives up on bytes our failed-then-recovered session never sent. */
+    assert_int_equal(srv.error, 0);
+  }
+  assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_ESTABLISHED);
+
+  for (size_t k = 0; k < sizeof out; k++)
+    out[k] = tpattern(k, 7);
+  if (!check(r, "cassl_session_write", LIB(cassl_session_write(cs, out, sizeof out)),
+             cassl_session_error_message(cs)))
+    goto out;
+  if (!pump(r, cs, &srv, &moved))
+    goto out;
+  while (got < sizeof in) {
+    long n = tserver_recv(&srv, in + got, sizeof in - got);
+    assert_true(n > 0);
+    got += (size_t)n;
+  }
+  assert_memory_equal(in, out, sizeof out);
+  tserver_send(&srv, out, sizeof out);
+  if (!pump(r, cs, &srv, &moved))
+    goto out;
+  got = 0;
+  while (got < sizeof in) {
+    size_t n = 0;
+    if (!check(r, "cassl_session_read",
+               LIB(cassl_session_read(cs, in + got, sizeof in - got, &n)),
+               cassl_session_error_message(cs)))
+      goto out;
+    assert_true(n > 0);
+    got += n;
+  }
+  assert_memory_equal(in, out, sizeof out);
+  if (!check(r, "cassl_session_close", LIB(cassl_session_close(cs)),
+             cassl_session_error_message(cs)))
+    goto out;
+  if (!pump(r, cs, &srv, &moved))
+    goto out;
+  assert_int_equal(tserver_recv(&srv, in, sizeof in), -1); /* our close_notify arrived */
+out:
+  (void)sess_msg_rc;
+  LIB_VOID(cassl_session_free(cs));
+  tserver_free(&srv);
+  cass_ssl_free(ssl);
+}
+
+/* ---- scenario: the transport ---------------------------------------------------------- */
+
+struct tclient {
+  struct run *r;
+  cassl_uv_conn *conn;
+  int connect_calls, close_calls, write_calls, read_end_calls, writes_accepted;
+  CassError connect_rc, close_rc, write_rc, end_rc;
+  char end_msg[256];
+  size_t received;
+};
+
+static void t_on_close(cassl_uv_conn *conn, CassError status, const char *message, void *data)
+{
+  struct tclient *c = data;
+  (void)conn;
+  (void)message;
+  c->close_calls++;
+  c->close_rc = status;
+}
+
+static void t_close(struct tclient *c)
+{
+  cassl_uv_close(c->conn, t_on_close);
+}
+
+static void t_on_write(cassl_uv_conn *conn, CassError status, void *data)
+{
+  struct tclient *c = data;
+  (void)conn;
+  c->write_calls++;
+  c->write_rc = status;
+}
+
+static void t_on_connect(cassl_uv_conn *conn, CassError status, const char *message, void *data)
+{
+  struct tclient *c = data;
+  static const char line[] = "hello, fault sweep\n";
+  c->connect_calls++;
+  c->connect_rc = status;
+  if (status != CASS_OK) {
+    check(c->r, "connect callback", status, message);
+    t_close(c);
+    return;
+  }
+  CassError rc = cassl_uv_write(conn, line, sizeof line - 1, t_on_write, c);
+  c->writes_accepted += rc == CASS_OK;
+  if (rc == CASS_ERROR_LIB_WRITE_ERROR && cassl_uv_conn_error(conn) == CASS_OK) {
+    /* A write refused for want of memory: no callback, the connection stays healthy and
+     * has no error sentence (the API has no channel for one). */
+    check(c->r, "cassl_uv_write", rc, "write refused, connection healthy");
+    t_close(c);
+  } else if (!check(c->r, "cassl_uv_write", rc, cassl_uv_conn_error_message(conn))) {
+    t_close(c);
+  }
+}
+
+static void t_on_read(cassl_uv_conn *conn, CassError status, const void *buf, size_t len,
+                      void *data)
+{
+  struct tclient *c = data;
+  (void)buf;
+  if (status == CASS_OK && len > 0) {
+    c->received += len;
+    if (c->received >= 19)
+      t_close(c);
+    return;
+  }
+  c->read_end_calls++;
+  c->end_rc = status;
+  snprintf(c->end_msg, sizeof c->end_msg, "%s", cassl_uv_conn_error_message(conn));
+  check(c->r, "read callback", status, cassl_uv_conn_error_message(conn));
+  t_close(c);
+}
+
+static void scenario_transport(struct run *r)
+{
+  struct tt_tls_server srv = {0};
+  struct sockaddr_storage addr;
+  struct tclient c = {.r = r};
+  cassl_uv_options opts;
+  uv_loop_t loop;
+  CassSsl *ssl = tt_ssl(CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY);
+
+  assert_int_equal(uv_loop_init(&loop), 0);
+  tt_tls_start(&srv, TT_TLS_ECHO, AF_INET);
+  tt_addr(&addr, AF_INET, srv.port);
+  cassl_uv_options_init(&opts);
+  opts.address = (struct sockaddr *)&addr;
+  opts.on_read = t_on_read;
+  opts.handshake_timeout_ms = 10000;
+  faults_resume(); /* the loop runs library code only on this thread */
+  lib_rc = cassl_uv_connect(&loop, ssl, &opts, t_on_connect, &c, &c.conn);
+  if (!check(r, "cassl_uv_connect", lib_rc, lib_rc ? cassl_ssl_last_error(ssl) : "")) {
+    faults_pause();
+    /* Nothing connected: release the server's accept. */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    connect(fd, (struct sockaddr *)&addr, sizeof(struct sockaddr_in));
+    close(fd);
+  } else {
+    tt_run(&loop, 60000);
+    faults_pause();
+    assert_int_equal(c.connect_calls, 1);
+    assert_int_equal(c.close_calls, 1);
+    assert_true(c.read_end_calls <= 1);
+    assert_int_equal(c.write_calls, c.writes_accepted); /* each accepted write once */
+    if (!r->stopped)
+      assert_int_equal(c.received, 19);
+  }
+  tt_tls_join(&srv);
+  tt_loop_close(&loop);
+  cass_ssl_free(ssl);
+}
+
+/* ---- the sweep ------------------------------------------------------------------------ */
+
+static void sweep(const char *name, void (*scenario)(struct run *))
+{
+  unsigned long total, optional = 0, failed = 0;
+  size_t live_before;
+
+  /* Warm up once (one-time initialisation, e.g. the TLS library's), then count. */
+  {
+    struct run r = {.scenario = name};
+    faults_start(0);
+    scenario(&r);
+    assert_false(r.stopped);
+  }
+  live_before = faults_live();
+  {
+    struct run r = {.scenario = name};
+    faults_start(0);
+    scenario(&r);
+    assert_false(r.stopped);
+    total = faults_count();
+    assert_int_equal(faults_live(), live_before);
+  }
+  assert_true(total > 0);
+  for (unsigned long n = 1; n <= total; n++) {
+    struct run r = {.scenario = name, .fail_at = n};
+    faults_start(n);
+    scenario(&r);
+    if (!faults_injected()) {
+      /* The transport allocates a send chunk only when the kernel does not take all at
+       * once: a run may make fewer allocations than the counting run did. */
+      assert_false(r.stopped);
+      fprintf(stderr, "| %s | allocation #%lu | (not reached in this run) | | |\n", name, n);
+      continue;
+    }
+    if (faults_live() != live_before)
+      fail_msg("%s: allocation #%lu failed: %zu library blocks not freed", name, n,
+               faults_live() - live_before);
+    if (r.stopped) {
+      failed++;
+      fprintf(stderr, "| %s | allocation #%lu | %s | %s | %s |\n", name, n, r.failed_call,
+              r.rc == CASS_ERROR_LIB_BAD_PARAMS && !strcmp(r.failed_call, "cass_ssl_new")
+                  ? "NULL"
+                  : cassl_error_name(r.rc),
+              r.msg);
+    } else {
+      optional++;
+      fprintf(stderr, "| %s | allocation #%lu | (absorbed) | CASS_OK | |\n", name, n);
+    }
+  }
+  fprintf(stderr, "%s: %lu library allocations, each failed once: %lu reported an error, "
+                  "%lu absorbed\n", name, total, failed, optional);
+}
+
+static void test_sweep_ssl(void **state)
+{
+  (void)state;
+  sweep("ssl", scenario_ssl);
+}
+
+static void test_sweep_session(void **state)
+{
+  (void)state;
+  sweep("session", scenario_session);
+}
+
+static void test_sweep_transport(void **state)
+{
+  (void)state;
+  sweep("transport", scenario_transport);
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_sweep_ssl),
+      cmocka_unit_test(test_sweep_session),
+      cmocka_unit_test(test_sweep_transport),
+  };
+  int rc;
+  signal(SIGPIPE, SIG_IGN);
+  make_inputs();
+  rc = cmocka_run_group_tests_name("faults_alloc", tests, NULL, NULL);
+  free_inputs();
+  tt_pki_cleanup();
+  return rc;
+}
