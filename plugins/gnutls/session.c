@@ -244,6 +244,10 @@ static CassError handshake_failure(struct gtls_session *g, int ret, cassl_errmsg
   case GNUTLS_E_PUSH_ERROR:
     return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
                       "out of memory queueing handshake data");
+  case GNUTLS_E_USER_ERROR: /* only our certificate retrieve callback fails this way */
+    return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
+                      "could not copy the client certificate and key for the handshake "
+                      "(out of memory)");
   default:
     return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR, "TLS handshake failed: %s",
                       gnutls_strerror(ret));
