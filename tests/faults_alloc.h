@@ -10,8 +10,9 @@
  * and follows new call sites in lib/ and plugins/ automatically.
  *
  * While armed, library allocations are counted; the Nth fails (NULL, errno ENOMEM). Every
- * block the library allocates is tracked until it frees it, so a test can check that a
- * scenario gave back all it took. */
+ * block the library allocates with the C allocator is tracked until it frees it, so a test
+ * can check that a scenario gave back all it took (gnutls_malloc/gnutls_calloc blocks may be
+ * freed inside GnuTLS and are not tracked). */
 #ifndef CASSL_TESTS_FAULTS_ALLOC_H
 #define CASSL_TESTS_FAULTS_ALLOC_H
 
