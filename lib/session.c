@@ -337,7 +337,8 @@ CASSL_EXPORT CassError cassl_session_read(cassl_session *s, void *buf, size_t ca
   }
   if (cap == 0)
     return CASS_OK;
-  cassl_errmsg msg = { "" };
+  cassl_errmsg msg;
+  msg.text[0] = '\0'; /* only the terminator: reads and writes run per record */
   CassError rc = s->backend->session_read(s->impl, buf, cap, n, &msg);
   /* TLS 1.3 tickets arrive after the handshake, inside reads. */
   if (rc == CASS_OK || rc == CASS_ERROR_SSL_CLOSED)
@@ -365,7 +366,8 @@ CASSL_EXPORT CassError cassl_session_write(cassl_session *s, const void *buf, si
                                                  : session_refuse(s);
   if (len == 0)
     return CASS_OK;
-  cassl_errmsg msg = { "" };
+  cassl_errmsg msg;
+  msg.text[0] = '\0';
   CassError rc = s->backend->session_write(s->impl, buf, len, &msg);
   if (rc != CASS_OK)
     return session_fail(s, rc, &msg);

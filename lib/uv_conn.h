@@ -41,8 +41,8 @@ struct cassl_uv_attempt {
   struct cassl_uv_conn *conn;
 };
 
-#define CASSL_UV_READ_BUF (64 * 1024)
-#define CASSL_UV_PLAIN_BUF (64 * 1024)
+#define CASSL_UV_READ_BUF (16 * 1024 + 512) /* one full TLS record and its header */
+#define CASSL_UV_PLAIN_BUF (16 * 1024)
 
 struct cassl_uv_conn {
   uv_loop_t *loop;

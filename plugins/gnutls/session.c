@@ -306,13 +306,18 @@ CassError gtls_session_read(void *session, void *buf, size_t cap, size_t *n, cas
     *err = g->deferred_msg;
     return g->deferred;
   }
+  /* Nothing fed and nothing buffered: GnuTLS would only answer EAGAIN, so skip the call
+   * (the common last call of every read loop). */
+  if (cassl_bytequeue_size(g->incoming) == 0 && gnutls_record_check_pending(g->s) == 0)
+    return CASS_OK;
   unsigned char *out = buf;
   size_t got = 0;
   size_t stalled_at = (size_t)-1;
   size_t soft_at = (size_t)-1;
   int soft_repeats = 0;
   CassError rc = CASS_OK;
-  cassl_errmsg msg = { "" };
+  cassl_errmsg msg;
+  msg.text[0] = '\0'; /* only the terminator: this runs for every record */
   while (got < cap) {
     ssize_t ret = gnutls_record_recv(g->s, out + got, cap - got);
     if (ret > 0) {
