@@ -194,10 +194,10 @@ static void test_pin_anonymous_server(void **state)
   CassSsl *ssl = tssl_new(NULL, CASS_SSL_VERIFY_NONE);
   assert_int_equal(cassl_ssl_set_priority(ssl, "NORMAL:-VERS-TLS1.3:+ANON-ECDH"), CASS_OK);
   add_pin(ssl, UNUSED_PIN);
-  struct tpeer peer;
-  tpeer_init(&peer, "127.0.0.1", NULL, NULL);
+  struct tpeer target;
+  tpeer_init(&target, "127.0.0.1", NULL, NULL);
   cassl_session *cs;
-  assert_int_equal(cassl_session_new(ssl, &peer.peer, &cs), CASS_OK);
+  assert_int_equal(cassl_session_new(ssl, &target.peer, &cs), CASS_OK);
   struct tserver srv;
   tserver_init(&srv, &(struct tserver_opts){ .anon = true,
                                              .priority = "NORMAL:-VERS-TLS1.3:-KX-ALL:+ANON-ECDH" });

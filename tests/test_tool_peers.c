@@ -391,7 +391,7 @@ static void test_gnutls_chain(void **state)
 static void test_gnutls_crl(void **state)
 {
   NEED("gnutls-serv");
-  char crl[600], revoking[600], tmpl[600], cmd[4096];
+  char crl[600], revoking[600], tmpl[600], cmd[8192];
   snprintf(tmpl, sizeof tmpl, "%s/crl.tmpl", scratch);
   snprintf(crl, sizeof crl, "%s/empty.crl", scratch);
   snprintf(revoking, sizeof revoking, "%s/revoking.crl", scratch);
@@ -402,12 +402,13 @@ static void test_gnutls_crl(void **state)
   char ca_key[512], server[512];
   snprintf(ca_key, sizeof ca_key, "%s", pki("ca-key.pem"));
   snprintf(server, sizeof server, "%s", pki("server-ip.pem"));
-  snprintf(cmd, sizeof cmd,
+  int n = snprintf(cmd, sizeof cmd,
            "certtool --generate-crl --load-ca-privkey %s --load-ca-certificate %s --template %s "
            "--outfile %s >/dev/null 2>&1 && "
            "certtool --generate-crl --load-ca-privkey %s --load-ca-certificate %s "
            "--load-certificate %s --template %s --outfile %s >/dev/null 2>&1",
            ca_key, ca, tmpl, crl, ca_key, ca, server, tmpl, revoking);
+  assert_true(n > 0 && (size_t)n < sizeof cmd);
   assert_int_equal(system(cmd), 0);
   peer *p = gnutls_serv("server-ip.pem", "server-ip-key.pem", PEER_CLIENT_AUTH_NONE,
                         PEER_TLS_DEFAULT, NULL);
