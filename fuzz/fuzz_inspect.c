@@ -1,11 +1,14 @@
 /* libFuzzer target: `cassl inspect` (tools/src/inspect.c) on an arbitrary file, with the
  * password taken from the input as in fuzz_private_key (byte 0 = length n, n password bytes,
- * then the file). The report goes to /dev/null. */
+ * then the file). The report goes to /dev/null. The file is an anonymous memory file named
+ * through /proc/self/fd, so a run that dies (a finding, a timeout) leaves nothing behind. */
+#define _GNU_SOURCE
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "tool.h"
@@ -23,6 +26,7 @@ void tool_error(CassError code, const char *detail, const char *hint)
 }
 
 static char path[64];
+static int file_fd = -1;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -30,7 +34,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   (void)argv;
   if (!freopen("/dev/null", "w", stdout))
     abort();
-  snprintf(path, sizeof path, "/tmp/cassl-fuzz-inspect-%ld", (long)getpid());
+  file_fd = memfd_create("cassl-fuzz-inspect", MFD_CLOEXEC);
+  if (file_fd < 0)
+    abort();
+  snprintf(path, sizeof path, "/proc/self/fd/%d", file_fd);
   return 0;
 }
 
@@ -41,11 +48,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   size_t pw_len = data[0];
   if (pw_len > size - 1)
     pw_len = size - 1;
-  FILE *f = fopen(path, "wb");
-  if (!f)
+  size_t file_len = size - 1 - pw_len;
+  if (ftruncate(file_fd, 0) != 0 ||
+      pwrite(file_fd, data + 1 + pw_len, file_len, 0) != (ssize_t)file_len)
     abort();
-  fwrite(data + 1 + pw_len, 1, size - 1 - pw_len, f);
-  fclose(f);
 
   char pw[256];
   memcpy(pw, data + 1, pw_len);
@@ -56,6 +62,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   char *argv[] = { a0, a1, pw, a3, file, NULL };
   (void)cmd_inspect(5, argv);
   fflush(stdout);
-  unlink(path);
   return 0;
 }

@@ -80,9 +80,10 @@ endif
 .PHONY: fuzz-build fuzz-list
 
 # Configures a clang build with --enable-fuzzing under this build tree, makes the corpora,
-# and runs every target for FUZZ_SECONDS (default 20) each.
+# and runs every target for FUZZ_SECONDS (default 20) each, or until FUZZ_RUNS executions.
 FUZZ_SECONDS = 20
+FUZZ_RUNS =
 fuzz-smoke:
-	FUZZ_SECONDS='$(FUZZ_SECONDS)' $(SHELL) '$(abs_top_srcdir)/fuzz/smoke.sh' \
+	FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_RUNS='$(FUZZ_RUNS)' $(SHELL) '$(abs_top_srcdir)/fuzz/smoke.sh' \
 	  '$(abs_top_srcdir)' '$(abs_top_builddir)/fuzzing'
 .PHONY: fuzz-smoke

@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets in their own clang build directory and runs each one for a
 # bounded time from the generated seed corpora.
 #   fuzz/smoke.sh SRCDIR BUILDDIR [TARGET...]
-# Environment: FUZZ_SECONDS (per target, default 20), FUZZ_CC (default clang), FUZZ_JOBS.
+# Environment: FUZZ_SECONDS (per target, default 20), FUZZ_RUNS (stop a target earlier after
+# this many executions), FUZZ_CC (default clang), FUZZ_JOBS.
 # Exits non-zero when a target crashes, leaks or times out; the input is kept under
 # BUILDDIR/artifacts/.
 set -eu
@@ -41,7 +42,8 @@ if [ ! -f corpus/.sessions ]; then
   ./fuzz/session_seeds corpus/session corpus/session_records && touch corpus/.sessions
 fi
 
-targets=${*:-$(make -s fuzz-list)}
+# Only the target names: make may print its own lines first (config.status re-running).
+targets=${*:-$(make -s fuzz-list | tr ' ' '\n' | grep '^fuzz/fuzz_')}
 mkdir -p artifacts found
 status=0
 for t in $targets; do
@@ -49,10 +51,12 @@ for t in $targets; do
   seeds=corpus/$name
   mkdir -p "found/$name" "$seeds"
   log=found/$name.log
-  if "./fuzz/fuzz_$name" -max_total_time="$secs" -timeout=25 -print_final_stats=1 \
+  if "./fuzz/fuzz_$name" -max_total_time="$secs" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} \
+       -timeout=25 -print_final_stats=1 \
        -artifact_prefix="artifacts/$name-" "found/$name" "$seeds" >"$log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
-    echo "fuzz-smoke: $name: ${execs:-?} executions in ${secs}s, no finding"
+    took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
+    echo "fuzz-smoke: $name: ${execs:-?} executions in ${took:-$secs}s, no finding"
   else
     status=1
     echo "fuzz-smoke: $name: FAILED (artifacts: $build/artifacts/$name-*)"
