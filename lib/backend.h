@@ -16,12 +16,21 @@
 #include "errmsg.h"
 #include "names.h"
 
-#define CASSL_BACKEND_ABI 3
+#define CASSL_BACKEND_ABI 4
 
 enum cassl_backend_caps {
   CASSL_CAP_TLS = 1u << 0,   /* sessions work at all ("none" lacks it) */
   CASSL_CAP_TLS13 = 1u << 1, /* TLS 1.3 */
   CASSL_CAP_RESUMPTION = 1u << 2, /* session_get/set_resume_data work */
+};
+
+/* Why the core rejects the server after the handshake (session_reject). */
+enum cassl_reject_reason {
+  CASSL_REJECT_CHAIN,    /* session_verify_chain failed: the backend knows the detail */
+  CASSL_REJECT_IDENTITY, /* the certificate is not for the host (or its names are unreadable) */
+  CASSL_REJECT_PIN,      /* the leaf's key matches no pin */
+  CASSL_REJECT_NO_CERT,  /* the flags need a certificate and the server sent none */
+  CASSL_REJECT_INTERNAL, /* the check itself failed (out of memory) */
 };
 
 /* What a backend session needs to know at creation; all owned by the core session and
@@ -118,6 +127,12 @@ struct cassl_backend {
    * step. On failure the session stays usable and makes a full handshake. */
   CassError (*session_set_resume_data)(void *session, const void *data, size_t len,
                                        cassl_errmsg *err);
+
+  /* Since ABI 4. */
+  /* Queues the fatal alert that tells the server why its certificate was rejected, so its
+   * operator reads the reason in its log rather than a dropped connection. Best effort: a
+   * session that cannot send one queues nothing. */
+  void (*session_reject)(void *session, enum cassl_reject_reason why);
 };
 
 /* The backend this library was built with (defined by exactly one plugin). */

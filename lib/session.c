@@ -219,9 +219,12 @@ CASSL_EXPORT void cassl_session_free(cassl_session *s)
     cassl_ssl_unref(ssl);
 }
 
-/* The checks the verify flags ask for, in the order the driver makes them. */
-static CassError session_verify(cassl_session *s, cassl_errmsg *msg)
+/* The checks the verify flags ask for, in the order the driver makes them; *why says which
+ * one failed. */
+static CassError session_verify(cassl_session *s, cassl_errmsg *msg,
+                                enum cassl_reject_reason *why)
 {
+  *why = CASSL_REJECT_PIN;
   /* Public-key pins (cassl_ssl_add_pinned_public_key) apply whatever the flags say. */
   CassError pin_rc = s->backend->session_verify_pins(s->impl, s->ssl->creds, msg);
   if (pin_rc != CASS_OK)
@@ -231,15 +234,18 @@ static CassError session_verify(cassl_session *s, cassl_errmsg *msg)
                                  CASS_SSL_VERIFY_PEER_IDENTITY_DNS);
   if (flags == CASS_SSL_VERIFY_NONE)
     return CASS_OK;
+  *why = CASSL_REJECT_NO_CERT;
   if (s->backend->session_peer_cert_count(s->impl) == 0)
     return cassl_fail(msg, CASS_ERROR_SSL_NO_PEER_CERT,
                       "the server sent no certificate, but the verify flags (0x%x) require one",
                       flags);
   CassError rc;
+  *why = CASSL_REJECT_CHAIN;
   if (flags & CASS_SSL_VERIFY_PEER_CERT) {
     if ((rc = s->backend->session_verify_chain(s->impl, msg)) != CASS_OK)
       return rc;
   }
+  *why = CASSL_REJECT_IDENTITY;
   struct cassl_cert_names names = { 0 };
   if ((rc = s->backend->session_peer_names(s->impl, &names, msg)) != CASS_OK)
     goto done;
@@ -275,8 +281,12 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
     return session_fail(s, rc, &msg);
   if (!done)
     return CASS_OK;
-  if ((rc = session_verify(s, &msg)) != CASS_OK) {
+  enum cassl_reject_reason why;
+  if ((rc = session_verify(s, &msg, &why)) != CASS_OK) {
     forget_resume_data(s);
+    /* Checks fail with LIB_BAD_PARAMS only when they ran out of memory. */
+    s->backend->session_reject(s->impl, rc == CASS_ERROR_LIB_BAD_PARAMS ? CASSL_REJECT_INTERNAL
+                                                                         : why);
     return session_fail(s, rc, &msg);
   }
   s->state = CASSL_SESSION_ESTABLISHED;

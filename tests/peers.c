@@ -632,6 +632,12 @@ static int gnutls_argv(struct peer *p, const peer_tls_options *o, char **argv, s
   struct args a = { argv, 0, cap, buf, 0, buf_cap, false };
   char port[8];
   snprintf(port, sizeof port, "%u", (unsigned)p->port);
+  /* gnutls-serv reports each connection (the alerts it received) on stdout: line-buffered,
+   * the log shows them while it runs (stdbuf execs it in place, the pid stays). */
+  if (program_in_path("stdbuf")) {
+    arg(&a, "%s", "stdbuf");
+    arg(&a, "%s", "-oL");
+  }
   arg(&a, "%s", "gnutls-serv");
   arg(&a, "--port=%s", port);
   arg(&a, "%s", "--echo");
@@ -1222,6 +1228,27 @@ const char *peer_hostport(const peer *p)
 const char *peer_log_path(const peer *p)
 {
   return p->log[0] ? p->log : NULL;
+}
+
+bool peer_log_wait(const peer *p, const char *needle, unsigned timeout_ms)
+{
+  if (!p->log[0])
+    return false;
+  for (unsigned waited = 0;; waited += 20) {
+    FILE *f = fopen(p->log, "r");
+    if (f) {
+      char line[4096];
+      bool found = false;
+      while (!found && fgets(line, sizeof line, f))
+        found = strstr(line, needle) != NULL;
+      fclose(f);
+      if (found)
+        return true;
+    }
+    if (waited >= timeout_ms)
+      return false;
+    sleep_ms(20);
+  }
 }
 
 unsigned peer_accept_count(const peer *p)

@@ -103,6 +103,8 @@ const struct sockaddr *peer_address(const peer *p, socklen_t *len); /* host:port
 const char *peer_hostport(const peer *p);
 /* The child's stdout/stderr log while it runs (NULL for thread peers). */
 const char *peer_log_path(const peer *p);
+/* Whether a line of the child's log holds needle, waiting up to timeout_ms for it. */
+bool peer_log_wait(const peer *p, const char *needle, unsigned timeout_ms);
 /* Connections accepted so far (thread peers; 0 for processes). */
 unsigned peer_accept_count(const peer *p);
 

@@ -204,38 +204,53 @@ static CassError verify_against(const char *cert, const char *ca, int flags, con
   return rc;
 }
 
-static void check_verify(const char *cert, const char *ca, int flags, const char *host,
-                         const char *hostname, CassError want, const char *needle)
+/* alert: the fatal alert gnutls-serv must report receiving (the reason the client sent it
+ * for rejecting its certificate), 0 for none expected. */
+static void check_verify_alert(const char *cert, const char *ca, int flags, const char *host,
+                               const char *hostname, CassError want, const char *needle,
+                               int alert)
 {
   struct tnet n;
   CassSsl *ssl;
   peer *p;
   CassError rc = verify_against(cert, ca, flags, host, hostname, &n, &ssl, &p);
   expect_rc(rc, want, n.cs, needle);
+  if (alert) {
+    char line[64];
+    snprintf(line, sizeof line, "Received alert '%d'", alert);
+    if (!peer_log_wait(p, line, 5000))
+      fail_msg("gnutls-serv did not log \"%s\" after %s was refused", line, cert);
+  }
   tnet_close(&n);
   cass_ssl_free(ssl);
   peer_stop(p);
 }
 
+static void check_verify(const char *cert, const char *ca, int flags, const char *host,
+                         const char *hostname, CassError want, const char *needle)
+{
+  check_verify_alert(cert, ca, flags, host, hostname, want, needle, 0);
+}
+
 static void test_verify_failures(void **state)
 {
-  check_verify("server-ip.pem", "other-ca.pem", PEER_CERT, "127.0.0.1", NULL,
-               CASS_ERROR_SSL_INVALID_PEER_CERT, "unknown issuer");
-  check_verify("server-wrongca.pem", "ca.pem", PEER_CERT | PEER_IP, "::1", NULL,
-               CASS_ERROR_SSL_INVALID_PEER_CERT, "unknown issuer");
-  check_verify("server-expired.pem", "ca.pem", PEER_CERT, "127.0.0.1", NULL,
-               CASS_ERROR_SSL_INVALID_PEER_CERT, "expired");
-  check_verify("server-notyet.pem", "ca.pem", PEER_CERT, "127.0.0.1", NULL,
-               CASS_ERROR_SSL_INVALID_PEER_CERT, "not yet valid");
+  check_verify_alert("server-ip.pem", "other-ca.pem", PEER_CERT, "127.0.0.1", NULL,
+                     CASS_ERROR_SSL_INVALID_PEER_CERT, "unknown issuer", 48);
+  check_verify_alert("server-wrongca.pem", "ca.pem", PEER_CERT | PEER_IP, "::1", NULL,
+                     CASS_ERROR_SSL_INVALID_PEER_CERT, "unknown issuer", 48);
+  check_verify_alert("server-expired.pem", "ca.pem", PEER_CERT, "127.0.0.1", NULL,
+                     CASS_ERROR_SSL_INVALID_PEER_CERT, "expired", 45);
+  check_verify_alert("server-notyet.pem", "ca.pem", PEER_CERT, "127.0.0.1", NULL,
+                     CASS_ERROR_SSL_INVALID_PEER_CERT, "not yet valid", 42);
   /* CN 127.0.0.1 with an IP SAN 10.9.9.9: the SAN overrides the CN. */
-  check_verify("server-san-override.pem", "ca.pem", PEER_CERT | PEER_IP, "127.0.0.1", NULL,
-               CASS_ERROR_SSL_IDENTITY_MISMATCH, NULL);
-  check_verify("server-dns.pem", "ca.pem", PEER_CERT | PEER_IP, "127.0.0.1", NULL,
-               CASS_ERROR_SSL_IDENTITY_MISMATCH, NULL);
-  check_verify("server-dns.pem", "ca.pem", PEER_CERT | PEER_DNS, "127.0.0.1", "other.cassl.test",
-               CASS_ERROR_SSL_IDENTITY_MISMATCH, "other.cassl.test");
-  check_verify("server-dns.pem", "ca.pem", PEER_CERT | PEER_DNS, "127.0.0.1", NULL,
-               CASS_ERROR_SSL_IDENTITY_MISMATCH, NULL);
+  check_verify_alert("server-san-override.pem", "ca.pem", PEER_CERT | PEER_IP, "127.0.0.1",
+                     NULL, CASS_ERROR_SSL_IDENTITY_MISMATCH, NULL, 42);
+  check_verify_alert("server-dns.pem", "ca.pem", PEER_CERT | PEER_IP, "127.0.0.1", NULL,
+                     CASS_ERROR_SSL_IDENTITY_MISMATCH, NULL, 42);
+  check_verify_alert("server-dns.pem", "ca.pem", PEER_CERT | PEER_DNS, "127.0.0.1",
+                     "other.cassl.test", CASS_ERROR_SSL_IDENTITY_MISMATCH, "other.cassl.test", 42);
+  check_verify_alert("server-dns.pem", "ca.pem", PEER_CERT | PEER_DNS, "127.0.0.1", NULL,
+                     CASS_ERROR_SSL_IDENTITY_MISMATCH, NULL, 42);
 }
 
 static void test_verify_successes(void **state)

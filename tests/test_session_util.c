@@ -279,6 +279,19 @@ int tserver_handshake(struct tserver *srv)
   return ret;
 }
 
+int tserver_alert_received(struct tserver *srv)
+{
+  int ret = srv->done ? 0 : tserver_handshake(srv);
+  if (ret == 0) {
+    char buf[512];
+    long n;
+    while ((n = tserver_recv(srv, buf, sizeof buf)) > 0)
+      ;
+    ret = (int)n;
+  }
+  return ret == GNUTLS_E_FATAL_ALERT_RECEIVED ? (int)gnutls_alert_get(srv->s) : -1;
+}
+
 void tserver_send(struct tserver *srv, const void *data, size_t len)
 {
   const unsigned char *p = data;

@@ -66,6 +66,8 @@ void tserver_init(struct tserver *srv, const struct tserver_opts *opts);
 void tserver_free(struct tserver *srv);
 /* One handshake step; returns the GnuTLS code (0 done, GNUTLS_E_AGAIN waiting). */
 int tserver_handshake(struct tserver *srv);
+/* Reads what the client sent; the fatal alert it ended with, or -1 when it sent none. */
+int tserver_alert_received(struct tserver *srv);
 /* Encrypts len bytes (all of them). */
 void tserver_send(struct tserver *srv, const void *data, size_t len);
 /* Decrypts what is available into buf; returns the count, 0 when nothing, -1 on

@@ -41,6 +41,7 @@ struct outcome {
   char message[600];
   size_t peer_certs;
   char sni[256]; /* what the server received, "" for none */
+  int alert;     /* the fatal alert the client sent the server on failure, -1 for none */
 };
 
 /* A session from a CassSsl trusting `trust` with `flags` to a server presenting `cert`
@@ -74,6 +75,8 @@ static struct outcome connect_with(const struct tpki *trust, int flags, const st
   } else {
     assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_FAILED);
     assert_int_equal(cassl_session_error(cs), out.rc);
+    tpump(cs, &srv, 0);
+    out.alert = tserver_alert_received(&srv);
   }
   size_t len = sizeof out.sni - 1;
   unsigned type;
@@ -91,6 +94,16 @@ static void expect(struct outcome o, CassError rc, const char *needle)
     fail_msg("expected %s, got %s: %s", cassl_error_name(rc), cassl_error_name(o.rc), o.message);
   if (needle && !strstr(o.message, needle))
     fail_msg("message \"%s\" lacks \"%s\"", o.message, needle);
+}
+
+/* The server learns why it was rejected: the alert it received. */
+static void expect_alert(struct outcome o, CassError rc, gnutls_alert_description_t alert)
+{
+  expect(o, rc, NULL);
+  if (o.alert != (int)alert)
+    fail_msg("the server received alert %d (%s), expected %d (%s); client: %s", o.alert,
+             o.alert >= 0 ? gnutls_alert_get_name(o.alert) : "none", (int)alert,
+             gnutls_alert_get_name(alert), o.message);
 }
 
 /* ---- the good certificate passes every combination --------------------------------- */
@@ -153,6 +166,17 @@ static void test_bad_signature(void **state)
   tpki_leaf(&leaf, &ca, &(struct tpki_opts){ .cn = "127.0.0.1", .break_signature = true });
   expect(connect_with(&ca, PEER_CERT, &leaf, "127.0.0.1", NULL, NULL, NULL),
          CASS_ERROR_SSL_INVALID_PEER_CERT, "bad signature");
+  tpki_free(&leaf);
+}
+
+/* A leaf whose extended key usage names TLS clients only is no server certificate. */
+static void test_client_only_purpose(void **state)
+{
+  struct tpki leaf;
+  tpki_leaf(&leaf, &ca, &(struct tpki_opts){ .cn = "127.0.0.1", .client = true });
+  expect(connect_with(&ca, PEER_CERT, &leaf, "127.0.0.1", NULL, NULL, NULL),
+         CASS_ERROR_SSL_INVALID_PEER_CERT, "it is not meant for TLS servers");
+  expect(connect_with(&ca, PEER_IP, &leaf, "127.0.0.1", NULL, NULL, NULL), CASS_OK, NULL);
   tpki_free(&leaf);
 }
 
@@ -324,6 +348,60 @@ static void test_sni(void **state)
   assert_string_equal(o.sni, "cassandra.example");
 }
 
+/* ---- the server hears why ------------------------------------------------------------ */
+
+/* Every rejection ends with a fatal alert naming the fault, in TLS 1.3 and 1.2 alike, so
+ * the server's log says why the client left. */
+static void test_rejection_alerts(void **state)
+{
+  const char *versions[] = { NULL, "NORMAL:-VERS-TLS1.3" };
+  time_t now = time(NULL);
+  struct tpki expired, notyet, badsig, client_purpose, nul_cn;
+  tpki_leaf(&expired, &ca, &(struct tpki_opts){ .cn = "127.0.0.1", .not_before = now - 864000,
+                                                .not_after = now - 86400 });
+  tpki_leaf(&notyet, &ca, &(struct tpki_opts){ .cn = "127.0.0.1", .not_before = now + 86400,
+                                               .not_after = now + 864000 });
+  tpki_leaf(&badsig, &ca, &(struct tpki_opts){ .cn = "127.0.0.1", .break_signature = true });
+  tpki_leaf(&client_purpose, &ca, &(struct tpki_opts){ .cn = "127.0.0.1", .client = true });
+  static const char cn[] = "127.0.0.1\0.evil.example";
+  tpki_leaf(&nul_cn, &ca, &(struct tpki_opts){ .cn = cn, .cn_len = sizeof cn - 1 });
+  for (size_t v = 0; v < 2; v++) {
+    const char *prio = versions[v];
+    expect_alert(connect_with(&other_ca, PEER_CERT, &good, "127.0.0.1", NULL, NULL, prio),
+                 CASS_ERROR_SSL_INVALID_PEER_CERT, GNUTLS_A_UNKNOWN_CA);
+    expect_alert(connect_with(NULL, PEER_CERT, &good, "127.0.0.1", NULL, NULL, prio),
+                 CASS_ERROR_SSL_INVALID_PEER_CERT, GNUTLS_A_UNKNOWN_CA);
+    expect_alert(connect_with(&ca, PEER_CERT, &expired, "127.0.0.1", NULL, NULL, prio),
+                 CASS_ERROR_SSL_INVALID_PEER_CERT, GNUTLS_A_CERTIFICATE_EXPIRED);
+    expect_alert(connect_with(&ca, PEER_CERT, &notyet, "127.0.0.1", NULL, NULL, prio),
+                 CASS_ERROR_SSL_INVALID_PEER_CERT, GNUTLS_A_BAD_CERTIFICATE);
+    expect_alert(connect_with(&ca, PEER_CERT, &badsig, "127.0.0.1", NULL, NULL, prio),
+                 CASS_ERROR_SSL_INVALID_PEER_CERT, GNUTLS_A_BAD_CERTIFICATE);
+    expect_alert(connect_with(&ca, PEER_CERT, &client_purpose, "127.0.0.1", NULL, NULL, prio),
+                 CASS_ERROR_SSL_INVALID_PEER_CERT, GNUTLS_A_UNSUPPORTED_CERTIFICATE);
+    expect_alert(connect_with(&ca, PEER_CERT | PEER_IP, &good, "10.0.0.7", NULL, NULL, prio),
+                 CASS_ERROR_SSL_IDENTITY_MISMATCH, GNUTLS_A_BAD_CERTIFICATE);
+    expect_alert(connect_with(&ca, PEER_CERT | PEER_DNS, &good, "127.0.0.1", "other.example",
+                              NULL, prio),
+                 CASS_ERROR_SSL_IDENTITY_MISMATCH, GNUTLS_A_BAD_CERTIFICATE);
+    expect_alert(connect_with(&ca, PEER_IP, &nul_cn, "127.0.0.1", NULL, NULL, prio),
+                 CASS_ERROR_SSL_INVALID_PEER_CERT, GNUTLS_A_BAD_CERTIFICATE);
+    /* Accepted sessions end without any alert (ttransfer has exchanged data). */
+    struct outcome ok = connect_with(&ca, PEER_CERT | PEER_IP, &good, "127.0.0.1", NULL, NULL,
+                                     prio);
+    expect(ok, CASS_OK, NULL);
+    assert_int_equal(ok.alert, 0);
+  }
+  expect_alert(connect_with(&ca, PEER_CERT, NULL, "127.0.0.1", NULL, NULL,
+                            "NORMAL:-VERS-TLS1.3:+ANON-ECDH"),
+               CASS_ERROR_SSL_NO_PEER_CERT, GNUTLS_A_HANDSHAKE_FAILURE);
+  tpki_free(&expired);
+  tpki_free(&notyet);
+  tpki_free(&badsig);
+  tpki_free(&client_purpose);
+  tpki_free(&nul_cn);
+}
+
 /* The flags in force when the session was made are the ones applied. */
 static void test_flags_snapshot(void **state)
 {
@@ -349,6 +427,7 @@ int main(void)
     cmocka_unit_test(test_expired),
     cmocka_unit_test(test_not_yet_valid),
     cmocka_unit_test(test_bad_signature),
+    cmocka_unit_test(test_client_only_purpose),
     cmocka_unit_test(test_ip_mismatch),
     cmocka_unit_test(test_ip_in_cn),
     cmocka_unit_test(test_cn_ignored_when_ip_san_present),
@@ -361,6 +440,7 @@ int main(void)
     cmocka_unit_test(test_nul_in_dns_san),
     cmocka_unit_test(test_sni),
     cmocka_unit_test(test_flags_snapshot),
+    cmocka_unit_test(test_rejection_alerts),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -361,6 +361,26 @@ static void test_gnutls_expired(void **state)
   expect_exit(6);
   expect_error("CASS_ERROR_SSL_INVALID_PEER_CERT", "Invalid peer certificate",
                "the node certificate is not valid now (valid until 2002-01-01");
+  /* The node hears why: certificate_expired (45) in its log. */
+  if (!peer_log_wait(p, "Received alert '45'", 5000))
+    fail_msg("gnutls-serv did not receive certificate_expired");
+  peer_stop(p);
+}
+
+/* A node presenting a certificate made for TLS clients only (extended key usage clientAuth):
+ * refused, the node told unsupported_certificate (43), the hint says what to reissue. */
+static void test_gnutls_client_only_purpose(void **state)
+{
+  NEED("gnutls-serv");
+  peer *p = gnutls_serv("client.pem", "client-key.pem", PEER_CLIENT_AUTH_NONE,
+                        PEER_TLS_DEFAULT, NULL);
+  cassl("probe", "--ca", ca, "--no-cql", peer_hostport(p), NULL);
+  expect_exit(6);
+  expect_error("CASS_ERROR_SSL_INVALID_PEER_CERT", "Invalid peer certificate",
+               "reissue it with serverAuth");
+  expect_err("it is not meant for TLS servers");
+  if (!peer_log_wait(p, "Received alert '43'", 5000))
+    fail_msg("gnutls-serv did not receive unsupported_certificate");
   peer_stop(p);
 }
 
@@ -665,6 +685,7 @@ int main(void)
     cmocka_unit_test(test_gnutls_identity_ip),
     cmocka_unit_test(test_gnutls_identity_dns),
     cmocka_unit_test(test_gnutls_expired),
+    cmocka_unit_test(test_gnutls_client_only_purpose),
     cmocka_unit_test(test_gnutls_chain),
     cmocka_unit_test(test_gnutls_crl),
     cmocka_unit_test(test_gnutls_not_cql),

@@ -64,7 +64,9 @@ CASSL_EXPORT CassError cassl_session_new(CassSsl *ssl, const cassl_peer *peer,
 CASSL_EXPORT void cassl_session_free(cassl_session *session);
 
 /* Advances the handshake with the ciphertext fed so far. CASS_OK while it waits for more
- * input or once it is done and verified (see cassl_session_state); an error otherwise. */
+ * input or once it is done and verified (see cassl_session_state); an error otherwise. When
+ * verification refuses the server, the output holds a fatal alert telling it why: send it
+ * before closing the connection. */
 CASSL_EXPORT CassError cassl_session_handshake(cassl_session *session);
 
 /* Queues ciphertext received from the network (copied). */

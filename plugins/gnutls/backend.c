@@ -47,4 +47,5 @@ const struct cassl_backend cassl_backend_impl = {
   .session_verify_pins = gtls_session_verify_pins,
   .session_get_resume_data = gtls_session_get_resume_data,
   .session_set_resume_data = gtls_session_set_resume_data,
+  .session_reject = gtls_session_reject,
 };

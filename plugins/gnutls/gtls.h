@@ -76,5 +76,7 @@ CassError gtls_session_peer_cert(void *session, size_t idx, const unsigned char 
 CassError gtls_session_verify_chain(void *session, cassl_errmsg *err);
 CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
                                   cassl_errmsg *err);
+/* The fatal alert for a certificate the core rejected. */
+void gtls_session_reject(void *session, enum cassl_reject_reason why);
 
 #endif

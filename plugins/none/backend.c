@@ -155,6 +155,11 @@ static CassError none_session_set_resume_data(void *session, const void *data, s
   return none_unavailable(err);
 }
 
+/* No session ever exists here (no CASSL_CAP_TLS), so there is nothing to reject. */
+static void none_session_reject(void *session, enum cassl_reject_reason why)
+{
+}
+
 const struct cassl_backend cassl_backend_impl = {
   .abi_version = CASSL_BACKEND_ABI,
   .name = "none",
@@ -185,4 +190,5 @@ const struct cassl_backend cassl_backend_impl = {
   .session_verify_pins = none_session_verify_pins,
   .session_get_resume_data = none_session_get_resume_data,
   .session_set_resume_data = none_session_set_resume_data,
+  .session_reject = none_session_reject,
 };

@@ -89,6 +89,11 @@ static void verify_hint(const struct probe_opts *o, const struct probe_result *r
                        "certificate");
     return;
   }
+  if (contains(res->message, "not meant for TLS servers")) {
+    snprintf(buf, cap, "the node certificate's extended key usage leaves out TLS servers: "
+                       "reissue it with serverAuth (keytool -ext EKU=serverAuth,clientAuth)");
+    return;
+  }
   if (leaf && !leaf->valid_now) {
     char until[40];
     format_time(leaf->not_after, until, sizeof until);
