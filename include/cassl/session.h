@@ -72,7 +72,8 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *session);
 /* Queues ciphertext received from the network (copied). */
 CASSL_EXPORT CassError cassl_session_feed(cassl_session *session, const void *data, size_t len);
 
-/* Ciphertext waiting to be sent, in one piece; consume what was sent. */
+/* Ciphertext waiting to be sent, in one piece; consume what was sent. The pointer is valid
+ * until the next call on the session. */
 CASSL_EXPORT const void *cassl_session_output_peek(const cassl_session *session, size_t *len);
 CASSL_EXPORT void cassl_session_output_consume(cassl_session *session, size_t len);
 CASSL_EXPORT size_t cassl_session_output_pending(const cassl_session *session);
