@@ -18,7 +18,8 @@ static const char demo_usage[] =
   "encrypted PKCS#8 key in a private temporary directory, start a TLS CQL responder on\n"
   "127.0.0.1 that requires client certificates, probe it the way the driver connects, then\n"
   "show three failures and their diagnosis: an untrusted CA, an identity mismatch and a\n"
-  "wrong key password. Everything is removed at the end.\n"
+  "wrong key password, each with what the node saw of it (the alert the client left with).\n"
+  "Everything is removed at the end.\n"
   "\n"
   "  --serve DIR   write the demo files into DIR (an existing, private directory), print\n"
   "                \"PORT <n>\" and run the responder until standard input closes\n"
@@ -51,16 +52,26 @@ static void show_command(const struct probe_opts *o, const char *password_file)
   fflush(stdout);
 }
 
-static bool run_step(int n, const struct step *s, struct probe_opts *o, const char *password_file)
+static bool run_step(int n, const struct step *s, struct probe_opts *o, const char *password_file,
+                     struct responder *server)
 {
   printf("\n== %d. %s\n%s\n", n, s->title, s->why);
   show_command(o, password_file);
+  unsigned before = responder_served(server);
   CassError status = CASS_OK;
   int got = probe_run(o, &status);
   bool ok = got == s->expected && status == s->expected_status;
   fflush(stderr);
   printf("-> exit %d, %s (%s)\n", got, cassl_error_name(status),
          ok ? "as expected" : "UNEXPECTED");
+  /* The other side of the story: what the node's log would say about this client. */
+  char outcome[256];
+  if (got == EXIT_LOCAL)
+    printf("   node: no connection (the client stopped before it)\n");
+  else if (responder_outcome(server, before + 1, 5000, outcome, sizeof outcome) == 0)
+    printf("   node: %s\n", outcome);
+  else
+    printf("   node: the connection did not end within 5 s\n");
   fflush(stdout);
   return ok;
 }
@@ -170,7 +181,7 @@ int cmd_demo(int argc, char **argv)
     if (i == 2)
       o.hostname = "node1.example.com";
     o.timeout_ms = 5000;
-    all_ok &= run_step((int)i + 1, &steps[i], &o, password_file);
+    all_ok &= run_step((int)i + 1, &steps[i], &o, password_file, server);
     probe_opts_clear(&o);
   }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <gnutls/gnutls.h>
@@ -29,10 +30,14 @@ struct responder {
   gnutls_priority_t priority;
   gnutls_datum_t ticket_key;   /* session tickets, so reconnections can resume */
   pthread_mutex_t lock;
+  pthread_cond_t ended;        /* signalled when a connection ends */
   int conn_fd;                 /* the connection being served, shut down by stop */
+  unsigned served;             /* connections ended so far */
+  char outcome[256];           /* what the latest one came to, as a node's log says it */
 };
 
-static bool recv_all(gnutls_session_t s, uint8_t *buf, size_t len)
+/* 1 when len bytes arrived; else what gnutls_record_recv said (0: the client closed). */
+static int recv_all(gnutls_session_t s, uint8_t *buf, size_t len)
 {
   size_t got = 0;
   while (got < len) {
@@ -40,10 +45,10 @@ static bool recv_all(gnutls_session_t s, uint8_t *buf, size_t len)
     if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
       continue;
     if (n <= 0)
-      return false;
+      return (int)n;
     got += (size_t)n;
   }
-  return true;
+  return 1;
 }
 
 static bool send_all(gnutls_session_t s, const uint8_t *buf, size_t len)
@@ -75,16 +80,22 @@ static size_t supported_frame(uint8_t *buf, size_t cap, int16_t stream)
   return cql_encode_supported(buf, cap, stream, &map);
 }
 
-/* Answers frames until the client leaves or sends something that is not CQL v4. */
-static void serve_cql(gnutls_session_t s)
+/* Answers frames until the client leaves (returns what the last receive said: 0 for a
+ * close, a GnuTLS error) or sends something that is not CQL v4 (returns 1). */
+static int serve_cql(gnutls_session_t s, unsigned *frames)
 {
   uint8_t head[CQL_HEADER_LEN], out[512];
   static uint8_t body[64 * 1024];
   for (;;) {
     struct cql_header h;
-    if (!recv_all(s, head, sizeof head) || cql_parse_header(head, sizeof head, &h) != CQL_OK ||
-        h.length > sizeof body || !recv_all(s, body, h.length))
-      return;
+    int got = recv_all(s, head, sizeof head);
+    if (got != 1)
+      return got;
+    if (cql_parse_header(head, sizeof head, &h) != CQL_OK || h.length > sizeof body)
+      return 1;
+    if ((got = recv_all(s, body, h.length)) != 1)
+      return got;
+    ++*frames;
     size_t n;
     if (h.version != CQL_VERSION_REQUEST)
       n = cql_encode_error(out, sizeof out, h.stream, 0x000A,
@@ -103,18 +114,59 @@ static void serve_cql(gnutls_session_t s)
       n = cql_encode_error(out, sizeof out, h.stream, 0x000A,
                            "this demo answers only OPTIONS and STARTUP");
     if (n == 0 || !send_all(s, out, n))
-      return;
+      return 1;
   }
 }
 
-static void serve(struct responder *r, int fd)
+/* "unknown_ca" from GNUTLS_A_UNKNOWN_CA: the name RFC 8446 and most servers' logs use. */
+static void alert_rfc_name(gnutls_alert_description_t alert, char *buf, size_t cap)
+{
+  const char *name = gnutls_alert_get_strname(alert);
+  if (!name || strncmp(name, "GNUTLS_A_", 9) != 0) {
+    snprintf(buf, cap, "%d", (int)alert);
+    return;
+  }
+  size_t i = 0;
+  for (name += 9; *name && i + 1 < cap; name++)
+    buf[i++] = (*name >= 'A' && *name <= 'Z') ? (char)(*name - 'A' + 'a') : *name;
+  buf[i] = '\0';
+}
+
+/* How a connection ended, in the words of a node's log. */
+static void describe_end(gnutls_session_t s, int ret, bool handshake_done, unsigned frames,
+                         char *buf, size_t cap)
+{
+  if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+    gnutls_alert_description_t alert = gnutls_alert_get(s);
+    char name[64];
+    alert_rfc_name(alert, name, sizeof name);
+    snprintf(buf, cap, "the client left %s with the fatal alert %s (%s)",
+             handshake_done ? "after the handshake" : "during the handshake", name,
+             gnutls_alert_get_name(alert));
+  } else if (!handshake_done) {
+    snprintf(buf, cap, "refused the client in the handshake: %s", gnutls_strerror(ret));
+  } else if (ret == 0) {
+    snprintf(buf, cap, "answered %u CQL frame%s, then the client closed the session", frames,
+             frames == 1 ? "" : "s");
+  } else if (ret == 1) {
+    snprintf(buf, cap, "answered %u CQL frame%s, then stopped at one it does not serve",
+             frames, frames == 1 ? "" : "s");
+  } else {
+    snprintf(buf, cap, "the connection ended after %u CQL frame%s: %s", frames,
+             frames == 1 ? "" : "s", gnutls_strerror(ret));
+  }
+}
+
+static void serve(struct responder *r, int fd, char *outcome, size_t cap)
 {
   struct timeval tv = { IO_TIMEOUT_MS / 1000, 0 };
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   gnutls_session_t s;
-  if (gnutls_init(&s, GNUTLS_SERVER) < 0)
+  if (gnutls_init(&s, GNUTLS_SERVER) < 0) {
+    snprintf(outcome, cap, "could not start a TLS session (out of memory)");
     return;
+  }
   gnutls_priority_set(s, r->priority);
   gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, r->creds);
   /* Like Cassandra with require_client_auth: no valid client certificate, no session. */
@@ -127,10 +179,13 @@ static void serve(struct responder *r, int fd)
   do {
     ret = gnutls_handshake(s);
   } while (ret < 0 && !gnutls_error_is_fatal(ret));
+  unsigned frames = 0;
   if (ret >= 0) {
-    serve_cql(s);
+    ret = serve_cql(s, &frames);
+    describe_end(s, ret, true, frames, outcome, cap);
     gnutls_bye(s, GNUTLS_SHUT_WR);
   } else {
+    describe_end(s, ret, false, frames, outcome, cap);
     /* Tell the client why, as Cassandra does (certificate_required, bad_certificate...). */
     gnutls_alert_send_appropriate(s, ret);
   }
@@ -161,9 +216,13 @@ static void *run(void *arg)
     pthread_mutex_lock(&r->lock);
     r->conn_fd = fd;
     pthread_mutex_unlock(&r->lock);
-    serve(r, fd);
+    char outcome[sizeof r->outcome];
+    serve(r, fd, outcome, sizeof outcome);
     pthread_mutex_lock(&r->lock);
     r->conn_fd = -1;
+    memcpy(r->outcome, outcome, sizeof outcome);
+    r->served++;
+    pthread_cond_broadcast(&r->ended);
     pthread_mutex_unlock(&r->lock);
     close(fd);
   }
@@ -186,6 +245,7 @@ static void cleanup(struct responder *r)
     gnutls_memset(r->ticket_key.data, 0, r->ticket_key.size);
     gnutls_free(r->ticket_key.data);
   }
+  pthread_cond_destroy(&r->ended);
   pthread_mutex_destroy(&r->lock);
   free(r);
 }
@@ -200,6 +260,7 @@ int responder_start(struct responder **out, const char *cert_pem, const char *ke
   }
   r->listen_fd = r->wake[0] = r->wake[1] = r->conn_fd = -1;
   pthread_mutex_init(&r->lock, NULL);
+  pthread_cond_init(&r->ended, NULL);
   gnutls_datum_t cert = { (unsigned char *)cert_pem, (unsigned)strlen(cert_pem) };
   gnutls_datum_t key = { (unsigned char *)key_pem, (unsigned)strlen(key_pem) };
   gnutls_datum_t ca = { (unsigned char *)client_ca_pem, (unsigned)strlen(client_ca_pem) };
@@ -246,4 +307,34 @@ void responder_stop(struct responder *r)
   pthread_mutex_unlock(&r->lock);
   pthread_join(r->thread, NULL);
   cleanup(r);
+}
+
+unsigned responder_served(struct responder *r)
+{
+  pthread_mutex_lock(&r->lock);
+  unsigned n = r->served;
+  pthread_mutex_unlock(&r->lock);
+  return n;
+}
+
+int responder_outcome(struct responder *r, unsigned n, unsigned timeout_ms, char *buf,
+                      size_t cap)
+{
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += timeout_ms / 1000;
+  until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+  if (until.tv_nsec >= 1000000000L) {
+    until.tv_sec++;
+    until.tv_nsec -= 1000000000L;
+  }
+  pthread_mutex_lock(&r->lock);
+  while (r->served < n)
+    if (pthread_cond_timedwait(&r->ended, &r->lock, &until) != 0)
+      break;
+  bool ended = r->served >= n;
+  if (ended)
+    snprintf(buf, cap, "%s", r->outcome);
+  pthread_mutex_unlock(&r->lock);
+  return ended ? 0 : -1;
 }

@@ -12,6 +12,14 @@ struct responder;
  * 0 with *port set, or -1 with a sentence in err. */
 int responder_start(struct responder **out, const char *cert_pem, const char *key_pem,
                     const char *client_ca_pem, int *port, char *err, size_t cap);
+/* Connections that have ended so far. */
+unsigned responder_served(struct responder *r);
+/* What the node made of connection number n (counted from 1), as its log would say it:
+ * "answered 2 CQL frames, then the client closed the session", "the client left after the
+ * handshake with the fatal alert unknown_ca (CA is unknown)". Waits up to timeout_ms for
+ * that connection to end (it is the latest one then): 0 with the text, -1 if it did not. */
+int responder_outcome(struct responder *r, unsigned n, unsigned timeout_ms, char *buf,
+                      size_t cap);
 /* Stops the thread, closes everything. */
 void responder_stop(struct responder *r);
 
