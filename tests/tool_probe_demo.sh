@@ -19,16 +19,28 @@ for _ in $(seq 1 100); do
 done
 [ -n "$port" ] || { echo "the demo responder did not start:" >&2; cat "$tmp/serve.err" >&2; exit 1; }
 target="127.0.0.1:$port"
+# The responder logs "node: ..." as each connection ends. mark_node notes how many lines
+# there are; node_saw TEXT waits for a later line holding TEXT.
+mark_node() { node_mark=$(grep -c '^node: ' "$tmp/serve.out"); }
+node_saw() {
+  for _ in $(seq 1 100); do
+    grep '^node: ' "$tmp/serve.out" | tail -n +$((node_mark + 1)) | grep -qF -- "$1" && return 0
+    sleep 0.05
+  done
+  fail "the node did not log: $1 (it logged: $(grep '^node: ' "$tmp/serve.out" | tail -n +$((node_mark + 1))))"
+}
 password=$(cat "$demo/client.key.password")
 creds="--ca $demo/ca.pem --cert $demo/client.pem --key $demo/client.key"
 
 t "driver's flow: peer-cert,peer-identity, password file"
+mark_node
 run 0 probe $creds --key-password-file "$demo/client.key.password" --verify peer-cert,peer-identity "$target"
 out "address            $target"; out "TLS version        TLS1.3"; out "client cert sent   yes"
 out "peer-cert          ok"; out "peer-identity      ok: the connected address 127.0.0.1 is in the certificate"
 out "CQL_VERSION        3.4.5"; out "STARTUP            CQL_VERSION 3.4.5"; out "answer             READY"
 out "subject            CN=127.0.0.1"; out "SANs               IP:127.0.0.1"; out "result             ok"
 no_out "$password"; no_err "$password"
+node_saw "answered 2 CQL frames, then the client closed the session"
 
 t "--json"
 run 0 probe $creds --key-password-file "$demo/client.key.password" --verify peer-cert,peer-identity --json "$target"
@@ -106,10 +118,12 @@ t "--pin: the node's key, no CA needed"
 run 0 probe --verify none --pin "$pin" --cert "$demo/client.pem" --key "$demo/client.key" --key-password "$password" --json "$target"
 json "d['checks'][0] == {'name': 'pin', 'result': 'ok', 'detail': d['checks'][0]['detail']} and d['checks'][0]['result'] == 'ok'"
 t "--pin: another key"
+mark_node
 run 6 probe --pin "$other_pin" $creds --key-password "$password" "$target"
 error_line CASS_ERROR_SSL_INVALID_PEER_CERT "Invalid peer certificate"
 hint "the server's public key is not one of the pinned keys"
 out "pin                failed"; out "peer-cert          not reached"
+node_saw "the client left after the handshake with the fatal alert bad_certificate"
 t "--pin: malformed"
 run 2 probe --pin sha256//bad "$target"
 error_line CASS_ERROR_LIB_BAD_PARAMS "Bad parameters"; hint "a pin is sha256//"
@@ -193,15 +207,19 @@ t "no client certificate, --no-cql"
 run 5 probe --ca "$demo/ca.pem" --no-cql "$target"
 hint "the server asked for a client certificate"
 t "no client certificate (TLS 1.2: refused in the handshake)"
+mark_node
 run 5 probe --ca "$demo/ca.pem" --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2' "$target"
 hint "the server asked for a client certificate"
+node_saw "refused the client in the handshake"
 
 # ---- exit 6: verification -------------------------------------------------------------
 t "untrusted CA"
+mark_node
 run 6 probe --ca "$demo/other-ca.pem" --cert "$demo/client.pem" --key "$demo/client.key" --key-password "$password" "$target"
 error_line CASS_ERROR_SSL_INVALID_PEER_CERT "Invalid peer certificate"
 hint "the CA file does not contain the issuer CN=cassl demo CA"
 out "peer-cert          failed"
+node_saw "the client left after the handshake with the fatal alert unknown_ca (CA is unknown)"
 
 t "no CA at all"
 run 6 probe --cert "$demo/client.pem" --key "$demo/client.key" --key-password "$password" "$target"
@@ -209,10 +227,12 @@ error_line CASS_ERROR_SSL_INVALID_PEER_CERT "Invalid peer certificate"
 hint "no --ca given"
 
 t "DNS identity mismatch"
+mark_node
 run 6 probe $creds --key-password "$password" --verify peer-cert,peer-identity-dns --hostname node1.example.com "$target"
 error_line CASS_ERROR_SSL_IDENTITY_MISMATCH "Certificate does not match host or IP address"
 hint "the certificate holds CN=127.0.0.1, IP:127.0.0.1, but the host name checked was node1.example.com"
 out "peer-cert          ok"; out "peer-identity-dns  failed"
+node_saw "fatal alert bad_certificate"
 
 t "DNS identity without a host name"
 run 6 probe $creds --key-password "$password" --verify peer-identity-dns --json "$target"

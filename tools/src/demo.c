@@ -22,7 +22,8 @@ static const char demo_usage[] =
   "Everything is removed at the end.\n"
   "\n"
   "  --serve DIR   write the demo files into DIR (an existing, private directory), print\n"
-  "                \"PORT <n>\" and run the responder until standard input closes\n"
+  "                \"PORT <n>\" and run the responder until standard input closes, with a\n"
+  "                \"node: ...\" line as each connection ends\n"
   "\n"
   "exit: 0 when every step behaved as expected, 1 otherwise, 2 usage\n";
 
@@ -88,8 +89,8 @@ static int serve(const char *dir)
   }
   struct responder *server = NULL;
   int port = 0;
-  if (responder_start(&server, pki.node_cert_pem, pki.node_key_pem, pki.ca_pem, &port, err,
-                      sizeof err) != 0) {
+  if (responder_start(&server, pki.node_cert_pem, pki.node_key_pem, pki.ca_pem, stdout, &port,
+                      err, sizeof err) != 0) {
     fprintf(stderr, "cassl demo: %s\n", err);
     pki_destroy(&pki);
     return 1;
@@ -135,8 +136,8 @@ int cmd_demo(int argc, char **argv)
 
   struct responder *server = NULL;
   int port = 0;
-  if (responder_start(&server, pki.node_cert_pem, pki.node_key_pem, pki.ca_pem, &port, err,
-                      sizeof err) != 0) {
+  if (responder_start(&server, pki.node_cert_pem, pki.node_key_pem, pki.ca_pem, NULL, &port,
+                      err, sizeof err) != 0) {
     fprintf(stderr, "cassl demo: %s\n", err);
     pki_destroy(&pki);
     return 1;

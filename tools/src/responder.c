@@ -32,6 +32,7 @@ struct responder {
   pthread_mutex_t lock;
   pthread_cond_t ended;        /* signalled when a connection ends */
   int conn_fd;                 /* the connection being served, shut down by stop */
+  FILE *log;                   /* "node: <outcome>" per connection, or NULL */
   unsigned served;             /* connections ended so far */
   char outcome[256];           /* what the latest one came to, as a node's log says it */
 };
@@ -224,6 +225,10 @@ static void *run(void *arg)
     r->served++;
     pthread_cond_broadcast(&r->ended);
     pthread_mutex_unlock(&r->lock);
+    if (r->log) {
+      fprintf(r->log, "node: %s\n", outcome);
+      fflush(r->log);
+    }
     close(fd);
   }
   return NULL;
@@ -251,7 +256,7 @@ static void cleanup(struct responder *r)
 }
 
 int responder_start(struct responder **out, const char *cert_pem, const char *key_pem,
-                    const char *client_ca_pem, int *port, char *err, size_t cap)
+                    const char *client_ca_pem, FILE *log, int *port, char *err, size_t cap)
 {
   struct responder *r = calloc(1, sizeof *r);
   if (!r) {
@@ -259,6 +264,7 @@ int responder_start(struct responder **out, const char *cert_pem, const char *ke
     return -1;
   }
   r->listen_fd = r->wake[0] = r->wake[1] = r->conn_fd = -1;
+  r->log = log;
   pthread_mutex_init(&r->lock, NULL);
   pthread_cond_init(&r->ended, NULL);
   gnutls_datum_t cert = { (unsigned char *)cert_pem, (unsigned)strlen(cert_pem) };

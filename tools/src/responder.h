@@ -5,13 +5,15 @@
 #define CASSL_TOOL_RESPONDER_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct responder;
 
-/* PEM strings: the server's certificate and key, and the CA its clients must come from.
+/* PEM strings: the server's certificate and key, and the CA its clients must come from;
+ * log (or NULL) gets a "node: ..." line as each connection ends (responder_outcome's text).
  * 0 with *port set, or -1 with a sentence in err. */
 int responder_start(struct responder **out, const char *cert_pem, const char *key_pem,
-                    const char *client_ca_pem, int *port, char *err, size_t cap);
+                    const char *client_ca_pem, FILE *log, int *port, char *err, size_t cap);
 /* Connections that have ended so far. */
 unsigned responder_served(struct responder *r);
 /* What the node made of connection number n (counted from 1), as its log would say it:
