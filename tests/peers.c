@@ -724,11 +724,17 @@ static int openssl_argv(struct peer *p, const peer_tls_options *o, char **argv, 
       return -1;
     p->chain_split = true;
   }
+  /* -state logs the alerts it receives (peer_saw_alert), line-buffered as for gnutls-serv. */
+  if (program_in_path("stdbuf")) {
+    arg(&a, "%s", "stdbuf");
+    arg(&a, "%s", "-oL");
+  }
   arg(&a, "%s", "openssl");
   arg(&a, "%s", "s_server");
   arg(&a, "%s", "-accept");
   arg(&a, "%s", p->hostport);
   arg(&a, "%s", "-rev");
+  arg(&a, "%s", "-state");
   arg(&a, "%s", "-cert");
   arg(&a, "%s", o->cert_file);
   arg(&a, "%s", "-key");
@@ -1249,6 +1255,43 @@ bool peer_log_wait(const peer *p, const char *needle, unsigned timeout_ms)
       return false;
     sleep_ms(20);
   }
+}
+
+/* How each server logs a fatal alert it received: gnutls-serv by number, s_server (with
+ * -state) by OpenSSL's description, JSSE by the RFC name. */
+static const struct {
+  int number;
+  const char *rfc;
+  const char *openssl;
+} alert_names[] = {
+  { 40, "handshake_failure", "handshake failure" },
+  { 42, "bad_certificate", "bad certificate" },
+  { 43, "unsupported_certificate", "unsupported certificate" },
+  { 44, "certificate_revoked", "certificate revoked" },
+  { 45, "certificate_expired", "certificate expired" },
+  { 48, "unknown_ca", "unknown CA" },
+  { 80, "internal_error", "internal error" },
+};
+
+bool peer_saw_alert(const peer *p, int alert, unsigned timeout_ms)
+{
+  char line[128];
+  if (!strcmp(p->name, "gnutls-serv")) {
+    snprintf(line, sizeof line, "Received alert '%d'", alert);
+    return peer_log_wait(p, line, timeout_ms);
+  }
+  for (size_t i = 0; i < sizeof alert_names / sizeof alert_names[0]; i++) {
+    if (alert_names[i].number != alert)
+      continue;
+    if (!strcmp(p->name, "openssl"))
+      snprintf(line, sizeof line, "SSL3 alert read:fatal:%s", alert_names[i].openssl);
+    else if (!strcmp(p->name, "jsse"))
+      snprintf(line, sizeof line, "Received fatal alert: %s", alert_names[i].rfc);
+    else
+      return false;
+    return peer_log_wait(p, line, timeout_ms);
+  }
+  return false;
 }
 
 unsigned peer_accept_count(const peer *p)

@@ -105,6 +105,9 @@ const char *peer_hostport(const peer *p);
 const char *peer_log_path(const peer *p);
 /* Whether a line of the child's log holds needle, waiting up to timeout_ms for it. */
 bool peer_log_wait(const peer *p, const char *needle, unsigned timeout_ms);
+/* Whether the server (gnutls-serv, openssl s_server, JSSE) logged receiving the fatal alert
+ * with this number (42 bad_certificate, 48 unknown_ca, ...), waiting up to timeout_ms. */
+bool peer_saw_alert(const peer *p, int alert, unsigned timeout_ms);
 /* Connections accepted so far (thread peers; 0 for processes). */
 unsigned peer_accept_count(const peer *p);
 

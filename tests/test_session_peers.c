@@ -190,37 +190,35 @@ static void test_openssl_bulk_tls13(void **state)
 
 /* ---- verification against a real server ------------------------------------------- */
 
-static CassError verify_against(const char *cert, const char *ca, int flags, const char *host,
-                                const char *hostname, struct tnet *n, CassSsl **ssl, peer **p)
+static CassError verify_against(start_fn start, const char *cert, const char *ca, int flags,
+                                const char *host, const char *hostname, struct tnet *n,
+                                CassSsl **ssl, peer **p)
 {
-  *p = start_server(peer_start_gnutls_serv, host, PEER_TLS_DEFAULT, PEER_CLIENT_AUTH_NONE, cert);
+  *p = start_server(start, host, PEER_TLS_DEFAULT, PEER_CLIENT_AUTH_NONE, cert);
   *ssl = make_ssl(flags, ca, false);
   assert_int_equal(tnet_open(n, *ssl, *p, hostname), CASS_OK);
   CassError rc = tnet_handshake(n);
   if (rc == CASS_OK) {
-    const char line[] = "ping\n";
-    rc = tnet_exchange(n, line, 5, line, 5);
+    /* gnutls-serv echoes the line, s_server -rev reverses it. */
+    const char *want = start == peer_start_openssl ? "gnip\n" : "ping\n";
+    rc = tnet_exchange(n, "ping\n", 5, want, 5);
   }
   return rc;
 }
 
-/* alert: the fatal alert gnutls-serv must report receiving (the reason the client sent it
- * for rejecting its certificate), 0 for none expected. */
-static void check_verify_alert(const char *cert, const char *ca, int flags, const char *host,
-                               const char *hostname, CassError want, const char *needle,
-                               int alert)
+/* alert: the fatal alert the server must log receiving (the reason the client sent it for
+ * rejecting its certificate), 0 for none expected. */
+static void check_verify_alert(start_fn start, const char *cert, const char *ca, int flags,
+                               const char *host, const char *hostname, CassError want,
+                               const char *needle, int alert)
 {
   struct tnet n;
   CassSsl *ssl;
   peer *p;
-  CassError rc = verify_against(cert, ca, flags, host, hostname, &n, &ssl, &p);
+  CassError rc = verify_against(start, cert, ca, flags, host, hostname, &n, &ssl, &p);
   expect_rc(rc, want, n.cs, needle);
-  if (alert) {
-    char line[64];
-    snprintf(line, sizeof line, "Received alert '%d'", alert);
-    if (!peer_log_wait(p, line, 5000))
-      fail_msg("gnutls-serv did not log \"%s\" after %s was refused", line, cert);
-  }
+  if (alert && !peer_saw_alert(p, alert, 5000))
+    fail_msg("the server did not log alert %d after %s was refused", alert, cert);
   tnet_close(&n);
   cass_ssl_free(ssl);
   peer_stop(p);
@@ -229,27 +227,40 @@ static void check_verify_alert(const char *cert, const char *ca, int flags, cons
 static void check_verify(const char *cert, const char *ca, int flags, const char *host,
                          const char *hostname, CassError want, const char *needle)
 {
-  check_verify_alert(cert, ca, flags, host, hostname, want, needle, 0);
+  check_verify_alert(peer_start_gnutls_serv, cert, ca, flags, host, hostname, want, needle, 0);
 }
 
 static void test_verify_failures(void **state)
 {
-  check_verify_alert("server-ip.pem", "other-ca.pem", PEER_CERT, "127.0.0.1", NULL,
+  start_fn gnutls = peer_start_gnutls_serv;
+  check_verify_alert(gnutls, "server-ip.pem", "other-ca.pem", PEER_CERT, "127.0.0.1", NULL,
                      CASS_ERROR_SSL_INVALID_PEER_CERT, "unknown issuer", 48);
-  check_verify_alert("server-wrongca.pem", "ca.pem", PEER_CERT | PEER_IP, "::1", NULL,
+  check_verify_alert(gnutls, "server-wrongca.pem", "ca.pem", PEER_CERT | PEER_IP, "::1", NULL,
                      CASS_ERROR_SSL_INVALID_PEER_CERT, "unknown issuer", 48);
-  check_verify_alert("server-expired.pem", "ca.pem", PEER_CERT, "127.0.0.1", NULL,
+  check_verify_alert(gnutls, "server-expired.pem", "ca.pem", PEER_CERT, "127.0.0.1", NULL,
                      CASS_ERROR_SSL_INVALID_PEER_CERT, "expired", 45);
-  check_verify_alert("server-notyet.pem", "ca.pem", PEER_CERT, "127.0.0.1", NULL,
+  check_verify_alert(gnutls, "server-notyet.pem", "ca.pem", PEER_CERT, "127.0.0.1", NULL,
                      CASS_ERROR_SSL_INVALID_PEER_CERT, "not yet valid", 42);
   /* CN 127.0.0.1 with an IP SAN 10.9.9.9: the SAN overrides the CN. */
-  check_verify_alert("server-san-override.pem", "ca.pem", PEER_CERT | PEER_IP, "127.0.0.1",
+  check_verify_alert(gnutls, "server-san-override.pem", "ca.pem", PEER_CERT | PEER_IP, "127.0.0.1",
                      NULL, CASS_ERROR_SSL_IDENTITY_MISMATCH, NULL, 42);
-  check_verify_alert("server-dns.pem", "ca.pem", PEER_CERT | PEER_IP, "127.0.0.1", NULL,
+  check_verify_alert(gnutls, "server-dns.pem", "ca.pem", PEER_CERT | PEER_IP, "127.0.0.1", NULL,
                      CASS_ERROR_SSL_IDENTITY_MISMATCH, NULL, 42);
-  check_verify_alert("server-dns.pem", "ca.pem", PEER_CERT | PEER_DNS, "127.0.0.1",
+  check_verify_alert(gnutls, "server-dns.pem", "ca.pem", PEER_CERT | PEER_DNS, "127.0.0.1",
                      "other.cassl.test", CASS_ERROR_SSL_IDENTITY_MISMATCH, "other.cassl.test", 42);
-  check_verify_alert("server-dns.pem", "ca.pem", PEER_CERT | PEER_DNS, "127.0.0.1", NULL,
+  check_verify_alert(gnutls, "server-dns.pem", "ca.pem", PEER_CERT | PEER_DNS, "127.0.0.1", NULL,
+                     CASS_ERROR_SSL_IDENTITY_MISMATCH, NULL, 42);
+}
+
+/* openssl s_server hears the same reasons. */
+static void test_verify_failures_openssl(void **state)
+{
+  start_fn openssl = peer_start_openssl;
+  check_verify_alert(openssl, "server-ip.pem", "other-ca.pem", PEER_CERT, "127.0.0.1", NULL,
+                     CASS_ERROR_SSL_INVALID_PEER_CERT, "unknown issuer", 48);
+  check_verify_alert(openssl, "server-expired.pem", "ca.pem", PEER_CERT, "::1", NULL,
+                     CASS_ERROR_SSL_INVALID_PEER_CERT, "expired", 45);
+  check_verify_alert(openssl, "server-dns.pem", "ca.pem", PEER_CERT | PEER_IP, "127.0.0.1", NULL,
                      CASS_ERROR_SSL_IDENTITY_MISMATCH, NULL, 42);
 }
 
@@ -347,6 +358,7 @@ int main(void)
     cmocka_unit_test(test_gnutls_serv_bulk_tls13),
     cmocka_unit_test(test_openssl_bulk_tls13),
     cmocka_unit_test(test_verify_failures),
+    cmocka_unit_test(test_verify_failures_openssl),
     cmocka_unit_test(test_verify_successes),
     cmocka_unit_test(test_verify_nul_names),
     cmocka_unit_test(test_plain_tcp_server),

@@ -63,6 +63,10 @@ CassError gtls_session_write(void *session, const void *buf, size_t len, cassl_e
 CassError gtls_session_close(void *session, cassl_errmsg *err);
 void gtls_session_info(void *session, cassl_session_info *info);
 gnutls_session_t gtls_session_handle(void *session);
+/* The alert session_reject sends when the core refuses the chain (set by verify.c). */
+void gtls_session_set_chain_alert(void *session, gnutls_alert_description_t alert);
+/* The fatal alert for a server the core refused (CASSL_REJECT_*). */
+void gtls_session_reject(void *session, enum cassl_reject_reason why);
 /* Resumption data (gnutls_session_get_data2 / gnutls_session_set_data). */
 CassError gtls_session_get_resume_data(void *session, void **data, size_t *len,
                                        cassl_errmsg *err);
@@ -76,7 +80,5 @@ CassError gtls_session_peer_cert(void *session, size_t idx, const unsigned char 
 CassError gtls_session_verify_chain(void *session, cassl_errmsg *err);
 CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
                                   cassl_errmsg *err);
-/* The fatal alert for a certificate the core rejected. */
-void gtls_session_reject(void *session, enum cassl_reject_reason why);
 
 #endif

@@ -24,6 +24,7 @@ struct gtls_session {
   char kx[64];                           /* cassl_session_info.kx */
   bool ticket_arrived;                   /* a NewSessionTicket came since resume data was taken */
   bool tls12_data_taken;                 /* TLS 1.2 resume data is taken once */
+  gnutls_alert_description_t chain_alert; /* why verify.c refused the chain */
 };
 
 /* ---- transport callbacks ------------------------------------------------------------- */
@@ -155,6 +156,11 @@ gnutls_session_t gtls_session_handle(void *session)
   return ((struct gtls_session *)session)->s;
 }
 
+void gtls_session_set_chain_alert(void *session, gnutls_alert_description_t alert)
+{
+  ((struct gtls_session *)session)->chain_alert = alert;
+}
+
 /* ---- failures ------------------------------------------------------------------------ */
 
 static const char *min_version_name(int min_version)
@@ -218,6 +224,24 @@ static void send_alert_for(struct gtls_session *g, int ret)
 {
   if (ret != GNUTLS_E_FATAL_ALERT_RECEIVED && ret != GNUTLS_E_PUSH_ERROR)
     gnutls_alert_send_appropriate(g->s, ret);
+}
+
+/* The core refused the server after the handshake: the alert that names the reason. The
+ * push side only appends to the core's queue; a failure (out of memory) leaves the connection
+ * to end without an alert. */
+void gtls_session_reject(void *session, enum cassl_reject_reason why)
+{
+  struct gtls_session *g = session;
+  gnutls_alert_description_t alert;
+  switch (why) {
+  case CASSL_REJECT_CHAIN: alert = g->chain_alert; break;
+  case CASSL_REJECT_NO_CERT: alert = GNUTLS_A_HANDSHAKE_FAILURE; break;
+  case CASSL_REJECT_INTERNAL: alert = GNUTLS_A_INTERNAL_ERROR; break;
+  case CASSL_REJECT_IDENTITY:
+  case CASSL_REJECT_PIN:
+  default: alert = GNUTLS_A_BAD_CERTIFICATE; break;
+  }
+  (void)gnutls_alert_send(g->s, GNUTLS_AL_FATAL, alert);
 }
 
 static CassError handshake_failure(struct gtls_session *g, int ret, cassl_errmsg *err)

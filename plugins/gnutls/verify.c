@@ -72,22 +72,31 @@ static void leaf_validity(void *session, char *from, char *until, size_t size)
   gnutls_x509_crt_deinit(crt);
 }
 
-/* The peer chain against the trusted set, validity dates and revocation included; the leaf
- * must be fit for a TLS server (extended key usage serverAuth when it names any), as
- * OpenSSL clients also require. */
-static int verify_status(gnutls_session_t s, unsigned *status)
+/* The alert that names the chain's worst fault, as TLS clients commonly send it. */
+static gnutls_alert_description_t chain_alert(unsigned status)
 {
-  gnutls_typed_vdata_st purpose = { .type = GNUTLS_DT_KEY_PURPOSE_OID,
-                                    .data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER };
-  *status = 0;
-  return gnutls_certificate_verify_peers(s, &purpose, 1, status);
+  if (status & GNUTLS_CERT_REVOKED)
+    return GNUTLS_A_CERTIFICATE_REVOKED;
+  if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA))
+    return GNUTLS_A_UNKNOWN_CA;
+  if (status & GNUTLS_CERT_EXPIRED)
+    return GNUTLS_A_CERTIFICATE_EXPIRED;
+  if (status & GNUTLS_CERT_PURPOSE_MISMATCH)
+    return GNUTLS_A_UNSUPPORTED_CERTIFICATE;
+  return GNUTLS_A_BAD_CERTIFICATE;
 }
 
+/* The chain against the trusted set, validity dates and revocation included; the leaf must
+ * be fit for a TLS server (extended key usage serverAuth when it names any), as OpenSSL
+ * clients also require. On failure the session keeps the alert for session_reject. */
 CassError gtls_session_verify_chain(void *session, cassl_errmsg *err)
 {
   gnutls_session_t s = gtls_session_handle(session);
+  gnutls_typed_vdata_st purpose = { .type = GNUTLS_DT_KEY_PURPOSE_OID,
+                                    .data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER };
   unsigned status = 0;
-  int ret = verify_status(s, &status);
+  int ret = gnutls_certificate_verify_peers(s, &purpose, 1, &status);
+  gtls_session_set_chain_alert(session, ret < 0 ? GNUTLS_A_BAD_CERTIFICATE : chain_alert(status));
   if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND)
     return cassl_fail(err, CASS_ERROR_SSL_NO_PEER_CERT, "the server sent no certificate");
   if (ret < 0)
@@ -141,41 +150,6 @@ CassError gtls_session_verify_chain(void *session, cassl_errmsg *err)
   }
   return cassl_fail(err, CASS_ERROR_SSL_INVALID_PEER_CERT,
                     "the server's certificate chain is not trusted: %s", reasons);
-}
-
-/* The alert that names the chain's worst fault, as TLS clients commonly send it. The status
- * is asked again (only on this failure path) rather than kept from session_verify_chain. */
-static gnutls_alert_description_t chain_alert(gnutls_session_t s)
-{
-  unsigned status = 0;
-  if (verify_status(s, &status) < 0)
-    return GNUTLS_A_BAD_CERTIFICATE;
-  if (status & GNUTLS_CERT_REVOKED)
-    return GNUTLS_A_CERTIFICATE_REVOKED;
-  if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA))
-    return GNUTLS_A_UNKNOWN_CA;
-  if (status & GNUTLS_CERT_EXPIRED)
-    return GNUTLS_A_CERTIFICATE_EXPIRED;
-  if (status & GNUTLS_CERT_PURPOSE_MISMATCH)
-    return GNUTLS_A_UNSUPPORTED_CERTIFICATE;
-  return GNUTLS_A_BAD_CERTIFICATE;
-}
-
-void gtls_session_reject(void *session, enum cassl_reject_reason why)
-{
-  gnutls_session_t s = gtls_session_handle(session);
-  gnutls_alert_description_t alert;
-  switch (why) {
-  case CASSL_REJECT_CHAIN: alert = chain_alert(s); break;
-  case CASSL_REJECT_NO_CERT: alert = GNUTLS_A_HANDSHAKE_FAILURE; break;
-  case CASSL_REJECT_INTERNAL: alert = GNUTLS_A_INTERNAL_ERROR; break;
-  case CASSL_REJECT_IDENTITY:
-  case CASSL_REJECT_PIN:
-  default: alert = GNUTLS_A_BAD_CERTIFICATE; break;
-  }
-  /* The push side only appends to the core's queue; a failure (out of memory) leaves the
-   * connection to end without an alert. */
-  (void)gnutls_alert_send(s, GNUTLS_AL_FATAL, alert);
 }
 
 /* Subject CNs, as the bytes of the certificate (NULs kept). A BMPString holding only ASCII
