@@ -216,8 +216,8 @@ out "error: CASS_ERROR_SSL_IDENTITY_MISMATCH: Certificate does not match host or
 out "error: CASS_ERROR_SSL_INVALID_PRIVATE_KEY: Unable to load private key"
 # The node's side of each step.
 out "node: answered 2 CQL frames, then the client closed the session"
-out "node: the client left after the handshake with the fatal alert unknown_ca (CA is unknown)"
-out "node: the client left after the handshake with the fatal alert bad_certificate"
+out "node: the client left during the handshake with the fatal alert unknown_ca (CA is unknown)"
+out "node: the client left during the handshake with the fatal alert bad_certificate"
 out "node: no connection (the client stopped before it)"
 [ -z "$(ls -A "$tmp/demo-tmp")" ] || fail "demo left files: $(ls -A "$tmp/demo-tmp")"
 

@@ -50,7 +50,8 @@ CassError gtls_session_verify_pins(void *session, void *creds, cassl_errmsg *err
 
 /* priority.c: the system policy, minimum version and cassl_ssl_set_priority override. */
 CassError gtls_check_priority(const char *priority, cassl_errmsg *err);
-CassError gtls_apply_priority(gnutls_session_t session, int min_version, const char *priority,
+CassError gtls_apply_priority(gnutls_session_t session, int min_version, int max_version,
+                              const char *priority,
                               cassl_errmsg *err);
 
 /* session.c: the handshake and record layer over the core's byte queues. */
