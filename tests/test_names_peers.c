@@ -151,6 +151,12 @@ static void test_out_of_date_intermediate(void **state)
          "not yet valid (the intermediate CA \"CN=cassl future intermediate\" in the server's "
          "chain is valid from 2098-01-01 00:00:00 UTC until 2099-01-01 00:00:00 UTC)");
   peer_stop(p);
+  /* The trusted root itself. */
+  p = serve("root-expired-leaf.pem");
+  expect("root-expired.pem", PEER_CERT, p, CASS_ERROR_SSL_INVALID_PEER_CERT,
+         "expired (the trusted CA \"CN=cassl expired root\" that issued the chain is valid "
+         "from 2001-01-01 00:00:00 UTC until 2002-01-01 00:00:00 UTC)");
+  peer_stop(p);
 }
 
 /* ---- empty subjectAltName entries ----------------------------------------------------- */
