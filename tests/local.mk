@@ -24,6 +24,7 @@ include tests/hardening.mk
 include tests/beyond.mk
 include tests/resumption.mk
 include tests/faults.mk
+include tests/driver.mk
 
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
