@@ -17,6 +17,8 @@ driver_backend_sources = \
 # The driver's own warnings (-Wall -pedantic -Wextra, -Werror), none switched off.
 driver_cxxflags = -Wall -Wextra -pedantic -Werror
 
+EXTRA_DIST += integrations/cpp-driver/README.md integrations/cpp-driver/cpp-driver-cassl.patch
+
 
 if HAVE_CXX
 if BACKEND_GNUTLS
@@ -34,6 +36,7 @@ tests_test_driver_CFLAGS = $(AM_CFLAGS)
 # The installed library's exports only, as the driver links it.
 tests_test_driver_LDADD = tests/libpeers.la $(cassl_lib) $(CMOCKA_LIBS) $(LIBUV_LIBS) \
 	$(GNUTLS_LIBS)
-tests_test_driver_LDFLAGS = $(PTHREAD_CFLAGS)
+# -no-install: a real binary (no libtool wrapper script), so valgrind sees the test itself.
+tests_test_driver_LDFLAGS = $(PTHREAD_CFLAGS) -no-install
 endif
 endif

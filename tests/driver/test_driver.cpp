@@ -345,8 +345,9 @@ void expect_verify_error(start_fn fn, const char* cert, peer_tls_version version
   start_pem(fn, cert, version, &node);
   CassSsl* ssl = new_ssl("ca.pem", flags);
   ScopedPtr<SocketConnector> connector(connect_to(node.p, ssl, hostname ? hostname : ""));
-  print_message("%s with %s (TLS %s)\n", fn == peer_start_openssl ? "openssl" : "gnutls-serv",
-                cert, version == PEER_TLS1_2 ? "1.2" : "1.3");
+  print_message("%s with %s (TLS %s): %s\n",
+                fn == peer_start_openssl ? "openssl" : "gnutls-serv", cert,
+                version == PEER_TLS1_2 ? "1.2" : "1.3", connector->error_message().c_str());
   expect_error(connector.get(), SocketConnector::SOCKET_ERROR_SSL_VERIFY, ssl_code,
                VERIFY_PREFIX, needle);
   cass_ssl_free(ssl);
