@@ -85,7 +85,7 @@ void start(start_fn fn, peer_tls_options opts, Node* node) {
 
 // A server with the fixture PKI's leaf `cert` (and its -key.pem).
 void start_pem(start_fn fn, const char* cert, peer_tls_version version, Node* node,
-               bool no_tickets = false, const char* servername = NULL) {
+               const char* servername = NULL) {
   String cert_file = pki_path(cert);
   String key_name = String(cert, strlen(cert) - 4) + "-key.pem";
   String key_file = pki_path(key_name.c_str());
@@ -94,7 +94,6 @@ void start_pem(start_fn fn, const char* cert, peer_tls_version version, Node* no
   opts.cert_file = cert_file.c_str();
   opts.key_file = key_file.c_str();
   opts.version = version;
-  opts.no_tickets = no_tickets;
   opts.servername = servername;
   start(fn, opts, node);
 }
@@ -412,8 +411,7 @@ void test_session_flags_from_context(void**) {
 // The node accepts only the SNI node.cassl.test, or none.
 void test_sni_only_when_given(void**) {
   Node node;
-  start_pem(peer_start_openssl, "server-dns.pem", PEER_TLS_DEFAULT, &node, false,
-            "node.cassl.test");
+  start_pem(peer_start_openssl, "server-dns.pem", PEER_TLS_DEFAULT, &node, "node.cassl.test");
   CassSsl* ssl = new_ssl("ca.pem", PEER_CERT | PEER_DNS);
 
   // Host name localhost, no server name: no SNI (sending the host name would be refused).
