@@ -25,6 +25,7 @@ include tests/beyond.mk
 include tests/names.mk
 include tests/resumption.mk
 include tests/faults.mk
+include tests/driver.mk
 
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL)
