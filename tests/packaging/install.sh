@@ -1,32 +1,39 @@
 #!/bin/sh
-# Packaging contract: install into a DESTDIR, then check what a distribution ships —
-# exported symbols, SONAME, no OpenSSL, headers, pkg-config — and build a driver-style
-# application against the installed library with pkg-config.
+# Packaging contract: install into a DESTDIR with the configured directories (as a
+# distribution's build does, e.g. --libdir=/usr/lib/x86_64-linux-gnu), then check what it
+# ships — exported symbols, SONAME, no OpenSSL, headers, pkg-config — and build a
+# driver-style application against the installed library with pkg-config.
 set -eu
 : "${CASSL_BUILDDIR:?}" "${CASSL_SRCDIR:?}" "${CASSL_BACKEND:?}"
+: "${CASSL_LIBDIR:?}" "${CASSL_INCLUDEDIR:?}" "${CASSL_SONAME_MAJOR:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-prefix=/opt/cassl-test
 dest="$tmp/root"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-make -s -C "$CASSL_BUILDDIR" install DESTDIR="$dest" prefix="$prefix" >"$tmp/install.log" 2>&1 ||
+make -s -C "$CASSL_BUILDDIR" install DESTDIR="$dest" >"$tmp/install.log" 2>&1 ||
   { cat "$tmp/install.log" >&2; fail "make install"; }
-root="$dest$prefix"
-so="$root/lib/libcassl-$CASSL_BACKEND.so.0"
+libdir="$dest$CASSL_LIBDIR"
+incdir="$dest$CASSL_INCLUDEDIR"
+soname_want="libcassl-$CASSL_BACKEND.so.$CASSL_SONAME_MAJOR"
+so="$libdir/$soname_want"
 [ -f "$so" ] || fail "no $so"
-[ -f "$root/include/cassl/cassl.h" ] || fail "no installed cassl/cassl.h"
-[ -f "$root/lib/pkgconfig/cassl-$CASSL_BACKEND.pc" ] || fail "no cassl-$CASSL_BACKEND.pc"
+for h in cassl.h session.h uv.h; do
+  [ -f "$incdir/cassl/$h" ] || fail "no installed cassl/$h"
+done
+[ -f "$libdir/pkgconfig/cassl-$CASSL_BACKEND.pc" ] || fail "no cassl-$CASSL_BACKEND.pc"
+# The version node the library's symbols are bound to: the first word of the version script.
+node=$(awk 'NR == 1 {print $1}' "$CASSL_BUILDDIR/lib/libcassl.sym")
 
 soname=$(objdump -p "$so" | awk '/SONAME/ {print $2}')
-[ "$soname" = "libcassl-$CASSL_BACKEND.so.0" ] || fail "SONAME is '$soname'"
+[ "$soname" = "$soname_want" ] || fail "SONAME is '$soname'"
 
 # Only the API is exported (the version-node symbol itself aside).
 extra=$(nm -D --defined-only "$so" | awk '{print $3}' | sed 's/@.*//' |
-        grep -v -E '^(cass_ssl_|cassl_|CASSL_[0-9]+$)' || true)
+        grep -v -E "^(cass_ssl_|cassl_|$node\$)" || true)
 [ -z "$extra" ] || fail "unexpected exported symbols: $extra"
-nm -D --defined-only "$so" | grep -q ' cass_ssl_set_private_key_n@@CASSL_0' ||
-  fail "cass_ssl_set_private_key_n not exported under CASSL_0"
+nm -D --defined-only "$so" | grep -q " cass_ssl_set_private_key_n@@$node\$" ||
+  fail "cass_ssl_set_private_key_n not exported under $node"
 
 if objdump -p "$so" | grep NEEDED | grep -E -q 'libssl|libcrypto'; then
   fail "links OpenSSL: $(objdump -p "$so" | grep NEEDED)"
@@ -36,12 +43,13 @@ if [ "$CASSL_BACKEND" = gnutls ]; then
 fi
 
 # A driver-style application, built only through pkg-config against the installed tree.
-pc="$root/lib/pkgconfig"
-sed -i "s|^prefix=.*|prefix=$root|" "$pc/cassl-$CASSL_BACKEND.pc"
+# Absolute directories in the .pc file move under DESTDIR; ${prefix}-relative ones follow.
+pc="$libdir/pkgconfig"
+sed -i -E "s#^(prefix|exec_prefix|libdir|includedir)=/#\\1=$dest/#" "$pc/cassl-$CASSL_BACKEND.pc"
 flags=$(PKG_CONFIG_PATH="$pc" pkg-config --cflags --libs "cassl-$CASSL_BACKEND")
 # Same compiler and flags as the library (a sanitizer build needs its runtime in the app too).
 ${CASSL_CC:-cc} ${CASSL_BUILD_CFLAGS:-} -Wall -Wextra -Werror -o "$tmp/driver_app" \
   "$CASSL_SRCDIR/tests/packaging/driver_app.c" $flags ${CASSL_BUILD_LDFLAGS:-} \
-  -Wl,-rpath,"$root/lib" || fail "driver-style application does not build"
+  -Wl,-rpath,"$libdir" || fail "driver-style application does not build"
 "$tmp/driver_app" 2>&1 | head -1 | grep -q usage || fail "driver-style application does not run"
 echo "installed library, symbols, SONAME, pkg-config: ok"
