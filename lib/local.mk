@@ -1,6 +1,9 @@
 # The backend-independent core, linked together with exactly one plugin.
 cassl_headersdir = $(includedir)/cassl
 cassl_headers_HEADERS = include/cassl/cassl.h include/cassl/session.h include/cassl/uv.h
+nodist_cassl_headers_HEADERS = include/cassl/version.h
+EXTRA_DIST += include/cassl/version.h.in
+DISTCLEANFILES += include/cassl/version.h
 pkgconfig_DATA += cassl-$(TLS_BACKEND).pc
 
 core_sources = \
@@ -13,7 +16,8 @@ core_sources = \
 	lib/session.c lib/session_object.h \
 	lib/session_cache.c lib/session_cache.h \
 	lib/ssl.c lib/ssl_object.h \
-	lib/uv_conn.h lib/uv_connect.c lib/uv_io.c lib/uv_transport.c
+	lib/uv_conn.h lib/uv_connect.c lib/uv_io.c lib/uv_transport.c \
+	lib/version.c
 
 core_cflags = $(LIBUV_CFLAGS)
 core_libs = $(LIBUV_LIBS)

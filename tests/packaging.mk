@@ -1,3 +1,11 @@
-# tests/packaging.mk: what a distribution installs (symbols, SONAME, pkg-config, headers).
+# tests/packaging.mk: what a distribution installs (symbols, SONAME, pkg-config, headers),
+# and the release metadata (version macros, cassl_version).
 TESTS += tests/packaging/install.sh
 EXTRA_DIST += tests/packaging/install.sh tests/packaging/driver_app.c
+
+check_PROGRAMS += tests/test_version
+TESTS += tests/test_version
+tests_test_version_SOURCES = tests/test_version.c
+tests_test_version_CPPFLAGS = $(test_cppflags)
+tests_test_version_CFLAGS = $(test_cflags)
+tests_test_version_LDADD = $(test_ldadd)

@@ -18,7 +18,7 @@ incdir="$dest$CASSL_INCLUDEDIR"
 soname_want="libcassl-$CASSL_BACKEND.so.$CASSL_SONAME_MAJOR"
 so="$libdir/$soname_want"
 [ -f "$so" ] || fail "no $so"
-for h in cassl.h session.h uv.h; do
+for h in cassl.h session.h uv.h version.h; do
   [ -f "$incdir/cassl/$h" ] || fail "no installed cassl/$h"
 done
 [ -f "$libdir/pkgconfig/cassl-$CASSL_BACKEND.pc" ] || fail "no cassl-$CASSL_BACKEND.pc"
@@ -41,6 +41,15 @@ fi
 if [ "$CASSL_BACKEND" = gnutls ]; then
   objdump -p "$so" | grep NEEDED | grep -q libgnutls || fail "does not link GnuTLS"
 fi
+
+# The installed version header stands alone and agrees with the installed library.
+printf '%s\n' '#include <cassl/version.h>' '#include <stdio.h>' '#include <string.h>' \
+  'int main(void) { puts(cassl_version());' \
+  '  return strcmp(cassl_version(), CASSL_VERSION_STRING) != 0; }' >"$tmp/version.c"
+${CASSL_CC:-cc} ${CASSL_BUILD_CFLAGS:-} -Wall -Wextra -Werror -I"$incdir" -o "$tmp/version" \
+  "$tmp/version.c" -L"$libdir" -lcassl-"$CASSL_BACKEND" ${CASSL_BUILD_LDFLAGS:-} \
+  -Wl,-rpath,"$libdir" || fail "a program using <cassl/version.h> does not build"
+"$tmp/version" >/dev/null || fail "cassl_version() differs from CASSL_VERSION_STRING"
 
 # A driver-style application, built only through pkg-config against the installed tree.
 # Absolute directories in the .pc file move under DESTDIR; ${prefix}-relative ones follow.
