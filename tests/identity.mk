@@ -50,9 +50,8 @@ tests/fixtures/java.stamp: $(top_srcdir)/tests/peers/JsseServer.java
 	else echo "javac not found: the JSSE interop tests will be skipped"; fi && touch $@
 
 # Only what these rules and tests/peers.c generate: tests/fixtures/ may also hold sources.
-clean-local: clean-peers-fixtures
+clean_local_hooks += clean-peers-fixtures
 clean-peers-fixtures:
 	-rm -rf tests/fixtures/pki tests/fixtures/pki.tmp.* tests/fixtures/java \
 	  tests/fixtures/java.tmp* tests/fixtures/peer-logs tests/fixtures/pki.stamp \
 	  tests/fixtures/java.stamp
-.PHONY: clean-peers-fixtures

@@ -28,19 +28,15 @@ include tests/beyond.mk
 include tests/resumption.mk
 include tests/faults.mk
 
-TEST_EXTENSIONS = .sh
-SH_LOG_COMPILER = $(SHELL)
 EXTRA_DIST += tests/valgrind-wrap tests/valgrind.supp
 
 # The compiled tests under valgrind memcheck (shell tests run as usual).
 check-valgrind:
 	$(MAKE) $(AM_MAKEFLAGS) check LOG_COMPILER='$(abs_top_srcdir)/tests/valgrind-wrap'
-.PHONY: check-valgrind
 
 # Generated fixtures live beside the fixture scripts (in-tree builds): remove all but scripts.
-clean-local: clean-generated-fixtures
+clean_local_hooks += clean-generated-fixtures
 clean-generated-fixtures:
 	-for f in tests/fixtures/* tests/fixtures/.[!.]*; do \
 	  case "$$f" in *.sh|*'*') ;; *) rm -rf "$$f" ;; esac; \
 	done
-.PHONY: clean-generated-fixtures

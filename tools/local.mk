@@ -4,7 +4,7 @@
 # --match` (they are not exported by the library), so the rules are the library's own.
 EXTRA_DIST += tools/cassl.1
 
-if BACKEND_GNUTLS
+if ENABLE_TOOL
 bin_PROGRAMS += tools/cassl
 man_MANS += tools/cassl.1
 
