@@ -29,6 +29,8 @@ include tests/resumption.mk
 include tests/faults.mk
 
 EXTRA_DIST += tests/valgrind-wrap tests/valgrind.supp
+# Shared by the groups that use ::1 (cases degrade without IPv6 on loopback).
+EXTRA_DIST += tests/loopback.h
 
 # The compiled tests under valgrind memcheck (shell tests run as usual).
 check-valgrind:

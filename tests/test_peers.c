@@ -18,24 +18,14 @@
 
 #include <cmocka.h>
 
+#include "loopback.h"
 #include "peers.h"
 
 static const char *const hosts[] = { "127.0.0.1", "::1" };
 
-static bool have_ipv6(void)
-{
-  int fd = socket(AF_INET6, SOCK_STREAM, 0);
-  if (fd < 0)
-    return false;
-  struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-  bool ok = bind(fd, (struct sockaddr *)&sin6, sizeof sin6) == 0;
-  close(fd);
-  return ok;
-}
-
 static size_t host_count(void)
 {
-  return have_ipv6() ? 2 : 1;
+  return loopback_has_ipv6() ? 2 : 1;
 }
 
 /* Reads until n bytes, EOF or 5 s; returns the count. */
@@ -318,6 +308,7 @@ static void test_stop_all(void **state)
 
 int main(void)
 {
+  loopback_usable("::1", "every peer is tried on 127.0.0.1 only");
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_pki),
     cmocka_unit_test(test_gnutls_serv),
