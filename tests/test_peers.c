@@ -107,8 +107,10 @@ static void test_pki(void **state)
 static void test_gnutls_serv(void **state)
 {
   (void)state;
-  if (!peers_have("gnutls-serv"))
+  if (!peers_have("gnutls-serv")) {
+    print_message("gnutls-serv is not installed: case skipped\n");
     skip();
+  }
   for (size_t h = 0; h < host_count(); h++) {
     for (int v = PEER_TLS_DEFAULT; v <= PEER_TLS1_3; v++) {
       peer_tls_options o = { .host = hosts[h], .cert_file = peers_pki("server-ip.pem"),
@@ -131,8 +133,10 @@ static void test_gnutls_serv(void **state)
 static void test_openssl(void **state)
 {
   (void)state;
-  if (!peers_have("openssl"))
+  if (!peers_have("openssl")) {
+    print_message("openssl is not installed: case skipped\n");
     skip();
+  }
   for (size_t h = 0; h < host_count(); h++) {
     for (int v = PEER_TLS_DEFAULT; v <= PEER_TLS1_3; v++) {
       peer_tls_options o = { .host = hosts[h], .cert_file = peers_pki("server-chain.pem"),
@@ -155,8 +159,10 @@ static void test_openssl(void **state)
 static void test_jsse(void **state)
 {
   (void)state;
-  if (!peers_have("java") || !peers_have("keytool"))
+  if (!peers_have("java") || !peers_have("keytool")) {
+    print_message("no JDK (java and keytool, or a compiled JsseServer): case skipped\n");
     skip();
+  }
   for (size_t h = 0; h < host_count(); h++) {
     peer_tls_options o = { .host = hosts[h], .keystore = peers_pki("jks/keystore.jks"),
                            .truststore = peers_pki("jks/truststore.jks"),
