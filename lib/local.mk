@@ -48,3 +48,20 @@ lib_libcassl_none_la_LDFLAGS = $(lib_ldflags)
 EXTRA_lib_libcassl_none_la_DEPENDENCIES = lib/libcassl.sym
 cassl_lib = lib/libcassl-none.la
 endif
+
+# With --enable-static, libtool's archive holds every object with the internal symbols global
+# (hidden visibility does not hide names inside an archive). Replace it with one partially
+# linked object (ld -r) whose hidden symbols are made local (objcopy --localize-hidden): only
+# the API stays global, as in the shared library. Installing copies the rewritten archive.
+if ENABLE_STATIC
+static_localized = lib/static-localized.stamp
+all-local: $(static_localized)
+$(static_localized): $(cassl_lib)
+	$(AM_V_GEN)a=lib/.libs/libcassl-$(TLS_BACKEND).a; o=lib/.libs/libcassl-$(TLS_BACKEND).o; \
+	$(LD) -r --whole-archive "$$a" -o "$$o" && \
+	$(OBJCOPY) --localize-hidden "$$o" && \
+	rm -f "$$a" && $(AR) cr "$$a" "$$o" && $(RANLIB) "$$a" && rm -f "$$o" && touch $@
+CLEANFILES += $(static_localized)
+else
+static_localized =
+endif

@@ -1,7 +1,7 @@
-# tests/packaging.mk: what a distribution installs (symbols, SONAME, pkg-config, headers),
-# and the release metadata (version macros, cassl_version).
-TESTS += tests/packaging/install.sh
-EXTRA_DIST += tests/packaging/install.sh tests/packaging/driver_app.c
+# tests/packaging.mk: what a distribution installs (symbols, SONAME, pkg-config, headers,
+# the static archive's global names) and the release metadata (version macros, cassl_version).
+TESTS += tests/packaging/install.sh tests/packaging/static.sh
+EXTRA_DIST += tests/packaging/install.sh tests/packaging/static.sh tests/packaging/driver_app.c
 
 check_PROGRAMS += tests/test_version
 TESTS += tests/test_version

@@ -25,4 +25,6 @@ tools_cassl_SOURCES = \
 tools_cassl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src -I$(top_srcdir)/plugins/gnutls
 tools_cassl_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(NETTLE_CFLAGS) $(LIBUV_CFLAGS)
 tools_cassl_LDADD = $(cassl_lib) $(GNUTLS_LIBS) $(NETTLE_LIBS) $(LIBUV_LIBS)
+# A static-only build links the archive: after it is rewritten, not while.
+EXTRA_tools_cassl_DEPENDENCIES = $(static_localized)
 endif
