@@ -1,7 +1,9 @@
 # tests/packaging.mk: what a distribution installs (symbols, SONAME, pkg-config, headers,
-# the static archive's global names) and the release metadata (version macros, cassl_version).
-TESTS += tests/packaging/install.sh tests/packaging/static.sh
-EXTRA_DIST += tests/packaging/install.sh tests/packaging/static.sh tests/packaging/driver_app.c
+# the static archive's global names, the API man pages) and the release metadata (version
+# macros, cassl_version).
+TESTS += tests/packaging/install.sh tests/packaging/static.sh tests/packaging/man.sh
+EXTRA_DIST += tests/packaging/install.sh tests/packaging/static.sh tests/packaging/man.sh \
+	tests/packaging/driver_app.c
 
 check_PROGRAMS += tests/test_version
 TESTS += tests/test_version

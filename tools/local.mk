@@ -2,7 +2,7 @@
 # installed library's public API; GnuTLS is used directly to read files, make the demo PKI and
 # run the demo's embedded server. The identity policy objects are linked in for `inspect
 # --match` (they are not exported by the library), so the rules are the library's own.
-EXTRA_DIST += tools/cassl.1
+# tools/cassl.1 is made by configure from tools/cassl.1.in (version and date in the footer).
 
 if ENABLE_TOOL
 bin_PROGRAMS += tools/cassl

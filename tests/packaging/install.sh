@@ -5,7 +5,7 @@
 # driver-style application against the installed library with pkg-config.
 set -eu
 : "${CASSL_BUILDDIR:?}" "${CASSL_SRCDIR:?}" "${CASSL_BACKEND:?}"
-: "${CASSL_LIBDIR:?}" "${CASSL_INCLUDEDIR:?}" "${CASSL_SONAME_MAJOR:?}"
+: "${CASSL_LIBDIR:?}" "${CASSL_INCLUDEDIR:?}" "${CASSL_MANDIR:?}" "${CASSL_SONAME_MAJOR:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 dest="$tmp/root"
@@ -22,6 +22,9 @@ for h in cassl.h session.h uv.h version.h; do
   [ -f "$incdir/cassl/$h" ] || fail "no installed cassl/$h"
 done
 [ -f "$libdir/pkgconfig/cassl-$CASSL_BACKEND.pc" ] || fail "no cassl-$CASSL_BACKEND.pc"
+for m in cassl_ssl cassl_session cassl_uv cassl_errors cassl_version; do
+  [ -f "$dest$CASSL_MANDIR/man3/$m.3" ] || fail "no installed man page $m(3)"
+done
 # The version node the library's symbols are bound to: the first word of the version script.
 node=$(awk 'NR == 1 {print $1}' "$CASSL_BUILDDIR/lib/libcassl.sym")
 
