@@ -16,7 +16,7 @@
 #include "errmsg.h"
 #include "names.h"
 
-#define CASSL_BACKEND_ABI 4
+#define CASSL_BACKEND_ABI 5
 
 enum cassl_backend_caps {
   CASSL_CAP_TLS = 1u << 0,   /* sessions work at all ("none" lacks it) */
@@ -38,10 +38,19 @@ enum cassl_reject_reason {
 struct cassl_session_params {
   void *creds;                      /* the CassSsl's backend credentials */
   int min_version;                  /* CASS_SSL_VERSION_* or CASSL_SSL_VERSION_TLS1_3 */
+  int max_version;                  /* CASS_SSL_VERSION_TLS1_2 or CASSL_SSL_VERSION_TLS1_3 */
   const char *priority;             /* override of the system policy, or NULL */
   const char *sni;                  /* server name to send, or NULL */
   struct cassl_bytequeue *incoming; /* ciphertext from the peer (the pull side reads it) */
   struct cassl_bytequeue *outgoing; /* ciphertext for the peer (the push side appends) */
+  /* The core's checks of the server (pins, chain, identity), called by the backend as soon
+   * as the server's certificate chain has arrived and before the client's certificate is
+   * sent, so a refused server never receives it. A failure aborts the handshake: the backend
+   * then sends no alert of its own (the core queues the one naming the reason with
+   * session_reject) and session_handshake returns any error; the core reports the check's.
+   * Not called for a resumed handshake (no certificate travels): the core checks then. */
+  CassError (*check_peer)(void *ctx);
+  void *check_peer_ctx;
 };
 
 struct cassl_backend {
@@ -54,8 +63,11 @@ struct cassl_backend {
 
   /* Version string of the TLS library in use. */
   const char *(*version)(void);
-  /* Process-wide TLS library initialisation; called at most once (cass_ssl_new). */
+  /* Process-wide TLS library initialisation (cassl_global_init, reference-counted by the
+   * core: called when the count leaves 0). */
   CassError (*global_init)(cassl_errmsg *err);
+  /* Since ABI 5: releases what global_init set up (the count returned to 0). */
+  void (*global_deinit)(void);
 
   /* A credentials object for one CassSsl. */
   CassError (*creds_new)(void **creds, cassl_errmsg *err);

@@ -67,6 +67,14 @@ size_t cassl_bytequeue_size(const struct cassl_bytequeue *q)
   return q->tail - q->head;
 }
 
+void cassl_bytequeue_truncate(struct cassl_bytequeue *q, size_t size)
+{
+  if (size < q->tail - q->head) {
+    cassl_wipe(q->data + q->head + size, q->tail - q->head - size);
+    q->tail = q->head + size;
+  }
+}
+
 void cassl_bytequeue_free(struct cassl_bytequeue *q)
 {
   if (q->data) {

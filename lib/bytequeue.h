@@ -22,6 +22,8 @@ const unsigned char *cassl_bytequeue_peek(const struct cassl_bytequeue *q, size_
 /* Removes n bytes (at most what is queued) from the front. */
 void cassl_bytequeue_consume(struct cassl_bytequeue *q, size_t n);
 size_t cassl_bytequeue_size(const struct cassl_bytequeue *q);
+/* Drops (and wipes) what lies beyond the first size bytes. */
+void cassl_bytequeue_truncate(struct cassl_bytequeue *q, size_t size);
 /* Wipes and frees the storage. */
 void cassl_bytequeue_free(struct cassl_bytequeue *q);
 

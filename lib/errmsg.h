@@ -17,4 +17,8 @@ CassError cassl_fail(cassl_errmsg *msg, CassError code, const char *fmt, ...)
 
 void cassl_errmsg_clear(cassl_errmsg *msg);
 
+/* Records a failure as the calling thread's last error (cassl_last_error): msg's sentence,
+ * or the code's description when msg is NULL or empty. */
+void cassl_note_thread_error(CassError code, const cassl_errmsg *msg);
+
 #endif

@@ -69,3 +69,20 @@ CASSL_EXPORT const char *cassl_error_name(CassError error)
   }
   return "CASS_ERROR_UNKNOWN";
 }
+
+/* Each thread's last failure sentence (cassl_last_error): sessions failing at once on
+ * several I/O threads must not share one string. */
+static _Thread_local cassl_errmsg thread_last_error;
+
+void cassl_note_thread_error(CassError code, const cassl_errmsg *msg)
+{
+  if (msg && msg->text[0])
+    thread_last_error = *msg;
+  else
+    cassl_fail(&thread_last_error, code, "%s", cassl_error_desc(code));
+}
+
+CASSL_EXPORT const char *cassl_last_error(void)
+{
+  return thread_last_error.text;
+}

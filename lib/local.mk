@@ -29,8 +29,10 @@ lib_libcassl_impl_la_SOURCES = $(core_sources) $(backend_sources)
 lib_libcassl_impl_la_CFLAGS = $(AM_CFLAGS) $(core_cflags) $(backend_cflags)
 lib_libcassl_impl_la_LIBADD = $(core_libs) $(backend_libs)
 
+# -Bsymbolic-functions: the library's calls to its own exported functions bind inside it,
+# never through the PLT to a same-named definition elsewhere in the process.
 lib_ldflags = -version-info $(LT_CURRENT):$(LT_REVISION):$(LT_AGE) -no-undefined \
-	-Wl,--version-script=$(top_builddir)/lib/libcassl.sym
+	-Wl,--version-script=$(top_builddir)/lib/libcassl.sym -Wl,-Bsymbolic-functions
 
 if BACKEND_GNUTLS
 lib_LTLIBRARIES += lib/libcassl-gnutls.la

@@ -19,6 +19,7 @@ static CassError session_fail(cassl_session *s, CassError code, const cassl_errm
     s->message = *msg;
   else
     cassl_fail(&s->message, code, "%s", cassl_error_desc(code));
+  cassl_note_thread_error(code, &s->message);
   return code;
 }
 
@@ -39,11 +40,17 @@ static size_t sockaddr_size(const struct sockaddr *sa)
   }
 }
 
-/* The SNI to send: the explicit one (a DNS name, never an IP literal) or the host name when
- * it is a DNS name. */
-static CassError choose_sni(const cassl_peer *peer, char **sni, cassl_errmsg *err)
+/* The SNI to send, per the policy: none; the explicit one (a DNS name, never an IP
+ * literal); or by default the explicit one, else the host name when it is a DNS name. */
+static CassError choose_sni(const cassl_peer *peer, cassl_sni_policy policy, char **sni,
+                            cassl_errmsg *err)
 {
   *sni = NULL;
+  if (policy == CASSL_SNI_NONE)
+    return CASS_OK;
+  if (policy == CASSL_SNI_EXPLICIT && !peer->sni)
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS,
+                      "CASSL_SNI_EXPLICIT needs a server name in peer->sni");
   if (peer->sni) {
     if (cassl_is_ip_literal(peer->sni))
       return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS,
@@ -68,8 +75,8 @@ static CassError choose_sni(const cassl_peer *peer, char **sni, cassl_errmsg *er
 }
 
 /* Looks up the peer's resumption data and offers it to the new backend session. Under the
- * CassSsl's lock, so the cache generation matches the credentials the session was bound to. */
-static void offer_resume_data(cassl_session *s, CassSsl *ssl)
+ * object's lock, so the cache generation matches the credentials the session was bound to. */
+static void offer_resume_data(cassl_session *s, cassl_ssl *ssl)
 {
   if (!(s->backend->caps & CASSL_CAP_RESUMPTION) || !s->has_address ||
       !cassl_session_cache_key(&s->cache_key, (const struct sockaddr *)&s->address, s->sni))
@@ -120,25 +127,68 @@ static void forget_resume_data(cassl_session *s)
     cassl_session_cache_forget(&s->ssl->sessions, &s->cache_key);
 }
 
-CASSL_EXPORT CassError cassl_session_new(CassSsl *ssl, const cassl_peer *peer,
+/* The options' fields this library knows, and that a larger struct (a caller built against
+ * a later header) adds nothing this library would ignore. */
+static CassError check_options(const cassl_session_options *o, cassl_errmsg *err)
+{
+  if (o->size < sizeof(cassl_session_options)) {
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS,
+                      "cassl_session_options.size %zu is too small (use "
+                      "CASSL_SESSION_OPTIONS_INIT)", o->size);
+  }
+  const unsigned char *extra = (const unsigned char *)o + sizeof *o;
+  for (size_t i = 0; i < o->size - sizeof *o; i++)
+    if (extra[i])
+      return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS,
+                        "cassl_session_options has fields this libcassl does not know");
+  if (o->verify_flags < 0 && o->verify_flags != CASSL_VERIFY_FLAGS_INHERIT)
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "invalid verify flags %d",
+                      o->verify_flags);
+  if (o->sni != CASSL_SNI_AUTO && o->sni != CASSL_SNI_NONE && o->sni != CASSL_SNI_EXPLICIT)
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "unknown SNI policy %d", (int)o->sni);
+  if (o->flags & ~(CASSL_SESSION_DEFER_VERIFY | CASSL_SESSION_HOLD_FINAL_FLIGHT))
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "unknown session option flags 0x%x",
+                      o->flags & ~(CASSL_SESSION_DEFER_VERIFY | CASSL_SESSION_HOLD_FINAL_FLIGHT));
+  return CASS_OK;
+}
+
+static CassError check_server(void *ctx);
+
+CASSL_EXPORT CassError cassl_session_new(cassl_ssl *ssl, const cassl_peer *peer,
                                          cassl_session **out)
+{
+  return cassl_session_new_ex(ssl, peer, NULL, out);
+}
+
+CASSL_EXPORT CassError cassl_session_new_ex(cassl_ssl *ssl, const cassl_peer *peer,
+                                            const cassl_session_options *options,
+                                            cassl_session **out)
 {
   if (out)
     *out = NULL;
-  if (!ssl || !peer || !out)
+  if (!ssl || !peer || !out) {
+    cassl_note_thread_error(CASS_ERROR_LIB_BAD_PARAMS, NULL);
     return CASS_ERROR_LIB_BAD_PARAMS;
+  }
 
   cassl_errmsg msg = { "" };
   CassError rc = CASS_OK;
+  const cassl_session_options defaults = CASSL_SESSION_OPTIONS_INIT;
+  const cassl_session_options *o = options ? options : &defaults;
   cassl_session *s = calloc(1, sizeof *s);
   if (!s) {
+    cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
     pthread_mutex_lock(&ssl->lock);
-    cassl_fail(&ssl->last_error, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+    ssl->last_error = msg;
     pthread_mutex_unlock(&ssl->lock);
+    cassl_note_thread_error(CASS_ERROR_LIB_BAD_PARAMS, &msg);
     return CASS_ERROR_LIB_BAD_PARAMS;
   }
   s->state = CASSL_SESSION_HANDSHAKING;
   s->backend = ssl->backend;
+  if ((rc = check_options(o, &msg)) != CASS_OK)
+    goto fail;
+  s->options = o->flags;
 
   if (peer->address) {
     size_t size = sockaddr_size(peer->address);
@@ -155,25 +205,31 @@ CASSL_EXPORT CassError cassl_session_new(CassSsl *ssl, const cassl_peer *peer,
     rc = cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
     goto fail;
   }
-  if ((rc = choose_sni(peer, &s->sni, &msg)) != CASS_OK)
+  if ((rc = choose_sni(peer, o->sni, &s->sni, &msg)) != CASS_OK)
     goto fail;
 
   /* The configuration is read, and the backend session bound to the credentials, under the
-   * CassSsl's lock: setters on a shared object may run in other threads. */
+   * object's lock: setters on a shared object may run in other threads. */
   pthread_mutex_lock(&ssl->lock);
-  s->verify_flags = ssl->verify_flags;
+  s->verify_flags = o->verify_flags == CASSL_VERIFY_FLAGS_INHERIT ? ssl->verify_flags
+                                                                  : o->verify_flags;
   s->min_version = ssl->min_version;
+  s->max_version = ssl->max_version;
   if (ssl->priority && !(s->priority = strdup(ssl->priority))) {
     rc = cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
   } else {
     struct cassl_session_params params = {
       .creds = ssl->creds,
       .min_version = s->min_version,
+      .max_version = s->max_version,
       .priority = s->priority,
       .sni = s->sni,
       .incoming = &s->incoming,
       .outgoing = &s->outgoing,
+      .check_peer = check_server,
+      .check_peer_ctx = s,
     };
+    s->ssl = ssl; /* check_server reads the credentials through it */
     rc = s->backend->session_new(&s->impl, &params, &msg);
   }
   if (rc == CASS_OK)
@@ -183,7 +239,6 @@ CASSL_EXPORT CassError cassl_session_new(CassSsl *ssl, const cassl_peer *peer,
     goto fail;
 
   cassl_ssl_ref(ssl);
-  s->ssl = ssl;
   *out = s;
   return CASS_OK;
 
@@ -194,6 +249,7 @@ fail:
   else
     cassl_fail(&ssl->last_error, rc, "%s", cassl_error_desc(rc));
   pthread_mutex_unlock(&ssl->lock);
+  cassl_note_thread_error(rc, &msg);
   free(s->hostname);
   free(s->sni);
   free(s->priority);
@@ -212,7 +268,7 @@ CASSL_EXPORT void cassl_session_free(cassl_session *s)
   free(s->hostname);
   free(s->sni);
   free(s->priority);
-  CassSsl *ssl = s->ssl;
+  cassl_ssl *ssl = s->ssl;
   cassl_wipe(s, sizeof *s);
   free(s);
   if (ssl)
@@ -266,32 +322,85 @@ done:
   return rc;
 }
 
+/* The checks of the server, run once: by the backend as soon as the server's chain arrives
+ * (before our certificate leaves), or at the end of a handshake that brought no chain (a
+ * resumed one). */
+static CassError check_server(void *ctx)
+{
+  cassl_session *s = ctx;
+  if (!s->checked) {
+    s->check_msg.text[0] = '\0';
+    s->check_rc = session_verify(s, &s->check_msg, &s->check_why);
+    s->checked = true;
+  }
+  return s->check_rc;
+}
+
+/* The end of verification: a refused server hears why (fatal alert) and its resumption data
+ * goes; an accepted one makes the session established. */
+static CassError finish_verification(cassl_session *s)
+{
+  check_server(s);
+  if (s->check_rc != CASS_OK) {
+    forget_resume_data(s);
+    /* Nothing of a refused handshake is sent but the alert. */
+    if (s->held) {
+      cassl_bytequeue_truncate(&s->outgoing, cassl_bytequeue_size(&s->outgoing) - s->held);
+      s->held = 0;
+    }
+    /* Checks fail with LIB_BAD_PARAMS only when they ran out of memory. */
+    s->backend->session_reject(s->impl, s->check_rc == CASS_ERROR_LIB_BAD_PARAMS
+                                            ? CASSL_REJECT_INTERNAL : s->check_why);
+    return session_fail(s, s->check_rc, &s->check_msg);
+  }
+  s->state = CASSL_SESSION_ESTABLISHED;
+  capture_resume_data(s);
+  return CASS_OK;
+}
+
 CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
 {
   if (!s)
     return CASS_ERROR_LIB_BAD_PARAMS;
-  if (s->state == CASSL_SESSION_ESTABLISHED)
+  if (s->state == CASSL_SESSION_ESTABLISHED || s->state == CASSL_SESSION_HANDSHAKE_DONE)
     return CASS_OK;
   if (s->state != CASSL_SESSION_HANDSHAKING)
     return session_refuse(s);
   cassl_errmsg msg = { "" };
   bool done = false;
+  size_t output_before = cassl_bytequeue_size(&s->outgoing);
   CassError rc = s->backend->session_handshake(s->impl, &done, &msg);
-  if (rc != CASS_OK)
+  /* A check that refused the server during the handshake ended it: its verdict counts, not
+   * the backend's report of the abort. */
+  bool refused = s->checked && s->check_rc != CASS_OK;
+  if (rc != CASS_OK && !refused)
     return session_fail(s, rc, &msg);
-  if (!done)
+  if (!done && !refused)
     return CASS_OK;
-  enum cassl_reject_reason why;
-  if ((rc = session_verify(s, &msg, &why)) != CASS_OK) {
-    forget_resume_data(s);
-    /* Checks fail with LIB_BAD_PARAMS only when they ran out of memory. */
-    s->backend->session_reject(s->impl, rc == CASS_ERROR_LIB_BAD_PARAMS ? CASSL_REJECT_INTERNAL
-                                                                         : why);
-    return session_fail(s, rc, &msg);
+  if (!refused && (s->options & CASSL_SESSION_HOLD_FINAL_FLIGHT))
+    s->held = cassl_bytequeue_size(&s->outgoing) - output_before;
+  if (s->options & CASSL_SESSION_DEFER_VERIFY) {
+    s->state = CASSL_SESSION_HANDSHAKE_DONE;
+    return CASS_OK;
   }
-  s->state = CASSL_SESSION_ESTABLISHED;
-  capture_resume_data(s);
-  return CASS_OK;
+  return finish_verification(s);
+}
+
+CASSL_EXPORT CassError cassl_session_verify(cassl_session *s)
+{
+  if (!s)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->state == CASSL_SESSION_ESTABLISHED)
+    return CASS_OK;
+  if (s->state == CASSL_SESSION_HANDSHAKE_DONE)
+    return finish_verification(s);
+  return s->state == CASSL_SESSION_HANDSHAKING ? CASS_ERROR_LIB_BAD_PARAMS : session_refuse(s);
+}
+
+/* HOLD_FINAL_FLIGHT: what the caller sends next goes behind the held flight. */
+static void release_held(cassl_session *s)
+{
+  s->held = 0;
 }
 
 CASSL_EXPORT CassError cassl_session_feed(cassl_session *s, const void *data, size_t len)
@@ -311,25 +420,36 @@ CASSL_EXPORT CassError cassl_session_feed(cassl_session *s, const void *data, si
   return CASS_OK;
 }
 
+/* The output the caller may send: all of it but a held final flight. */
+static size_t output_visible(const cassl_session *s)
+{
+  return cassl_bytequeue_size(&s->outgoing) - s->held;
+}
+
 CASSL_EXPORT const void *cassl_session_output_peek(const cassl_session *s, size_t *len)
 {
-  if (!s) {
-    if (len)
-      *len = 0;
-    return NULL;
+  size_t n = 0;
+  const void *p = s ? cassl_bytequeue_peek(&s->outgoing, &n) : NULL;
+  if (s && s->held) {
+    n = output_visible(s);
+    p = n ? p : NULL;
   }
-  return cassl_bytequeue_peek(&s->outgoing, len);
+  if (len)
+    *len = n;
+  return p;
 }
 
 CASSL_EXPORT void cassl_session_output_consume(cassl_session *s, size_t len)
 {
-  if (s)
-    cassl_bytequeue_consume(&s->outgoing, len);
+  if (!s)
+    return;
+  size_t visible = output_visible(s);
+  cassl_bytequeue_consume(&s->outgoing, len < visible ? len : visible);
 }
 
 CASSL_EXPORT size_t cassl_session_output_pending(const cassl_session *s)
 {
-  return s ? cassl_bytequeue_size(&s->outgoing) : 0;
+  return s ? output_visible(s) : 0;
 }
 
 CASSL_EXPORT CassError cassl_session_read(cassl_session *s, void *buf, size_t cap, size_t *n)
@@ -349,7 +469,11 @@ CASSL_EXPORT CassError cassl_session_read(cassl_session *s, void *buf, size_t ca
     return CASS_OK;
   cassl_errmsg msg;
   msg.text[0] = '\0'; /* only the terminator: reads and writes run per record */
+  size_t output_before = s->held ? cassl_bytequeue_size(&s->outgoing) : 0;
   CassError rc = s->backend->session_read(s->impl, buf, cap, n, &msg);
+  /* Output a read produces (a KeyUpdate answer, an alert) goes after the held flight. */
+  if (s->held && cassl_bytequeue_size(&s->outgoing) != output_before)
+    release_held(s);
   /* TLS 1.3 tickets arrive after the handshake, inside reads. */
   if (rc == CASS_OK || rc == CASS_ERROR_SSL_CLOSED)
     capture_resume_data(s);
@@ -376,6 +500,7 @@ CASSL_EXPORT CassError cassl_session_write(cassl_session *s, const void *buf, si
                                                  : session_refuse(s);
   if (len == 0)
     return CASS_OK;
+  release_held(s);
   cassl_errmsg msg;
   msg.text[0] = '\0';
   CassError rc = s->backend->session_write(s->impl, buf, len, &msg);
@@ -396,6 +521,7 @@ CASSL_EXPORT CassError cassl_session_close(cassl_session *s)
       !(s->state == CASSL_SESSION_CLOSED && s->close_received))
     return s->state == CASSL_SESSION_HANDSHAKING ? CASS_ERROR_LIB_BAD_PARAMS
                                                  : session_refuse(s);
+  release_held(s);
   cassl_errmsg msg = { "" };
   CassError rc = s->backend->session_close(s->impl, &msg);
   if (rc != CASS_OK)

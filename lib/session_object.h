@@ -13,7 +13,7 @@
 #include "session_cache.h"
 
 struct cassl_session {
-  CassSsl *ssl;                     /* one reference held for the session's life */
+  cassl_ssl *ssl;                   /* one reference held for the session's life */
   const struct cassl_backend *backend;
   void *impl;                       /* the backend session */
   struct cassl_bytequeue incoming;  /* ciphertext fed by the caller, pulled by the backend */
@@ -23,13 +23,21 @@ struct cassl_session {
   cassl_errmsg message;             /* the sentence for error */
   bool close_sent;                  /* our close_notify is queued */
   bool close_received;              /* the peer's close_notify arrived */
-  int verify_flags;                 /* the CassSsl's flags when the session was made */
+  int verify_flags;                 /* the options' flags, or the object's at creation */
+  unsigned options;                 /* CASSL_SESSION_* flags */
+  bool checked;                     /* the checks of the server ran (check_rc holds them) */
+  CassError check_rc;               /* their outcome */
+  cassl_errmsg check_msg;           /* its sentence */
+  enum cassl_reject_reason check_why; /* which check failed, for the alert */
+  size_t held;                      /* HOLD_FINAL_FLIGHT: bytes at the end of outgoing not
+                                       shown to the caller yet */
   bool has_address;
   struct sockaddr_storage address;  /* the connected address, for PEER_IDENTITY */
   char *hostname;                   /* reference name for PEER_IDENTITY_DNS, or NULL */
   char *sni;                        /* server name sent, or NULL */
-  char *priority;                   /* the CassSsl's priority override, or NULL */
+  char *priority;                   /* the object's priority override, or NULL */
   int min_version;
+  int max_version;
   bool cacheable;                   /* resumption on and the peer has a cache key */
   struct cassl_session_key cache_key;
   struct cassl_session_cache_ticket cache_ticket; /* generation and age of offered data */

@@ -46,7 +46,7 @@ struct cassl_uv_attempt {
 
 struct cassl_uv_conn {
   uv_loop_t *loop;
-  CassSsl *ssl; /* our reference */
+  cassl_ssl *ssl; /* our reference */
   void *data;
   cassl_uv_connect_cb connect_cb;
   cassl_uv_close_cb close_cb;
@@ -119,7 +119,7 @@ void cassl_uvi_established(struct cassl_uv_conn *c);
 /* uv_connect.c */
 /* What cassl_uv_connect does once options->host resolved to list (taken over, freed with
  * uv_freeaddrinfo): each address in turn. Lets tests hand over several addresses. */
-CassError cassl_uvi_connect_list(uv_loop_t *loop, CassSsl *ssl, const cassl_uv_options *options,
+CassError cassl_uvi_connect_list(uv_loop_t *loop, cassl_ssl *ssl, const cassl_uv_options *options,
                                  struct addrinfo *list, cassl_uv_connect_cb connect_cb,
                                  void *data, cassl_uv_conn **out);
 

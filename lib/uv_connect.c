@@ -204,7 +204,7 @@ static void start_tls(struct cassl_uv_conn *c)
   peer.sni = c->sni;
   err = cassl_session_new(c->ssl, &peer, &c->session);
   if (err != CASS_OK) {
-    const char *why = cassl_ssl_last_error(c->ssl);
+    const char *why = cassl_last_error(); /* this thread's: the object is shared */
     c->session = NULL;
     cassl_uvi_fail(c, err, "cannot start the TLS session: %s",
                    why && *why ? why : cassl_error_desc(err));
@@ -254,7 +254,7 @@ static void on_timer(uv_timer_t *timer)
 }
 
 /* The connection before its first step; NULL for invalid arguments or no memory. */
-static struct cassl_uv_conn *conn_new(uv_loop_t *loop, CassSsl *ssl,
+static struct cassl_uv_conn *conn_new(uv_loop_t *loop, cassl_ssl *ssl,
                                       const cassl_uv_options *options,
                                       cassl_uv_connect_cb connect_cb, void *data)
 {
@@ -308,13 +308,16 @@ static struct cassl_uv_conn *conn_new(uv_loop_t *loop, CassSsl *ssl,
   return c;
 
 oom: /* the only failure with a sentence: cassl_ssl_last_error says why */
+  cassl_errmsg msg;
+  cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
   pthread_mutex_lock(&ssl->lock);
-  cassl_fail(&ssl->last_error, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+  ssl->last_error = msg;
   pthread_mutex_unlock(&ssl->lock);
+  cassl_note_thread_error(CASS_ERROR_LIB_BAD_PARAMS, &msg);
   return NULL;
 }
 
-CASSL_EXPORT CassError cassl_uv_connect(uv_loop_t *loop, CassSsl *ssl,
+CASSL_EXPORT CassError cassl_uv_connect(uv_loop_t *loop, cassl_ssl *ssl,
                                         const cassl_uv_options *options,
                                         cassl_uv_connect_cb connect_cb, void *data,
                                         cassl_uv_conn **out)
@@ -352,7 +355,7 @@ CASSL_EXPORT CassError cassl_uv_connect(uv_loop_t *loop, CassSsl *ssl,
   return CASS_OK;
 }
 
-CassError cassl_uvi_connect_list(uv_loop_t *loop, CassSsl *ssl, const cassl_uv_options *options,
+CassError cassl_uvi_connect_list(uv_loop_t *loop, cassl_ssl *ssl, const cassl_uv_options *options,
                                  struct addrinfo *list, cassl_uv_connect_cb connect_cb,
                                  void *data, cassl_uv_conn **out)
 {

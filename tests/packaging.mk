@@ -5,6 +5,11 @@ TESTS += tests/packaging/install.sh tests/packaging/static.sh tests/packaging/ma
 EXTRA_DIST += tests/packaging/install.sh tests/packaging/static.sh tests/packaging/man.sh \
 	tests/packaging/driver_app.c
 
+# The driver's libcassandra in the same process (a fake exporting its cass_ssl_* names).
+TESTS += tests/packaging/symbols.sh
+EXTRA_DIST += tests/packaging/symbols.sh tests/packaging/fake_cassandra.c \
+	tests/packaging/driver_names_app.c
+
 check_PROGRAMS += tests/test_version
 TESTS += tests/test_version
 tests_test_version_SOURCES = tests/test_version.c

@@ -50,3 +50,13 @@ tests_test_session_jsse_CPPFLAGS = $(test_cppflags)
 tests_test_session_jsse_CFLAGS = $(session_test_cflags)
 tests_test_session_jsse_LDADD = tests/libpeers.la $(session_test_ldadd)
 endif
+
+# Session options: per-session flags, SNI policy, deferred verification, held final flight.
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_session_options
+TESTS += tests/test_session_options
+tests_test_session_options_SOURCES = tests/test_session_options.c $(session_test_sources)
+tests_test_session_options_CPPFLAGS = $(test_cppflags)
+tests_test_session_options_CFLAGS = $(session_test_cflags)
+tests_test_session_options_LDADD = $(session_test_ldadd)
+endif

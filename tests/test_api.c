@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "ssl_object.h"
 #include "test_api_compat.h"
@@ -350,6 +351,124 @@ static void test_none_every_setter(void **state)
   assert_string_equal(cassl_backend_name(), "none");
 }
 
+/* ---- process-wide init, per-thread errors, copies, the maximum version ------------------ */
+
+static void test_global_init_cleanup(void **state)
+{
+  /* Reference-counted and idempotent: objects work between any matched pairs. */
+  assert_rc(cassl_global_init(), CASS_OK);
+  assert_rc(cassl_global_init(), CASS_OK);
+  cassl_global_cleanup();
+  cassl_ssl *ssl = cassl_ssl_new_no_lib_init();
+  assert_non_null(ssl);
+  cassl_ssl_free(ssl);
+  cassl_global_cleanup();
+  cassl_global_cleanup(); /* unmatched: nothing happens */
+  assert_rc(cassl_global_init(), CASS_OK);
+  ssl = cassl_ssl_new();
+  assert_non_null(ssl);
+  cassl_ssl_free(ssl);
+  cassl_global_cleanup();
+}
+
+struct thread_error {
+  cassl_ssl *ssl;
+  int which;
+  char seen[512];
+  pthread_barrier_t *barrier;
+};
+
+/* Each thread makes a different call fail, waits for the other's failure, then reads its
+ * own sentence. */
+static void *fail_in_thread(void *arg)
+{
+  struct thread_error *t = arg;
+  if (t->which == 0)
+    cassl_ssl_add_trusted_cert(t->ssl, NULL);
+  else
+    cassl_ssl_set_private_key(t->ssl, NULL, NULL);
+  pthread_barrier_wait(t->barrier);
+  pthread_barrier_wait(t->barrier);
+  snprintf(t->seen, sizeof t->seen, "%s", cassl_last_error());
+  return NULL;
+}
+
+static void test_thread_last_error(void **state)
+{
+  cassl_ssl *ssl = cassl_ssl_new();
+  pthread_barrier_t barrier;
+  pthread_barrier_init(&barrier, NULL, 2);
+  struct thread_error t[2] = { { ssl, 0, "", &barrier }, { ssl, 1, "", &barrier } };
+  pthread_t th[2];
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(pthread_create(&th[i], NULL, fail_in_thread, &t[i]), 0);
+  for (int i = 0; i < 2; i++)
+    pthread_join(th[i], NULL);
+  pthread_barrier_destroy(&barrier);
+  if (none_backend) {
+    assert_non_null(strstr(t[0].seen, "NULL"));
+  } else {
+    assert_string_equal(t[0].seen, "no certificate given (NULL)");
+    assert_string_equal(t[1].seen, "no private key given (NULL)");
+  }
+  /* A success does not erase the thread's last failure; the object's sentence is cleared. */
+  cassl_ssl_set_verify_flags(ssl, CASS_SSL_VERIFY_NONE);
+  assert_rc(cassl_ssl_set_private_key(ssl, NULL, NULL), CASS_ERROR_SSL_INVALID_PRIVATE_KEY);
+  if (!none_backend) {
+    assert_rc(cassl_ssl_set_min_protocol_version(ssl, CASS_SSL_VERSION_TLS1_2), CASS_OK);
+    assert_string_equal(cassl_ssl_last_error(ssl), "");
+    assert_string_equal(cassl_last_error(), "no private key given (NULL)");
+  }
+  /* A NULL object can only say so through the thread's error. */
+  assert_rc(cassl_ssl_set_cert(NULL, "x"), CASS_ERROR_LIB_BAD_PARAMS);
+  assert_non_null(strstr(cassl_last_error(), "NULL"));
+  cassl_ssl_free(ssl);
+}
+
+static void test_copy_last_error(void **state)
+{
+  cassl_ssl *ssl = *state;
+  assert_rc(cassl_ssl_add_trusted_cert_n(ssl, "garbage", 7),
+            none_backend ? CASS_ERROR_LIB_NOT_IMPLEMENTED : CASS_ERROR_SSL_INVALID_CERT);
+  const char *direct = cassl_ssl_last_error(ssl);
+  char buf[512];
+  size_t len = cassl_ssl_copy_last_error(ssl, buf, sizeof buf);
+  assert_int_equal(len, strlen(direct));
+  assert_string_equal(buf, direct);
+  /* Cut to the buffer, always terminated, the full length returned. */
+  char small[8];
+  assert_int_equal(cassl_ssl_copy_last_error(ssl, small, sizeof small), len);
+  assert_int_equal(strlen(small), sizeof small - 1);
+  assert_memory_equal(small, direct, sizeof small - 1);
+  assert_int_equal(cassl_ssl_copy_last_error(ssl, NULL, 0), len);
+  assert_true(cassl_ssl_copy_last_error(NULL, buf, sizeof buf) > 0);
+  assert_non_null(strstr(buf, "NULL"));
+}
+
+static void test_max_protocol_version(void **state)
+{
+  cassl_ssl *ssl = *state;
+  if (none_backend) {
+    assert_rc(cassl_ssl_set_max_protocol_version(ssl, CASS_SSL_VERSION_TLS1_2),
+              CASS_ERROR_LIB_NOT_IMPLEMENTED);
+    return;
+  }
+  assert_int_equal(ssl->max_version, CASSL_SSL_VERSION_TLS1_3); /* the default */
+  assert_rc(cassl_ssl_set_max_protocol_version(ssl, CASS_SSL_VERSION_TLS1_2), CASS_OK);
+  assert_int_equal(ssl->max_version, CASS_SSL_VERSION_TLS1_2);
+  static const int bad[] = { -1, CASS_SSL_VERSION_TLS1, CASS_SSL_VERSION_TLS1_1, 4, INT32_MAX };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    assert_rc(cassl_ssl_set_max_protocol_version(ssl, bad[i]), CASS_ERROR_LIB_BAD_PARAMS);
+    assert_non_null(strstr(cassl_ssl_last_error(ssl), "maximum protocol version"));
+    assert_int_equal(ssl->max_version, CASS_SSL_VERSION_TLS1_2);
+  }
+  assert_rc(cassl_ssl_set_min_protocol_version(ssl, CASSL_SSL_VERSION_TLS1_3),
+            CASS_ERROR_LIB_BAD_PARAMS);
+  assert_int_equal(ssl->min_version, CASS_SSL_VERSION_TLS1_2);
+  assert_rc(cassl_ssl_set_max_protocol_version(NULL, CASS_SSL_VERSION_TLS1_2),
+            CASS_ERROR_LIB_BAD_PARAMS);
+}
+
 /* ---- the driver's header first --------------------------------------------------------- */
 
 static void test_driver_header_compat(void **state)
@@ -393,6 +512,10 @@ int main(void)
     cmocka_unit_test(test_null_ssl),
     cmocka_unit_test_setup_teardown(test_null_inputs, ssl_setup, ssl_teardown),
     cmocka_unit_test_setup_teardown(test_none_every_setter, ssl_setup, ssl_teardown),
+    cmocka_unit_test(test_global_init_cleanup),
+    cmocka_unit_test(test_thread_last_error),
+    cmocka_unit_test_setup_teardown(test_copy_last_error, ssl_setup, ssl_teardown),
+    cmocka_unit_test_setup_teardown(test_max_protocol_version, ssl_setup, ssl_teardown),
     cmocka_unit_test(test_driver_header_compat),
   };
   return cmocka_run_group_tests_name("api", tests, NULL, NULL);

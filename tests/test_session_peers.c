@@ -270,6 +270,39 @@ static void test_verify_failures_openssl(void **state)
                      CASS_ERROR_SSL_IDENTITY_MISMATCH, NULL, 42);
 }
 
+/* A server the checks refuse never receives the client's certificate: openssl s_server logs
+ * "depth=0 ... CN = driver" for each client certificate it receives. */
+static void refused_before_client_cert(peer_tls_version version)
+{
+  peer *p = start_server(peer_start_openssl, "127.0.0.1", version, PEER_CLIENT_AUTH_REQUEST,
+                         "server-ip.pem");
+  CassSsl *ssl = make_ssl(PEER_CERT, "other-ca.pem", true);
+  struct tnet n;
+  assert_int_equal(tnet_open(&n, ssl, p, NULL), CASS_OK);
+  expect_rc(tnet_handshake(&n), CASS_ERROR_SSL_INVALID_PEER_CERT, n.cs, "unknown issuer");
+  if (!peer_saw_alert(p, 48, 5000))
+    fail_msg("the server did not log unknown_ca");
+  tnet_close(&n);
+  assert_false(peer_log_wait(p, "CN = driver", 200));
+  cass_ssl_free(ssl);
+
+  /* The same client against a server it trusts: the certificate goes, the server logs it. */
+  ssl = make_ssl(PEER_CERT, "ca.pem", true);
+  assert_int_equal(tnet_open(&n, ssl, p, NULL), CASS_OK);
+  assert_int_equal(tnet_handshake(&n), CASS_OK);
+  assert_int_equal(tnet_exchange(&n, "ping\n", 5, "gnip\n", 5), CASS_OK);
+  assert_true(peer_log_wait(p, "CN = driver", 5000));
+  tnet_close(&n);
+  cass_ssl_free(ssl);
+  peer_stop(p);
+}
+
+static void test_refused_server_gets_no_client_cert(void **state)
+{
+  refused_before_client_cert(PEER_TLS1_3);
+  refused_before_client_cert(PEER_TLS1_2);
+}
+
 static void test_verify_successes(void **state)
 {
   check_verify("server-cn-only.pem", "ca.pem", PEER_CERT | PEER_IP, "127.0.0.1", NULL, CASS_OK,
@@ -365,6 +398,7 @@ int main(void)
     cmocka_unit_test(test_openssl_bulk_tls13),
     cmocka_unit_test(test_verify_failures),
     cmocka_unit_test(test_verify_failures_openssl),
+    cmocka_unit_test(test_refused_server_gets_no_client_cert),
     cmocka_unit_test(test_verify_successes),
     cmocka_unit_test(test_verify_nul_names),
     cmocka_unit_test(test_plain_tcp_server),

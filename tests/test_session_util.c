@@ -144,6 +144,18 @@ void tpki_leaf(struct tpki *leaf, const struct tpki *ca, const struct tpki_opts 
   CHECK_GNUTLS(gnutls_x509_crt_set_key_usage(leaf->crt, GNUTLS_KEY_DIGITAL_SIGNATURE));
   CHECK_GNUTLS(gnutls_x509_crt_set_key_purpose_oid(
       leaf->crt, o->client ? GNUTLS_KP_TLS_WWW_CLIENT : GNUTLS_KP_TLS_WWW_SERVER, 0));
+  if (o->padding) {
+    /* An OCTET STRING of zeros under a private-arc OID, only to make the certificate big. */
+    unsigned char *pad = calloc(1, o->padding + 4);
+    assert_non_null(pad);
+    pad[0] = 0x04;
+    pad[1] = 0x82;
+    pad[2] = (unsigned char)(o->padding >> 8);
+    pad[3] = (unsigned char)o->padding;
+    CHECK_GNUTLS(gnutls_x509_crt_set_extension_by_oid(leaf->crt, "1.3.6.1.4.1.32473.1", pad,
+                                                      o->padding + 4, 0));
+    free(pad);
+  }
   set_key_id(leaf->crt);
   unsigned char ca_id[64];
   size_t ca_id_size = sizeof ca_id;

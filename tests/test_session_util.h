@@ -32,6 +32,7 @@ struct tpki_opts {
   time_t not_after;        /* 0 = in a day */
   bool client;             /* TLS client key purpose instead of server */
   bool break_signature;    /* flip a bit of the signature after signing */
+  size_t padding;          /* bytes of a private, non-critical extension (a large leaf) */
 };
 
 /* A self-signed CA. */

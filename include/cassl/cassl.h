@@ -1,7 +1,16 @@
 /* libcassl: the Cassandra driver's CassSsl API on a pluggable TLS backend.
  *
- * The cass_ssl_* part is source- and ABI-compatible with the driver's cassandra.h. When
- * cassandra.h was included first, only the cassl_* extensions are declared here. */
+ * The library exports only cassl_ names, on its own object type cassl_ssl: the driver's
+ * libcassandra exports the cass_ssl_* names itself, and a process holding both must never
+ * have a call meant for one land in the other. Each driver function cass_ssl_X has a twin
+ * cassl_ssl_X with the same parameters and meaning.
+ *
+ * For applications written against the driver's cassandra.h, this header also gives the
+ * driver's names (CassSsl and every cass_ssl_* function as a static inline wrapper over its
+ * twin), so such a program changes only its include line. It does not when cassandra.h was
+ * included first (then the driver's declarations stand and only the cassl_ API is declared
+ * here: what a driver TLS backend uses) or when CASSL_NO_DRIVER_NAMES is defined. The enum
+ * values and error numbers are the driver's and never change. */
 #ifndef CASSL_CASSL_H
 #define CASSL_CASSL_H
 
@@ -19,13 +28,7 @@ extern "C" {
 
 #ifndef __CASSANDRA_H_INCLUDED__
 
-#ifndef CASS_EXPORT
-#define CASS_EXPORT CASSL_EXPORT
-#endif
-
 typedef enum { cass_false = 0, cass_true = 1 } cass_bool_t;
-
-typedef struct CassSsl_ CassSsl;
 
 typedef enum CassSslVerifyFlags_ {
   CASS_SSL_VERIFY_NONE = 0x00,
@@ -70,30 +73,63 @@ typedef enum CassError_ {
   CASS_ERROR_SSL_CLOSED = CASS_ERROR(CASS_ERROR_SOURCE_SSL, 7)
 } CassError;
 
-/* Initialises the TLS library once per process, then returns a new object (NULL on failure). */
-CASS_EXPORT CassSsl *cass_ssl_new(void);
-/* As cass_ssl_new, for callers that initialised the TLS library themselves. */
-CASS_EXPORT CassSsl *cass_ssl_new_no_lib_init(void);
-/* Drops the caller's reference; sessions made from the object keep it alive. */
-CASS_EXPORT void cass_ssl_free(CassSsl *ssl);
-/* Adds every PEM certificate of the NUL-terminated buffer to the trusted set. */
-CASS_EXPORT CassError cass_ssl_add_trusted_cert(CassSsl *ssl, const char *cert);
-CASS_EXPORT CassError cass_ssl_add_trusted_cert_n(CassSsl *ssl, const char *cert, size_t cert_length);
-/* A bitmask of CassSslVerifyFlags; the default is CASS_SSL_VERIFY_PEER_CERT. */
-CASS_EXPORT void cass_ssl_set_verify_flags(CassSsl *ssl, int flags);
-/* The client certificate: the first PEM certificate is the leaf, the rest its chain. */
-CASS_EXPORT CassError cass_ssl_set_cert(CassSsl *ssl, const char *cert);
-CASS_EXPORT CassError cass_ssl_set_cert_n(CassSsl *ssl, const char *cert, size_t cert_length);
-/* The client key (PEM, plain or encrypted); a NULL or empty password means none. */
-CASS_EXPORT CassError cass_ssl_set_private_key(CassSsl *ssl, const char *key, const char *password);
-CASS_EXPORT CassError cass_ssl_set_private_key_n(CassSsl *ssl, const char *key, size_t key_length,
-                                                 const char *password, size_t password_length);
-/* TLS1, TLS1_1 or TLS1_2; anything else is CASS_ERROR_LIB_BAD_PARAMS. */
-CASS_EXPORT CassError cass_ssl_set_min_protocol_version(CassSsl *ssl, CassSslTlsVersion min_version);
-
 #endif /* __CASSANDRA_H_INCLUDED__ */
 
-/* ---- Extensions beyond the driver ---------------------------------------------------- */
+/* The library's object: trusted certificates, client certificate and key, verify flags and
+ * policy shared by every session made from it. Reference-counted: sessions keep it alive. */
+typedef struct cassl_ssl cassl_ssl;
+
+/* ---- The driver's CassSsl API, under the library's own names ------------------------- */
+
+/* Initialises the TLS library once per process (as cassl_global_init), then returns a new
+ * object (NULL on failure). */
+CASSL_EXPORT cassl_ssl *cassl_ssl_new(void);
+/* As cassl_ssl_new, for callers that initialised the TLS library themselves. */
+CASSL_EXPORT cassl_ssl *cassl_ssl_new_no_lib_init(void);
+/* Drops the caller's reference; sessions made from the object keep it alive. */
+CASSL_EXPORT void cassl_ssl_free(cassl_ssl *ssl);
+/* Adds every PEM certificate of the NUL-terminated buffer to the trusted set; a buffer with
+ * none is CASS_ERROR_SSL_INVALID_CERT. */
+CASSL_EXPORT CassError cassl_ssl_add_trusted_cert(cassl_ssl *ssl, const char *cert);
+CASSL_EXPORT CassError cassl_ssl_add_trusted_cert_n(cassl_ssl *ssl, const char *cert,
+                                                    size_t cert_length);
+/* A bitmask of CassSslVerifyFlags; the default is CASS_SSL_VERIFY_PEER_CERT. Sessions made
+ * afterwards use it (see cassl_session_new_ex for per-session flags). */
+CASSL_EXPORT void cassl_ssl_set_verify_flags(cassl_ssl *ssl, int flags);
+/* The client certificate: the first PEM certificate is the leaf, the rest its chain. */
+CASSL_EXPORT CassError cassl_ssl_set_cert(cassl_ssl *ssl, const char *cert);
+CASSL_EXPORT CassError cassl_ssl_set_cert_n(cassl_ssl *ssl, const char *cert, size_t cert_length);
+/* The client key (PEM, plain or encrypted); a NULL or empty password means none. */
+CASSL_EXPORT CassError cassl_ssl_set_private_key(cassl_ssl *ssl, const char *key,
+                                                 const char *password);
+CASSL_EXPORT CassError cassl_ssl_set_private_key_n(cassl_ssl *ssl, const char *key,
+                                                   size_t key_length, const char *password,
+                                                   size_t password_length);
+
+/* Protocol versions beyond the driver's enum. */
+#define CASSL_SSL_VERSION_TLS1_3 0x03
+
+/* The lowest protocol version sessions accept: CASS_SSL_VERSION_TLS1, _TLS1_1, _TLS1_2 (the
+ * default) or CASSL_SSL_VERSION_TLS1_3; anything else, or a minimum above the maximum, is
+ * CASS_ERROR_LIB_BAD_PARAMS. The system crypto policy still applies (it may refuse TLS 1.0
+ * and 1.1 whatever the minimum says). */
+CASSL_EXPORT CassError cassl_ssl_set_min_protocol_version(cassl_ssl *ssl, int min_version);
+
+/* The highest protocol version sessions offer: CASS_SSL_VERSION_TLS1_2 or
+ * CASSL_SSL_VERSION_TLS1_3 (the default: whatever the system policy allows). Capping at
+ * TLS 1.2 keeps the system crypto policy (unlike a priority string). A maximum below the
+ * minimum, or another value, is CASS_ERROR_LIB_BAD_PARAMS. */
+CASSL_EXPORT CassError cassl_ssl_set_max_protocol_version(cassl_ssl *ssl, int max_version);
+
+/* ---- Process-wide initialisation and errors ------------------------------------------ */
+
+/* Initialises the TLS library for the process. Reference-counted and thread-safe: every
+ * successful call is matched by one cassl_global_cleanup; calling it again is harmless.
+ * cassl_ssl_new calls it once for the process on its own. */
+CASSL_EXPORT CassError cassl_global_init(void);
+/* Drops one cassl_global_init reference; the last one releases the TLS library's global
+ * state (no object or session may be alive then). Without a matching init it does nothing. */
+CASSL_EXPORT void cassl_global_cleanup(void);
 
 /* The driver's description of an error code ("Unable to load certificate", ...). */
 CASSL_EXPORT const char *cassl_error_desc(CassError error);
@@ -102,23 +138,30 @@ CASSL_EXPORT const char *cassl_error_desc(CassError error);
 CASSL_EXPORT const char *cassl_error_name(CassError error);
 
 /* A sentence describing the last failure on this object ("wrong password: decryption failed"),
- * or "" when the last call succeeded. Valid until the next call on the object. */
-CASSL_EXPORT const char *cassl_ssl_last_error(const CassSsl *ssl);
+ * or "" when the last call succeeded. Valid until the next call on the object: when several
+ * threads use one object, use cassl_ssl_copy_last_error or cassl_last_error instead. */
+CASSL_EXPORT const char *cassl_ssl_last_error(const cassl_ssl *ssl);
+
+/* Copies the object's last-failure sentence into buf (cap bytes, NUL-terminated, cut if
+ * needed) under the object's lock; returns the sentence's full length. */
+CASSL_EXPORT size_t cassl_ssl_copy_last_error(const cassl_ssl *ssl, char *buf, size_t cap);
+
+/* The sentence of the most recent failing libcassl call made by the calling thread (any
+ * call: object setters, sessions, the transport), or "" when it made none. Thread-local:
+ * sessions failing at once on several threads each read their own. Valid until the thread's
+ * next failing call. */
+CASSL_EXPORT const char *cassl_last_error(void);
 
 /* Name ("gnutls", "none") and version of the TLS backend this library was built with. */
 CASSL_EXPORT const char *cassl_backend_name(void);
 CASSL_EXPORT const char *cassl_backend_version(void);
 
-/* Minimum protocol versions beyond the driver's enum, for cassl_ssl_set_min_protocol_version. */
-#define CASSL_SSL_VERSION_TLS1_3 0x03
-
-/* Like cass_ssl_set_min_protocol_version, but also accepts CASSL_SSL_VERSION_TLS1_3. */
-CASSL_EXPORT CassError cassl_ssl_set_min_protocol_version(CassSsl *ssl, int min_version);
-
 /* Replaces the system crypto policy with a backend priority string (GnuTLS syntax, e.g.
  * "NORMAL:-VERS-ALL:+VERS-TLS1.3"). NULL restores the default. An invalid string is
  * CASS_ERROR_LIB_BAD_PARAMS with the offending part in cassl_ssl_last_error. */
-CASSL_EXPORT CassError cassl_ssl_set_priority(CassSsl *ssl, const char *priority);
+CASSL_EXPORT CassError cassl_ssl_set_priority(cassl_ssl *ssl, const char *priority);
+
+
 
 /* ---- Beyond the driver: PKCS#12, system trust, revocation, public-key pins ----------- */
 
@@ -131,22 +174,22 @@ CASSL_EXPORT CassError cassl_ssl_set_priority(CassSsl *ssl, const char *priority
  * cass_ssl_set_cert + cass_ssl_set_private_key would. A wrong password, a file with no
  * private key (CASS_ERROR_SSL_INVALID_PRIVATE_KEY) or not PKCS#12 at all
  * (CASS_ERROR_SSL_INVALID_CERT) change nothing; the sentence is in cassl_ssl_last_error. */
-CASSL_EXPORT CassError cassl_ssl_set_pkcs12_n(CassSsl *ssl, const void *data, size_t length,
+CASSL_EXPORT CassError cassl_ssl_set_pkcs12_n(cassl_ssl *ssl, const void *data, size_t length,
                                               const char *password, size_t password_length);
 
 /* Adds the system's trusted CA certificates (the store GnuTLS was built to use, e.g.
  * /etc/ssl/certs/ca-certificates.crt or p11-kit) to the trusted set; *added (may be NULL)
  * receives how many. No store, or a store with no CA, is CASS_ERROR_SSL_INVALID_CERT
  * ("no system trust store found: ..."), never a silent success. */
-CASSL_EXPORT CassError cassl_ssl_add_system_trust(CassSsl *ssl, unsigned *added);
+CASSL_EXPORT CassError cassl_ssl_add_system_trust(cassl_ssl *ssl, unsigned *added);
 
 /* Adds every PEM certificate revocation list ("-----BEGIN X509 CRL-----") of the buffer.
  * Each must be signed by a certificate already trusted (add the CA first); otherwise, or
  * when there is no CRL or one does not parse, nothing is added and the call fails with
  * CASS_ERROR_SSL_INVALID_CERT. With CASS_SSL_VERIFY_PEER_CERT, a server certificate a CRL
  * revokes fails the handshake with CASS_ERROR_SSL_INVALID_PEER_CERT ("... revoked"). */
-CASSL_EXPORT CassError cassl_ssl_add_crl(CassSsl *ssl, const char *pem);
-CASSL_EXPORT CassError cassl_ssl_add_crl_n(CassSsl *ssl, const char *pem, size_t length);
+CASSL_EXPORT CassError cassl_ssl_add_crl(cassl_ssl *ssl, const char *pem);
+CASSL_EXPORT CassError cassl_ssl_add_crl_n(cassl_ssl *ssl, const char *pem, size_t length);
 
 /* Pins the server's public key, in curl's --pinnedpubkey form: "sha256//<base64>", the
  * base64 of the SHA-256 of the key's SubjectPublicKeyInfo (DER); several pins may be
@@ -158,7 +201,7 @@ CASSL_EXPORT CassError cassl_ssl_add_crl_n(CassSsl *ssl, const char *pem, size_t
  * malformed pin is CASS_ERROR_LIB_BAD_PARAMS, and none of the string's pins is added.
  * `cassl inspect cert.pem`, or `openssl x509 -pubkey -noout | openssl pkey -pubin -outform
  * der | openssl dgst -sha256 -binary | base64`, print a certificate's pin. */
-CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(CassSsl *ssl, const char *pins);
+CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(cassl_ssl *ssl, const char *pins);
 
 /* ---- Beyond the driver: TLS session resumption ---------------------------------------- */
 
@@ -185,12 +228,69 @@ CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(CassSsl *ssl, const char 
 
 /* cass_false drops every entry and makes every session a full handshake; cass_true (the
  * default) turns resumption back on. */
-CASSL_EXPORT CassError cassl_ssl_set_session_resumption(CassSsl *ssl, cass_bool_t enabled);
+CASSL_EXPORT CassError cassl_ssl_set_session_resumption(cassl_ssl *ssl, cass_bool_t enabled);
 
 /* How many peers the cache keeps (default 256); beyond it the least recently used peer's
  * entry is dropped. 0 keeps nothing (no resumption). More than 1048576 is
  * CASS_ERROR_LIB_BAD_PARAMS. */
-CASSL_EXPORT CassError cassl_ssl_set_session_cache_size(CassSsl *ssl, size_t entries);
+CASSL_EXPORT CassError cassl_ssl_set_session_cache_size(cassl_ssl *ssl, size_t entries);
+
+
+/* ---- The driver's names, for applications --------------------------------------------- */
+#if !defined(__CASSANDRA_H_INCLUDED__) && !defined(CASSL_NO_DRIVER_NAMES)
+
+typedef cassl_ssl CassSsl;
+
+/* What cass_ssl_set_min_protocol_version passes for TLS 1.3, which the driver's enum does
+ * not have: refused with a sentence pointing at cassl_ssl_set_min_protocol_version. Not for
+ * applications. */
+#define CASSL_SSL_VERSION_TLS1_3_FROM_DRIVER_API_ (-0x7ffffffd)
+
+static inline CassSsl *cass_ssl_new(void) { return cassl_ssl_new(); }
+static inline CassSsl *cass_ssl_new_no_lib_init(void) { return cassl_ssl_new_no_lib_init(); }
+static inline void cass_ssl_free(CassSsl *ssl) { cassl_ssl_free(ssl); }
+static inline CassError cass_ssl_add_trusted_cert(CassSsl *ssl, const char *cert)
+{
+  return cassl_ssl_add_trusted_cert(ssl, cert);
+}
+static inline CassError cass_ssl_add_trusted_cert_n(CassSsl *ssl, const char *cert,
+                                                    size_t cert_length)
+{
+  return cassl_ssl_add_trusted_cert_n(ssl, cert, cert_length);
+}
+static inline void cass_ssl_set_verify_flags(CassSsl *ssl, int flags)
+{
+  cassl_ssl_set_verify_flags(ssl, flags);
+}
+static inline CassError cass_ssl_set_cert(CassSsl *ssl, const char *cert)
+{
+  return cassl_ssl_set_cert(ssl, cert);
+}
+static inline CassError cass_ssl_set_cert_n(CassSsl *ssl, const char *cert, size_t cert_length)
+{
+  return cassl_ssl_set_cert_n(ssl, cert, cert_length);
+}
+static inline CassError cass_ssl_set_private_key(CassSsl *ssl, const char *key,
+                                                 const char *password)
+{
+  return cassl_ssl_set_private_key(ssl, key, password);
+}
+static inline CassError cass_ssl_set_private_key_n(CassSsl *ssl, const char *key,
+                                                   size_t key_length, const char *password,
+                                                   size_t password_length)
+{
+  return cassl_ssl_set_private_key_n(ssl, key, key_length, password, password_length);
+}
+/* TLS1, TLS1_1 or TLS1_2; anything else is CASS_ERROR_LIB_BAD_PARAMS, as in the driver. */
+static inline CassError cass_ssl_set_min_protocol_version(CassSsl *ssl,
+                                                          CassSslTlsVersion min_version)
+{
+  return cassl_ssl_set_min_protocol_version(ssl, (int)min_version == CASSL_SSL_VERSION_TLS1_3
+                                                     ? CASSL_SSL_VERSION_TLS1_3_FROM_DRIVER_API_
+                                                     : (int)min_version);
+}
+
+#endif /* driver names */
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,7 @@
  *   loop: send cassl_session_output_peek()/consume() bytes to the network;
  *         cassl_session_feed() bytes received from the network;
  *         cassl_session_handshake() until cassl_session_state() is ESTABLISHED (verification
- *         per the CassSsl's flags runs at the end of the handshake);
+ *         per the cassl_ssl's flags runs as soon as the server's certificate arrives);
  *   then: cassl_session_write() plaintext (its ciphertext appears as output),
  *         cassl_session_read() plaintext after each feed.
  * Every failure returns a CassError and leaves a sentence in cassl_session_error_message(). */
@@ -36,10 +36,48 @@ typedef struct cassl_peer {
 
 typedef enum cassl_session_state {
   CASSL_SESSION_HANDSHAKING,
-  CASSL_SESSION_ESTABLISHED, /* handshake done and peer verified */
-  CASSL_SESSION_CLOSED,      /* close_notify sent or received */
-  CASSL_SESSION_FAILED       /* see cassl_session_error() */
+  CASSL_SESSION_ESTABLISHED,   /* handshake done and peer verified */
+  CASSL_SESSION_CLOSED,        /* close_notify sent or received */
+  CASSL_SESSION_FAILED,        /* see cassl_session_error() */
+  CASSL_SESSION_HANDSHAKE_DONE /* CASSL_SESSION_DEFER_VERIFY: the handshake is over and
+                                  cassl_session_verify() has not been called yet */
 } cassl_session_state;
+
+/* Which server name (SNI) a session sends. */
+typedef enum cassl_sni_policy {
+  CASSL_SNI_AUTO = 0,    /* peer->sni, else the host name when it is a DNS name */
+  CASSL_SNI_NONE = 1,    /* none, whatever peer holds (peer->hostname is still checked
+                            by PEER_IDENTITY_DNS) */
+  CASSL_SNI_EXPLICIT = 2 /* exactly peer->sni, which must be a DNS name */
+} cassl_sni_policy;
+
+/* cassl_session_options.verify_flags: the object's flags at session creation. */
+#define CASSL_VERIFY_FLAGS_INHERIT (-1)
+
+/* cassl_session_options.flags */
+/* Verification is a step of its own: cassl_session_handshake ends in HANDSHAKE_DONE (also
+ * when a check already failed during the handshake), and cassl_session_verify() reports the
+ * result, as a driver tells handshake failures and verification failures apart. */
+#define CASSL_SESSION_DEFER_VERIFY (1u << 0)
+/* The client's last handshake flight (TLS 1.3 client certificate and Finished, a resumed
+ * TLS 1.2 Finished), produced by the step that completes the handshake, is held back: the
+ * output does not show it until the first cassl_session_write or cassl_session_close, which
+ * send it in front of their own records (or output a read produces). For loops that finish a
+ * handshake only after a step that produced no output, as the driver's does. */
+#define CASSL_SESSION_HOLD_FINAL_FLIGHT (1u << 1)
+
+/* Per-session choices beyond the object's configuration. Initialise with
+ * CASSL_SESSION_OPTIONS_INIT (or set size to sizeof(cassl_session_options) and the rest as
+ * it says): size lets later versions add fields without breaking callers built earlier. */
+typedef struct cassl_session_options {
+  size_t size;           /* sizeof(cassl_session_options) as the caller was built */
+  int verify_flags;      /* CassSslVerifyFlags, or CASSL_VERIFY_FLAGS_INHERIT */
+  cassl_sni_policy sni;  /* CASSL_SNI_AUTO by default */
+  unsigned flags;        /* CASSL_SESSION_* bits */
+} cassl_session_options;
+
+#define CASSL_SESSION_OPTIONS_INIT \
+  { sizeof(cassl_session_options), CASSL_VERIFY_FLAGS_INHERIT, CASSL_SNI_AUTO, 0u }
 
 typedef struct cassl_session_info {
   const char *protocol;     /* "TLS1.3" */
@@ -53,21 +91,37 @@ typedef struct cassl_session_info {
   size_t peer_cert_count;   /* certificates the server sent */
 } cassl_session_info;
 
-/* A new client session holding a reference on ssl; the CassSsl's verify flags, minimum
+/* A new client session holding a reference on ssl; the cassl_ssl's verify flags, minimum
  * version and priority in force now apply to it for its whole life. CASS_ERROR_LIB_BAD_PARAMS
  * (sentence in cassl_ssl_last_error) for NULL arguments, an explicit SNI that is an IP
  * literal or not a valid DNS name, or an address that is neither IPv4 nor IPv6. A hostname
  * that is not a valid DNS name is kept: it is not sent as SNI and PEER_IDENTITY_DNS fails
  * with CASS_ERROR_SSL_IDENTITY_MISMATCH. */
-CASSL_EXPORT CassError cassl_session_new(CassSsl *ssl, const cassl_peer *peer,
+CASSL_EXPORT CassError cassl_session_new(cassl_ssl *ssl, const cassl_peer *peer,
                                          cassl_session **out);
+/* cassl_session_new with options (NULL = the defaults, as cassl_session_new). An unknown
+ * size, SNI policy or flag, or CASSL_SNI_EXPLICIT without a valid peer->sni, is
+ * CASS_ERROR_LIB_BAD_PARAMS. */
+CASSL_EXPORT CassError cassl_session_new_ex(cassl_ssl *ssl, const cassl_peer *peer,
+                                            const cassl_session_options *options,
+                                            cassl_session **out);
 CASSL_EXPORT void cassl_session_free(cassl_session *session);
 
 /* Advances the handshake with the ciphertext fed so far. CASS_OK while it waits for more
  * input or once it is done and verified (see cassl_session_state); an error otherwise. When
  * verification refuses the server, the output holds a fatal alert telling it why: send it
- * before closing the connection. */
+ * before closing the connection. The server's certificate is checked as soon as it arrives,
+ * before the client's certificate is sent: a server the checks refuse never receives it.
+ * With CASSL_SESSION_DEFER_VERIFY it returns CASS_OK in HANDSHAKE_DONE instead of reporting
+ * a verification failure; cassl_session_verify() reports it. */
 CASSL_EXPORT CassError cassl_session_handshake(cassl_session *session);
+
+/* The verification step of CASSL_SESSION_DEFER_VERIFY: in HANDSHAKE_DONE, the checks' result
+ * (pins, then the flags' PEER_CERT and identity checks; CASS_ERROR_SSL_NO_PEER_CERT,
+ * _INVALID_PEER_CERT, _IDENTITY_MISMATCH with the sentence in cassl_session_error_message);
+ * on success the session is ESTABLISHED, on failure FAILED with the fatal alert queued as
+ * output. CASS_OK on an ESTABLISHED session; CASS_ERROR_LIB_BAD_PARAMS while handshaking. */
+CASSL_EXPORT CassError cassl_session_verify(cassl_session *session);
 
 /* Queues ciphertext received from the network (copied). */
 CASSL_EXPORT CassError cassl_session_feed(cassl_session *session, const void *data, size_t len);

@@ -13,7 +13,7 @@
  * turn; once TCP is up the connected address (uv_tcp_getpeername) becomes the session's peer
  * address for PEER_IDENTITY, its name is optionally looked up with uv_getnameinfo
  * (NI_NAMEREQD; the driver's cass_cluster_set_use_hostname_resolution), then the TLS
- * handshake and the verification the CassSsl's flags ask for run under a timeout.
+ * handshake and the verification the cassl_ssl's flags ask for run under a timeout.
  *
  * Errors (status of the callbacks, with a sentence):
  *   CASS_ERROR_LIB_BAD_PARAMS       invalid arguments (returned, no callback)
@@ -34,7 +34,7 @@
  *                                   errors, with its sentence
  *
  * Lifetime rules:
- * - cassl_uv_connect takes a reference on the CassSsl for the life of the connection; the
+ * - cassl_uv_connect takes a reference on the cassl_ssl for the life of the connection; the
  *   caller may cass_ssl_free its own reference right after the call.
  * - A connection returned by cassl_uv_connect must be closed with cassl_uv_close exactly once,
  *   also after a failure. The close callback then fires exactly once, from the loop (never
@@ -141,7 +141,7 @@ CASSL_EXPORT void cassl_uv_options_init(cassl_uv_options *options);
  * callback) for a NULL loop/ssl/options/out, an unknown options size, neither address nor
  * host, an address family other than AF_INET/AF_INET6, or an sni that is an IP literal or
  * not a valid DNS name. data is passed to the connect, read, drain and close callbacks. */
-CASSL_EXPORT CassError cassl_uv_connect(uv_loop_t *loop, CassSsl *ssl,
+CASSL_EXPORT CassError cassl_uv_connect(uv_loop_t *loop, cassl_ssl *ssl,
                                         const cassl_uv_options *options,
                                         cassl_uv_connect_cb connect_cb, void *data,
                                         cassl_uv_conn **out);

@@ -17,12 +17,18 @@ static CassError gtls_global_init(cassl_errmsg *err)
   return CASS_OK;
 }
 
+static void gtls_global_deinit(void)
+{
+  gnutls_global_deinit();
+}
+
 const struct cassl_backend cassl_backend_impl = {
   .abi_version = CASSL_BACKEND_ABI,
   .name = "gnutls",
   .caps = CASSL_CAP_TLS | CASSL_CAP_TLS13 | CASSL_CAP_RESUMPTION,
   .version = gtls_version,
   .global_init = gtls_global_init,
+  .global_deinit = gtls_global_deinit,
   .creds_new = gtls_creds_new,
   .creds_free = gtls_creds_free,
   .creds_add_trusted = gtls_creds_add_trusted,

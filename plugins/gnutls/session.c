@@ -16,6 +16,10 @@ struct gtls_session {
   struct cassl_bytequeue *incoming;      /* the core's queues */
   struct cassl_bytequeue *outgoing;
   int min_version;
+  int max_version;
+  CassError (*check_peer)(void *ctx);    /* the core's checks (see cassl_session_params) */
+  void *check_peer_ctx;
+  bool peer_refused;                     /* check_peer aborted the handshake */
   bool handshake_done;
   unsigned char first[2];                /* the first bytes the peer sent */
   size_t first_len;
@@ -78,6 +82,17 @@ static int gtls_ticket_hook(gnutls_session_t s, unsigned htype, unsigned when, u
   return 0;
 }
 
+/* The server's chain has arrived (GnuTLS calls this before it sends our certificate): the
+ * core's checks decide whether the handshake goes on. */
+static int gtls_check_peer_hook(gnutls_session_t s)
+{
+  struct gtls_session *g = gnutls_session_get_ptr(s);
+  if (!g->check_peer || g->check_peer(g->check_peer_ctx) == CASS_OK)
+    return 0;
+  g->peer_refused = true;
+  return GNUTLS_E_CERTIFICATE_ERROR;
+}
+
 /* ---- creation ------------------------------------------------------------------------ */
 
 CassError gtls_session_new(void **session, const struct cassl_session_params *params,
@@ -94,6 +109,9 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
   g->incoming = params->incoming;
   g->outgoing = params->outgoing;
   g->min_version = params->min_version;
+  g->max_version = params->max_version;
+  g->check_peer = params->check_peer;
+  g->check_peer_ctx = params->check_peer_ctx;
 
   CassError rc;
   /* No GNUTLS_POST_HANDSHAKE_AUTH: without it the client does not offer TLS 1.3
@@ -104,7 +122,8 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
     return cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT, "cannot create a TLS session: %s",
                       gnutls_strerror(ret));
   }
-  if ((rc = gtls_apply_priority(g->s, params->min_version, params->priority, err)) != CASS_OK)
+  if ((rc = gtls_apply_priority(g->s, params->min_version, params->max_version,
+                                params->priority, err)) != CASS_OK)
     goto fail;
   ret = gnutls_credentials_set(g->s, GNUTLS_CRD_CERTIFICATE, cert);
   /* Anonymous key exchange only ever happens when a priority override enables it; the
@@ -125,6 +144,7 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
   gnutls_session_set_ptr(g->s, g);
   gnutls_handshake_set_hook_function(g->s, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST,
                                      gtls_ticket_hook);
+  gnutls_session_set_verify_function(g->s, gtls_check_peer_hook);
   gnutls_transport_set_pull_function(g->s, gtls_pull);
   gnutls_transport_set_pull_timeout_function(g->s, gtls_pull_timeout);
   gnutls_transport_set_vec_push_function(g->s, gtls_vec_push);
@@ -163,9 +183,9 @@ void gtls_session_set_chain_alert(void *session, gnutls_alert_description_t aler
 
 /* ---- failures ------------------------------------------------------------------------ */
 
-static const char *min_version_name(int min_version)
+static const char *version_name(int version)
 {
-  switch (min_version) {
+  switch (version) {
   case CASS_SSL_VERSION_TLS1: return "TLS1.0";
   case CASS_SSL_VERSION_TLS1_1: return "TLS1.1";
   case CASS_SSL_VERSION_TLS1_2: return "TLS1.2";
@@ -246,17 +266,24 @@ void gtls_session_reject(void *session, enum cassl_reject_reason why)
 
 static CassError handshake_failure(struct gtls_session *g, int ret, cassl_errmsg *err)
 {
+  /* The core's checks refused the server: the core has the reason and sends the alert. */
+  if (g->peer_refused)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PEER_CERT,
+                      "the server's certificate was refused during the handshake");
   send_alert_for(g, ret);
   if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
     return alert_failure(g, "during the handshake", err);
   if (!peer_spoke_tls(g))
     return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
                       "the server did not answer with TLS (is this port TLS-enabled?)");
+  if (gtls_peer_cert_unparsable(g, ret))
+    return gtls_fail_unparsable_peer_cert(ret, err);
   switch (ret) {
   case GNUTLS_E_UNSUPPORTED_VERSION_PACKET:
     return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
                       "the server chose a protocol version this client does not allow "
-                      "(minimum %s): %s", min_version_name(g->min_version), gnutls_strerror(ret));
+                      "(%s to %s): %s", version_name(g->min_version),
+                      version_name(g->max_version), gnutls_strerror(ret));
   case GNUTLS_E_NO_CIPHER_SUITES:
   case GNUTLS_E_UNKNOWN_CIPHER_SUITE:
     return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
@@ -301,6 +328,7 @@ CassError gtls_session_handshake(void *session, bool *done, cassl_errmsg *err)
     *done = true;
     return CASS_OK;
   }
+  size_t queued_before = cassl_bytequeue_size(g->incoming) + 1;
   for (int round = 0;; round++) {
     int ret = gnutls_handshake(g->s);
     if (ret == GNUTLS_E_SUCCESS) {
@@ -309,9 +337,14 @@ CassError gtls_session_handshake(void *session, bool *done, cassl_errmsg *err)
       return CASS_OK;
     }
     if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED) {
-      /* More input is needed, unless GnuTLS stopped with bytes still queued. */
-      if (cassl_bytequeue_size(g->incoming) > 0 && ret == GNUTLS_E_INTERRUPTED)
+      /* More input is needed, unless bytes are still queued: GnuTLS returns after each
+       * record of a message that spans several (a large certificate chain), so go on while
+       * the last round consumed input. */
+      size_t left = cassl_bytequeue_size(g->incoming);
+      if (left > 0 && left != queued_before) {
+        queued_before = left;
         continue;
+      }
       return CASS_OK;
     }
     /* Warnings (e.g. unrecognized_name) do not end a handshake; a flood of them does. */

@@ -20,6 +20,10 @@ static CassError none_global_init(cassl_errmsg *err)
   return CASS_OK;
 }
 
+static void none_global_deinit(void)
+{
+}
+
 /* No state: a non-NULL token so the core's bookkeeping stays uniform. */
 static CassError none_creds_new(void **creds, cassl_errmsg *err)
 {
@@ -166,6 +170,7 @@ const struct cassl_backend cassl_backend_impl = {
   .caps = 0,
   .version = none_version,
   .global_init = none_global_init,
+  .global_deinit = none_global_deinit,
   .creds_new = none_creds_new,
   .creds_free = none_creds_free,
   .creds_add_trusted = none_creds_add_trusted,
