@@ -434,6 +434,54 @@ static void test_trusted_bad_inputs(void **state)
       drop(&mixed);
 }
 
+/* Every length of a two-certificate buffer: a cut inside either certificate's armour, its
+ * BEGIN line included, is an error that names the cut; a length that ends between them or
+ * after the second one is fine. Each call gets exactly len bytes (a private copy). */
+static void every_cut(CassSsl *ssl, const char *what,
+                      CassError (*call)(CassSsl *, const char *, size_t))
+{
+  struct buf two = load("chain.pem");
+  const char *begin = "-----BEGIN CERTIFICATE-----", *end = "-----END CERTIFICATE-----";
+  const char *b1 = memmem(two.data, two.len, begin, strlen(begin));
+  const char *e1 = memmem(b1, two.len - (size_t)(b1 - two.data), end, strlen(end));
+  const char *b2 = memmem(e1, two.len - (size_t)(e1 - two.data), begin, strlen(begin));
+  const char *e2 = memmem(b2, two.len - (size_t)(b2 - two.data), end, strlen(end));
+  assert_non_null(e2);
+  size_t end1 = (size_t)(e1 - two.data) + strlen(end), start2 = (size_t)(b2 - two.data);
+  size_t end2 = (size_t)(e2 - two.data) + strlen(end);
+  for (size_t len = 0; len <= two.len; len++) {
+    struct buf cut = exact(two.data, len);
+    CassError rc = call(ssl, cut.data, len);
+    bool whole = (len >= end1 && len <= start2) || len >= end2;
+    if (whole && rc != CASS_OK)
+      fail_msg("%s: length %zu of %zu: %s", what, len, two.len, cassl_ssl_last_error(ssl));
+    if (!whole && rc != CASS_ERROR_SSL_INVALID_CERT)
+      fail_msg("%s: length %zu of %zu (inside certificate %d) returned %s", what, len,
+               two.len, len < end1 ? 1 : 2, cassl_error_name(rc));
+    if (!whole && len > 0) {
+      char names[96];
+      snprintf(names, sizeof names, "certificate %d is truncated", len < end1 ? 1 : 2);
+      char ends[64];
+      snprintf(ends, sizeof ends, "ends after %zu bytes", len);
+      if (!strstr(cassl_ssl_last_error(ssl), names) || !strstr(cassl_ssl_last_error(ssl), ends))
+        fail_msg("%s: length %zu: the sentence does not name the cut: %s", what, len,
+                 cassl_ssl_last_error(ssl));
+    }
+    drop(&cut);
+  }
+  drop(&two);
+}
+
+static void test_trusted_every_cut(void **state)
+{
+  every_cut(*state, "add_trusted_cert_n", cass_ssl_add_trusted_cert_n);
+}
+
+static void test_cert_every_cut(void **state)
+{
+  every_cut(*state, "set_cert_n", cass_ssl_set_cert_n);
+}
+
 /* ---- client certificate ---------------------------------------------------------------- */
 
 static void test_cert_bad_inputs(void **state)
@@ -944,6 +992,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_trusted_leading_text_and_crlf, ssl_setup,
                                     ssl_teardown),
     cmocka_unit_test_setup_teardown(test_trusted_bad_inputs, ssl_setup, ssl_teardown),
+    cmocka_unit_test_setup_teardown(test_trusted_every_cut, ssl_setup, ssl_teardown),
+    cmocka_unit_test_setup_teardown(test_cert_every_cut, ssl_setup, ssl_teardown),
     cmocka_unit_test_setup_teardown(test_cert_bad_inputs, ssl_setup, ssl_teardown),
     cmocka_unit_test_setup_teardown(test_cert_leaf_and_chain_sent, ssl_setup, ssl_teardown),
     cmocka_unit_test_setup_teardown(test_guide_driver_pair, ssl_setup, ssl_teardown),

@@ -110,6 +110,19 @@ void gtls_key_half_unref(struct gtls_key_half *half)
 
 /* ---- PEM certificates ------------------------------------------------------------------ */
 
+/* Whether the text after the last certificate ends with the start of another one's BEGIN
+ * line (a length that cuts the buffer there): its last line, non-empty, is a proper prefix
+ * of "-----BEGIN CERTIFICATE-----". Other trailing text is fine, as it always was. */
+static bool cut_in_begin_line(const char *tail, const char *end)
+{
+  const char *line = tail;
+  for (const char *q = tail; q < end; q++)
+    if (*q == '\n')
+      line = q + 1;
+  size_t n = (size_t)(end - line);
+  return n > 0 && n < sizeof pem_cert_begin - 1 && memcmp(line, pem_cert_begin, n) == 0;
+}
+
 /* Parses every "CERTIFICATE" PEM block of buf (NUL-terminated, len bytes) into crts.
  * what names the input in sentences ("trusted certificate", "client certificate"). */
 static CassError parse_certs(const char *buf, size_t len, const char *what,
@@ -117,6 +130,7 @@ static CassError parse_certs(const char *buf, size_t len, const char *what,
                              cassl_errmsg *err)
 {
   const char *end = buf + len;
+  const char *tail = buf; /* what follows the last certificate */
   gnutls_x509_crt_t *crts = NULL;
   unsigned count = 0;
   CassError rc = CASS_OK;
@@ -126,7 +140,8 @@ static CassError parse_certs(const char *buf, size_t len, const char *what,
     const char *stop = find_bytes(p + sizeof pem_cert_begin - 1, end, pem_cert_end);
     if (!stop) {
       rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
-                      "%s %u is truncated: \"%s\" missing", what, count + 1, pem_cert_end);
+                      "%s %u is truncated: \"%s\" missing (the input ends after %zu bytes)",
+                      what, count + 1, pem_cert_end, len);
       goto fail;
     }
     stop += sizeof pem_cert_end - 1;
@@ -156,6 +171,13 @@ static CassError parse_certs(const char *buf, size_t len, const char *what,
     }
     count++;
     p = stop;
+    tail = stop;
+  }
+  if (cut_in_begin_line(tail, end)) {
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
+                    "%s %u is truncated inside its \"%s\" line (the input ends after %zu bytes)",
+                    what, count + 1, pem_cert_begin, len);
+    goto fail;
   }
   if (count == 0) {
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no PEM certificate in %zu bytes", len);
