@@ -282,7 +282,7 @@ static CassError session_verify(cassl_session *s, cassl_errmsg *msg,
 {
   *why = CASSL_REJECT_PIN;
   /* Public-key pins (cassl_ssl_add_pinned_public_key) apply whatever the flags say. */
-  CassError pin_rc = s->backend->session_verify_pins(s->impl, s->ssl->creds, msg);
+  CassError pin_rc = s->backend->session_verify_pins(s->impl, msg);
   if (pin_rc != CASS_OK)
     return pin_rc;
   /* End of the pin check. */
