@@ -247,7 +247,8 @@ static void test_big_chain(void **state)
   /* The filler certificates are no chain: this is about the handshake's records. */
   cass_ssl_free(f->ssl);
   f->ssl = tt_ssl(CASS_SSL_VERIFY_NONE);
-  f->opts.handshake_timeout_ms = 30000;
+  f->opts.handshake_timeout_ms = 60000;
+  f->opts.connect_timeout_ms = 60000; /* a loaded builder may be slow to accept */
   tt_tls_start(&srv, TT_TLS_ECHO, AF_INET);
   target(f, AF_INET, srv.port);
   f->send_total = 1000;
