@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # The recorded public ABI (docs/abi.md). abi-check compares the library just built with the
 # record in abi/ and fails on any difference; abi-update rewrites the record. Only the types
 # the public headers declare count (--headers-dir); the record names no build path, so the

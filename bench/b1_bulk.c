@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* B1 bulk: a cassl client session against an in-memory GnuTLS server session, versus a raw
  * GnuTLS client session with the thinnest memory push/pull against the same server; TLS 1.3
  * AES-128-GCM, 64 MiB each way in 16 KiB and in 1 KiB application writes. One thread does

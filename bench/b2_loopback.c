@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* B2 loopback: bulk transfer over 127.0.0.1 to a GnuTLS server in another process (forked,
  * epoll, TLS 1.3), with the libuv transport (cassl_uv_write / on_read), versus a plain-TCP
  * libuv client moving the same bytes to the same server process (uv_try_write first, then

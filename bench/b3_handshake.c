@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* B3 handshake: client CPU per full TLS 1.3 handshake with an ECDSA P-256 server key and
  * peer verification on (PEER_CERT with the CA): a cassl session versus a raw GnuTLS client
  * doing the same verification (gnutls_certificate_verify_peers2), against the same

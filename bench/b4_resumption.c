@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* B4 resumption: client CPU to reconnect with TLS 1.3 session resumption (a ticket from the
  * previous connection) versus a full handshake, against the same in-memory GnuTLS server
  * (ECDSA P-256, tickets enabled). The baseline is raw GnuTLS (gnutls_session_get_data2 /

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* B5 memory: heap bytes per established, idle client session, from the allocator
  * (glibc mallinfo2: bytes in use, arena + mmapped, before and after), with N sessions alive
  * at once. Each session finished a TLS 1.3 handshake with verification against an

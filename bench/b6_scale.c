@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* B6 scale: N concurrent TLS 1.3 connections on one libuv loop to the forked epoll server
  * (ECDSA P-256, verification PEER_CERT), all kept open until the last one is up, with at
  * most WINDOW handshakes in progress at a time. cassl_uv_connect versus a raw GnuTLS client

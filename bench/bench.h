@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Shared pieces of the benchmarks: options, clocks, statistics, the report (a human table or
  * JSON), a throwaway PKI, in-memory TLS peers and the forked loopback server. */
 #ifndef CASSL_BENCH_H

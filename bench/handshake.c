@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* One TLS 1.3 client handshake in memory against a GnuTLS server session, by a cassl session
  * or a raw GnuTLS client, counting only the client's CPU time (B3, B4, B5). */
 #include "config.h"

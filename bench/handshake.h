@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* In-memory client handshakes timed on the client side only (see handshake.c). */
 #ifndef CASSL_BENCH_HANDSHAKE_H
 #define CASSL_BENCH_HANDSHAKE_H

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # Benchmarks: built and run only by `make bench` (never by `make` or `make check`).
 # `make bench BENCH_FLAGS=--quick` runs reduced sizes; BENCH_FLAGS=--json prints JSON lines.
 bench_programs = bench/b1_bulk bench/b2_loopback bench/b3_handshake bench/b4_resumption \

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* In-memory TLS peers: a GnuTLS server session and a raw GnuTLS client session moving
  * ciphertext through plain growable buffers (the thinnest memory transport there is). */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* A throwaway PKI made in memory for each run: an ECDSA P-256 CA and a server certificate
  * (CN=localhost, SAN DNS:localhost and IP:127.0.0.1) signed by it. */
 #include "config.h"

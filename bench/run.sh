@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # Runs the six benchmarks (make bench). Arguments are passed to every program: --quick for
 # reduced sizes, --json for one JSON object per benchmark, --runs N.
 # Exit status: 0 when all six ran (missed goals are listed), 1 when one could not run;

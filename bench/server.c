@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The loopback server for B2 and B6: a child process with epoll worker threads, GnuTLS
  * server sessions straight on the non-blocking sockets (TLS 1.3, the PKI's ECDSA P-256
  * certificate), and the same command protocol in plain TCP on a second port. It holds tens

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Options, clocks, statistics and the report shared by the benchmarks. */
 #include "config.h"
 

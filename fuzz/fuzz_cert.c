@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* libFuzzer target: cass_ssl_set_cert_n (leaf + chain) on arbitrary bytes. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* libFuzzer target: the cassl tool's CQL v4 frame parser (tools/src/cql.c) on arbitrary
  * server bytes: the header, then the body as the opcode says, as the probe reads them. */
 #include <stddef.h>

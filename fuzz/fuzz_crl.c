@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* libFuzzer target: cassl_ssl_add_crl_n after a trusted CA, both from the input (a CRL is
  * only accepted when a trusted certificate signed it, so the CA travels with it).
  * Layout: 2 bytes big-endian = CA length n (clamped), n bytes of CA PEM, then the CRL PEM. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* libFuzzer target: the peer identity policy (lib/identity.c, DESIGN 2.2) over the names a
  * server certificate claims (untrusted bytes, NULs included) and a reference name/address.
  * Besides crashes it checks soundness: a DNS pattern may only match a valid host name equal

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* libFuzzer target: `cassl inspect` (tools/src/inspect.c) on an arbitrary file, with the
  * password taken from the input as in fuzz_private_key (byte 0 = length n, n password bytes,
  * then the file). The report goes to /dev/null. The file is an anonymous memory file named

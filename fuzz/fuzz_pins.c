@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* libFuzzer target: cassl_ssl_add_pinned_public_key on an arbitrary NUL-terminated string
  * (the input up to its first NUL), twice on one object (pins add up). */
 #include <stddef.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* libFuzzer target: cassl_ssl_set_pkcs12_n with the password taken from the input.
  * Layout: byte 0 = password length n (clamped), n password bytes, then the PKCS#12 file.
  * Both are copied into buffers of their exact size so ASan sees any over-read. */

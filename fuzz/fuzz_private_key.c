@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* libFuzzer target: cass_ssl_set_private_key_n with the password taken from the input.
  * Layout: byte 0 = password length n (clamped to what follows), then n password bytes,
  * then the key. Password and key are copied into buffers of their exact size so ASan sees

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* libFuzzer target: a client session (the sans-IO engine, include/cassl/session.h) that has
  * sent a real ClientHello and is then fed arbitrary server bytes.
  * Layout: byte 0 = feed size (0 = all at once), then the server's bytes. The client

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* libFuzzer target: a client session after a real handshake with an in-memory GnuTLS server,
  * then a sequence of server actions read from the input: application data of chosen sizes,
  * close_notify, alerts, KeyUpdate, session tickets, records corrupted or truncated in

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* libFuzzer target: cass_ssl_add_trusted_cert_n on arbitrary bytes (exact length, no NUL). */
 #include <stddef.h>
 #include <stdint.h>

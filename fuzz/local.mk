@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # fuzz: libFuzzer targets (./configure CC=clang --enable-fuzzing), their seed corpora, and
 # `make fuzz-smoke`, which runs each target for a bounded time from any build.
 EXTRA_DIST += fuzz/README.md fuzz/make-corpus.sh fuzz/smoke.sh

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # Builds the fuzzers' seed corpora from real files, made fresh with certtool, openssl and
 # (when a JDK is installed) keytool, the way the driver's SSL guide makes them.
 #   fuzz/make-corpus.sh OUTDIR

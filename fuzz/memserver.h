@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* An in-memory GnuTLS server for the session fuzzers and their seed generator: the server's
  * records go to a buffer the caller feeds to a cassl_session, and the client's output is
  * handed to the server, without sockets. */

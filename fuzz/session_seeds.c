@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Writes seed inputs for fuzz_session: the bytes real GnuTLS servers send to our client
  * (TLS 1.3, with a HelloRetryRequest, with a certificate request, tickets, KeyUpdate, data
  * and close_notify; TLS 1.2; a refused version), each prefixed with fuzz_session's

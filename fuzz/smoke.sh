@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # Builds the libFuzzer targets in their own clang build directory and runs each one for a
 # bounded time from the generated seed corpora.
 #   fuzz/smoke.sh SRCDIR BUILDDIR [TARGET...]

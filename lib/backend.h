@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The TLS backend vtable. The core (lib/) talks to a TLS library only through this table;
  * each plugin (plugins/<name>/) defines one `cassl_backend_impl` with designated
  * initialisers. A backend never sees libuv or sockets: sessions move bytes through the

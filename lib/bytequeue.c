@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Byte FIFO for the session engine (see bytequeue.h). */
 #include "config.h"
 

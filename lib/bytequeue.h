@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* A FIFO of bytes: the session engine's ciphertext in and out. One contiguous block with a
  * read offset, compacted lazily, so peek always yields everything queued in one piece. */
 #ifndef CASSL_BYTEQUEUE_H

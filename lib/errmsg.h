@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* A failure's human sentence, carried next to its CassError through every layer. */
 #ifndef CASSL_ERRMSG_H
 #define CASSL_ERRMSG_H

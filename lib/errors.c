@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Error descriptions (the driver's strings) and the per-call failure sentence. */
 #include "config.h"
 

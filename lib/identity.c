@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Peer identity policy (DESIGN 2.2) over the names a backend extracted from the leaf.
  *
  * Matching is written here rather than delegated to gnutls_x509_crt_check_hostname because

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Peer identity policy (DESIGN 2.2): IP and DNS rules over the names a certificate holds. */
 #ifndef CASSL_IDENTITY_H
 #define CASSL_IDENTITY_H

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # The backend-independent core, linked together with exactly one plugin.
 cassl_headersdir = $(includedir)/cassl
 cassl_headers_HEADERS = include/cassl/cassl.h include/cassl/session.h include/cassl/uv.h

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Storage for the identities of a peer certificate (see names.h). */
 #include "config.h"
 

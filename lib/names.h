@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The identities a peer certificate claims, extracted by a backend and judged by the core
  * (identity.c), so the rules of DESIGN 2.2 live in one backend-independent place. */
 #ifndef CASSL_NAMES_H

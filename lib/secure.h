@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Wiping secrets in the core, which includes no TLS library header. */
 #ifndef CASSL_SECURE_H
 #define CASSL_SECURE_H

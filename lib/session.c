@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The session engine: the state machine, the byte queues and the verification policy around
  * one backend session (see include/cassl/session.h). */
 #include "config.h"

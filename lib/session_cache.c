@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The per-CassSsl resumption cache (see session_cache.h). A list in recency order: a lookup
  * is a linear scan, negligible next to the handshake it saves for a few hundred peers. */
 #include "config.h"

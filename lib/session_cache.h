@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The resumption cache of one CassSsl: opaque backend blobs (they hold session secrets) per
  * peer (address family and bytes, port, SNI), bounded with least-recently-used eviction,
  * thread-safe, entries expiring a fixed time after the full handshake they descend from.

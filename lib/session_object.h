@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The core session object: byte queues, state, error and the peer description. Shared with
  * white-box tests and the transport; the public API is include/cassl/session.h. */
 #ifndef CASSL_SESSION_OBJECT_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The cassl_ssl object: configuration shared by every session made from it, and the
  * process-wide initialisation of the TLS library. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The cassl_ssl object as the core sees it (sessions read its configuration). */
 #ifndef CASSL_SSL_OBJECT_H
 #define CASSL_SSL_OBJECT_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The libuv transport's connection object, shared by its parts: uv_connect.c (resolution,
  * TCP attempts, reverse DNS, handshake timeout), uv_transport.c (failure reporting, close,
  * accessors) and uv_io.c (reads, handshake steps, writes). */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The libuv transport's way up: name resolution, TCP connect attempts (each address in
  * turn, each under the connect timeout), reverse DNS, the session's creation and the
  * handshake timeout. */

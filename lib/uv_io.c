@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The libuv transport's data path: ciphertext from the socket into the session engine
  * (handshake, plaintext to the read callback, EOF), and plaintext writes out through the
  * engine (uv_try_write first, uv_write for the rest, completion and backpressure). */

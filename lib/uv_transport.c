@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The libuv transport's lifecycle: options, failure reporting from the loop, close and
  * free, accessors. Connecting is in uv_connect.c, the bytes move in uv_io.c. */
 #include "config.h"

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/api.mk: the api test group (the CassSsl object, error codes, the driver header).
 # Built for every backend: with --with-tls=none it checks CASS_ERROR_LIB_NOT_IMPLEMENTED.
 check_PROGRAMS += tests/test_api

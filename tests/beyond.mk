@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/beyond.mk: beyond the driver — PKCS#12, system trust and CRLs, public-key pins —
 # against real peers (gnutls-serv, JSSE) through the session engine.
 EXTRA_DIST += tests/fixtures/crl.sh tests/fixtures/p12.sh

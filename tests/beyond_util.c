@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The beyond-the-driver groups' fixtures and peer runs (see beyond_util.h). */
 #include "config.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Shared by the beyond-the-driver groups (PKCS#12, trust and CRLs, pins): their fixtures
  * (tests/fixtures/p12.sh, crl.sh, keys.sh over the test PKI) and a handshake-and-echo run
  * against a real peer through the session engine (tests/test_session_net.h). */

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/credentials.mk: the credentials test group (GnuTLS backend: keys, certificates, pairing).
 EXTRA_DIST += tests/fixtures/keys.sh
 if BACKEND_GNUTLS

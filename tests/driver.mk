@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/driver.mk: the cpp-driver backend (integrations/cpp-driver) built as C++ against a
 # stand-in of the driver's TLS interfaces and socket loop (tests/driver/standin), run over
 # TCP against real peers. Needs a working C++ compiler (configure: HAVE_CXX).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The record-aware relay of the fault table (see fault_relay.h). */
 #define _GNU_SOURCE 1 /* POLLRDHUP */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* A record-aware TCP relay for the fault table (test_faults): it sits between the client
  * and a TLS server on loopback, splits the server's byte stream into TLS records, and does
  * one thing wrong at a chosen record: cut the connection, stall, flip a byte, send an

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/faults.mk: the fault table (issue 7 item 2). GnuTLS backend only: the cases need a
 # real TLS server (in-process GnuTLS) and the real transport.
 if BACKEND_GNUTLS

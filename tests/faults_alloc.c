@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The allocator the library's objects call in test_faults_alloc (see faults_alloc.h). */
 #include "config.h"
 

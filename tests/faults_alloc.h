@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Allocation-failure injection into libcassl's own allocations (test_faults_alloc).
  *
  * How only the library's allocations are reached: tests/faults.mk copies the library's

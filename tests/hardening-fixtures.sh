@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # Makes the hardening tests' fixtures in DIR (default $CASSL_FIXTURES/hardening): a CA, a server
 # certificate (node1.example.com), a client certificate and its key in several encodings
 # (plain, PKCS#8 PBES2 and PBES1, traditional Proc-Type, the guide's PKCS#12 -> encrypted

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/hardening.mk: the hardening group (fuzzer regressions, no global error state,
 # secret hygiene). GnuTLS backend only: the cases need real loaders.
 EXTRA_DIST += tests/hardening-fixtures.sh tests/hardening_tool_secrets.sh

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # The cassl tool never shows a password: not on stdout or stderr, in text or --json, whether
 # the password is right or wrong, given by option, environment or file; and it refuses a
 # --key-password-file that other users can read (world or group) with a warning.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Fixtures of the hardening tests: made by tests/hardening-fixtures.sh, read as strings. */
 #include "config.h"
 

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/identity.mk: the identity test group, and the shared peer infrastructure.
 check_PROGRAMS += tests/test_identity
 TESTS += tests/test_identity

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # Test suite: plain automake parallel harness; one cmocka group per binary; exit 77 = skip.
 # Each group keeps its rules in tests/<group>.mk.
 test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/tests

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* IPv6 on loopback may be missing where the suite runs (a builder with
  * net.ipv6.conf.lo.disable_ipv6=1). Cases then leave out their ::1 parts or skip, saying
  * why, and still run their IPv4 parts. Include after <cmocka.h>. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Writes a CA-signed certificate whose DNS subjectAltName or subject CN holds a NUL byte
  * (a name-spoofing trick certtool cannot express), for the INVALID_PEER_CERT tests; or, with
  * bmp|universal, one whose CN "T\u00ebst" is a BMPString or UniversalString (NUL bytes that

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/names.mk: names and chains at the edges (name constraints, CN string types, dates of
 # intermediates, empty subjectAltName entries and subjects) against real servers.
 EXTRA_DIST += tests/fixtures/names.sh

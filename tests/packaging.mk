@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/packaging.mk: what a distribution installs (symbols, SONAME, pkg-config, headers,
 # the static archive's global names, the API man pages) and the release metadata (version
 # macros, cassl_version).

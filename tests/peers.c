@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Real peers for the interop tests (see peers.h). */
 #define _GNU_SOURCE /* accept4, pipe2, mkostemp */
 #include "config.h"

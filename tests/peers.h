@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Real peers for the interop tests: TLS servers in child processes (gnutls-serv,
  * openssl s_server, the JSSE server of tests/peers/JsseServer.java) and misbehaving TCP
  * listeners in threads (plain, closing, stalling, a byte-at-a-time relay).

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/resumption.mk: TLS session resumption against real peers (gnutls-serv, openssl
 # s_server), an in-process GnuTLS server sharing one ticket key, threads and the libuv
 # transport.

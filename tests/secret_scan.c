@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The secret scanner of test_secrets (see secret_scan.h): this file defines free(),
  * realloc() and reallocarray() for the whole process (the dynamic linker prefers the
  * executable's definitions, so GnuTLS, nettle and GMP call them too). While armed, every block

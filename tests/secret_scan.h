@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The allocator-interposing secret scanner of test_secrets (secret_scan.c). Patterns must
  * live in static memory of the scanner (they are copied in), never on the heap. */
 #ifndef CASSL_TESTS_SECRET_SCAN_H

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/session.mk: the session engine groups (in-process GnuTLS server peer).
 session_test_sources = tests/test_session_util.c tests/test_session_util.h
 session_test_cflags = $(test_cflags) $(GNUTLS_CFLAGS)

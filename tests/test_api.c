@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The CassSsl object through the public API: life cycle, flags, protocol versions, priority
  * strings, error numbers and descriptions, the last-error sentence, NULL arguments, and the
  * driver's header compiled together with ours. Built for every backend: when the library

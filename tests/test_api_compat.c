@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Code that sees the driver's cassandra.h and libcassl at once, as a driver TLS backend
  * does: cassandra.h comes first, then cassl/cassl.h declares only the cassl_ API on its own
  * object type (the cass_ssl_* names and CassSsl stay the driver's), and this file must

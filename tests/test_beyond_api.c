@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The beyond-the-driver calls at the API level, built for every backend: NULL arguments,
  * and with --with-tls=none (CASSL_BACKEND=none) CASS_ERROR_LIB_NOT_IMPLEMENTED with its
  * sentence from each of them. The GnuTLS behaviour is tested against real peers in

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* cassl_ssl_add_pinned_public_key against real servers: a self-signed gnutls-serv and the
  * guide's self-signed keytool node (JSSE) pinned with CASS_SSL_VERIFY_NONE and no CA, a
  * CA-signed server with full verification, mismatches with the server's real pin in the

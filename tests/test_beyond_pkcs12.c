@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* cassl_ssl_set_pkcs12_n against real peers: the driver guide's client-certificate flow
  * straight from keytool's keystore-driver.p12 (no openssl step) to a JSSE node with
  * require_client_auth, keytool's legacy PKCS#12 form, `openssl pkcs12 -export` files (OpenSSL 3

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* cassl_ssl_add_system_trust and cassl_ssl_add_crl(_n) against gnutls-serv.
  *
  * System trust: this GnuTLS (Debian's) reads its system store from

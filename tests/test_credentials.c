@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The GnuTLS credentials through the driver API: trusted certificates, the client chain,
  * every private key format, each bad input with its sentence, and the pairing rule checked
  * by what an in-process GnuTLS server actually receives in the handshake.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* No global error state: a failing call never changes the outcome of a later call, on the
  * same object or another one, in one thread or across threads. (The driver's OpenSSL layer
  * left errors on the thread's error queue that made a later valid call fail.)

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The fault table: the libuv transport against an in-process GnuTLS server on loopback,
  * with a record-aware relay (fault_relay.h) in the middle that cuts, stalls, corrupts,
  * oversizes or replaces the server's records. A clean handshake is watched first, so the

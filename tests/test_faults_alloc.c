@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The allocation-failure sweep: each of libcassl's own allocations (faults_alloc.h) fails in
  * turn, the 1st, then the 2nd, ... until a run makes fewer allocations than the one to
  * fail, over three scenarios:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The identity policy of DESIGN 2.2: reference-name validation, DNS patterns, IP matching,
  * CN fallback and its override by SANs, NUL names, and the mismatch sentences. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Names and chains at the edges, against real servers on 127.0.0.1 (gnutls-serv; openssl
  * s_server for what gnutls-serv cannot load): IP name constraints and the identity that
  * matches, CNs in BMPString / UniversalString, out-of-date intermediates, empty

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Self-test of the peer infrastructure: each peer starts, accepts TCP on 127.0.0.1 and ::1,
  * behaves as documented in peers.h, and leaves no process behind. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Inputs the fuzzers found, replayed through the public API. Each case runs in a child
  * process so an abort inside a library reads as a failed case, not a lost test binary. */
 #include "config.h"

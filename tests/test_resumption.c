@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* TLS session resumption (cassl_ssl_set_session_resumption, cassl_ssl_set_session_cache_size):
  * against gnutls-serv, openssl s_server and JSSE in TLS 1.2 and 1.3, a second connection
  * resumes (also when the server required our certificate); a resumed session is still

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The session resumption calls at the API level, built for every backend: NULL objects, the
  * size bound with its sentence, the defaults, and with --with-tls=none (CASSL_BACKEND=none)
  * CASS_ERROR_LIB_NOT_IMPLEMENTED with its sentence. The GnuTLS behaviour is tested against

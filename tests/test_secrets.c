@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Secret hygiene: passwords, decrypted private keys and session secrets are wiped before
  * their memory is released.
  *

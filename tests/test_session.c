@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The session engine wired back to back with an in-process GnuTLS server: handshakes in
  * TLS 1.2 and 1.3, transfers, post-handshake messages, renegotiation, close_notify, handshake
  * failures and the API's state rules. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The session engine against the JDK's TLS (JSSE, what Cassandra runs), with stores made
  * by keytool exactly as the driver's SSL guide does (tests/fixtures/pki.sh, jks/): the node
  * certificate with its IP in the CN, a second node with IP SANs, the driver's key converted

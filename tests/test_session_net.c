@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* A blocking-style socket driver for the session engine (see test_session_net.h). */
 #include "config.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Drives a cassl_session over a plain TCP socket (poll + non-blocking send/recv), for the
  * session tests against real peers (tests/peers.h). */
 #ifndef TEST_SESSION_NET_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Session options (cassl_session_new_ex) against an in-process GnuTLS server: per-session
  * verify flags, the SNI policy, deferred verification, the held final flight, and what
  * leaves the client before the server is trusted; also the handshake engine's handling of a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The session engine over real sockets against real TLS servers: gnutls-serv and openssl
  * s_server, each forced to TLS 1.2 and TLS 1.3, with and without a required client
  * certificate, on 127.0.0.1 and ::1; verification failures with the fixture PKI; a plain TCP

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Reconfiguring a live CassSsl: setters (trust, CRLs, system trust, client pair, pins) called
  * while other threads handshake on the same object, and what each session verifies against
  * (the configuration in force when it was created). Real handshakes with an in-process GnuTLS

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* One configured CassSsl shared by 8 threads, each making its own sessions: handshakes
  * (TLS 1.2 and 1.3, client certificate, full verification) and transfers, in-process. Meant
  * to run clean under ThreadSanitizer and valgrind's helgrind as well as plainly. */

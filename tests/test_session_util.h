@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Shared by the session test groups: a tiny PKI made with the GnuTLS API, an in-process
  * GnuTLS server session, and the pump that wires it back to back with a cassl_session. */
 #ifndef TEST_SESSION_UTIL_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Verification after the handshake, exactly per the verify flags (DESIGN 2.1/2.2), against an
  * in-process GnuTLS server presenting purpose-made certificates. */
 #include "config.h"

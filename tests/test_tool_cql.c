@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The cassl tool's CQL v4 codec (tools/src/cql.c): frames byte for byte as the protocol
  * spec writes them, and every malformed or truncated input refused without reading past it. */
 #include "config.h"

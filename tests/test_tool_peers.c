@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* cassl probe against real peers: gnutls-serv, openssl s_server, the JSSE server with the
  * driver guide's keytool stores (CQL mode), a plain TCP listener, a stalling and a closing
  * listener, a closed port and an unresolvable name. Each case checks the exit code (the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The cassl tool's report emitter (tools/src/report.c): one set of calls, a human rendering
  * and a JSON one; JSON strings escaped, invalid UTF-8 from certificates replaced. */
 #include "config.h"

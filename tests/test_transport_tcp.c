@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The libuv transport before TLS: arguments, name resolution, TCP failures and timeouts,
  * closing early. Real sockets on 127.0.0.1 and ::1; no TLS peer needed. */
 #include "config.h"

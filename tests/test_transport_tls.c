@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The libuv transport against real TLS peers on 127.0.0.1 and ::1: an in-process GnuTLS
  * server on its own thread, plain TCP peers that stall / close / answer nonsense, a relay
  * that hands the server's bytes over one at a time, and gnutls-serv. Every case asserts its

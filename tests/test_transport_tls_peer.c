@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The in-process GnuTLS server of the transport tests (see test_transport_util.h). */
 #include "config.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Helpers of the transport test groups (see test_transport_util.h). */
 #include "config.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Shared by the transport test groups: a recording client over cassl_uv, loop helpers, and
  * peers running on their own threads on 127.0.0.1 / ::1 ephemeral ports (plain TCP peers
  * that stall, close or talk nonsense; an in-process GnuTLS server; a byte-at-a-time relay). */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Release metadata: the version macros agree with each other and with configure's version,
  * and cassl_version() reports the same release. */
 #include "config.h"

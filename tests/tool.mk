@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/tool.mk: the cassl tool, end to end (exit codes, error:/hint: lines, --json), and its
 # CQL codec. The end-to-end part needs the tool (not built with --disable-tool).
 if ENABLE_TOOL

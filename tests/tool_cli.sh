@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # cassl: command line, help, version, inspect (every format, --match, --json) and demo.
 . "${CASSL_SRCDIR:-.}/tests/tool_lib.sh"
 need_pki

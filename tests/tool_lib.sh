@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # Shared helpers of the cassl tool tests (sourced). Each test gets its own scratch directory.
 set -u
 

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # cassl probe against the demo's TLS CQL responder (client certificate required): success,
 # --json, every local-credential failure, peer verification failures, password handling.
 . "${CASSL_SRCDIR:-.}/tests/tool_lib.sh"

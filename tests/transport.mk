@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tests/transport.mk: the transport test group (the libuv transport, include/cassl/uv.h).
 # test_transport_tcp needs no TLS peer; test_transport_tls runs the transport against real
 # TLS peers (an in-process GnuTLS server, gnutls-serv) and so needs the GnuTLS backend.

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # tools: the cassl command (probe, inspect, demo). It talks to servers only through the
 # installed library's public API; GnuTLS is used directly to read files, make the demo PKI and
 # run the demo's embedded server. The identity policy objects are linked in for `inspect

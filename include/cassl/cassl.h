@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* libcassl: the Cassandra driver's CassSsl API on a pluggable TLS backend.
  *
  * The library exports only cassl_ names, on its own object type cassl_ssl: the driver's

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The session engine: one TLS connection as buffers, no sockets (sans-IO).
  *
  * The caller moves ciphertext between the network and the session, and plaintext between

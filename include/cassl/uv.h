@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The libuv transport: one TLS client connection on a uv_loop_t, built on the session engine.
  *
  *   cassl_uv_options opts;

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /*
   libcassl backend for the DataStax C/C++ driver (see ssl_cassl_impl.hpp).
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The GnuTLS backend's vtable: the files of plugins/gnutls/ behind one table. */
 #include "config.h"
 

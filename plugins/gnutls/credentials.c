@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Credentials: the trusted certificates, the client certificate chain and its private key.
  *
  * Every PEM input arrives as exactly `len` bytes with no terminating NUL, so it is first

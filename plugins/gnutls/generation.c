@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Credential generations: everything a session uses from its CassSsl (trust list, CRLs,
  * system trust, client certificate and key, pins), built whole and never changed after.
  *

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Internal interface between the files of the GnuTLS backend. */
 #ifndef CASSL_GTLS_H
 #define CASSL_GTLS_H

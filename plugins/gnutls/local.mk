@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 if BACKEND_GNUTLS
 backend_sources = \
 	plugins/gnutls/backend.c \

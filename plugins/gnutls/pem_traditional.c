@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Traditional encrypted PEM keys, checked and rendered canonically (see pem_traditional.h).
  * The header parsing is written here because GnuTLS offers no parser for these headers that
  * reports the ciphertext before decrypting it. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Public-key pins in curl's --pinnedpubkey form: "sha256//<base64 of the SHA-256 of the
  * SubjectPublicKeyInfo DER>", several separated by ';'. After the handshake the server
  * leaf's key must hash to one of them, whatever the verify flags say, so a self-signed node

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* PKCS#12: the client key, its certificate and chain from one file, as keytool
  * (-deststoretype PKCS12, JDK 17's PBES2/AES-256 + HmacSHA256, or the legacy 3DES/RC2 form)
  * and `openssl pkcs12 -export` write it. GnuTLS checks the MAC and decrypts the bags; the

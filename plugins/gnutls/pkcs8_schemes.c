@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Unsupported private-key encryption schemes, by OID (see pkcs8_schemes.h). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1 /* memmem */

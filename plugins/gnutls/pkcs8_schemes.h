@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Names of private-key encryption schemes GnuTLS cannot decrypt (PBES2 with scrypt,
  * Camellia, ARIA, SEED; some PBES1 and PKCS#12 PBE forms), so a refusal can say which.
  * Shared by the backend's loaders and the cassl tool. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Protocol priorities: the system crypto policy, the minimum version, and the
  * cassl_ssl_set_priority override. */
 #include "config.h"

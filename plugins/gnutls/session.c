@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Client sessions: the handshake and the record layer over the core's byte queues. GnuTLS
  * pushes into the outgoing queue (always accepted, so a send never sees EAGAIN) and pulls
  * from the incoming queue (EAGAIN when it is empty). */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Trust beyond cass_ssl_add_trusted_cert: the system's CA store and revocation lists. Both
  * land in the GnuTLS trust list of the next credential generation (generation.c), which
  * gnutls_certificate_verify_peers (verify.c) consults: a revoked certificate shows up there

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The peer's certificates: the chain against the trusted set, and the leaf's names for the
  * core's identity policy (lib/identity.c). */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The "built without TLS" backend: objects exist so applications link and run, and every
  * operation says CASS_ERROR_LIB_NOT_IMPLEMENTED. */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* A minimal stand-in for the DataStax driver's cassandra.h, reduced to what concerns SSL:
  * the same guard, export macro, types, enum values, error numbers and cass_ssl_* prototypes.
  * Tests include it before cassl/cassl.h to check that both headers compile together. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The cpp-driver backend (integrations/cpp-driver) inside a stand-in of the driver
  * (tests/driver/standin: its TLS interfaces, its cass_ssl_* functions, its socket
  * connector's handshake loop and SSL socket paths), over TCP against real servers:

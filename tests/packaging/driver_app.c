@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* An application written for the driver's cassandra.h SSL API; only the include differs.
  * Loads the guide's files given on the command line and prints the outcome of each call. */
 #include <cassl/cassl.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* A program written with the driver's names through <cassl/cassl.h>, for the symbol test:
  * every cass_ssl_* call must reach libcassl even when a library exporting the same names
  * (the driver's libcassandra) is in the process. Prints one line per call: name and code. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* A stand-in for the driver's libcassandra in the symbol test: it exports every cass_ssl_*
  * name the driver exports, and each aborts, so a call meant for libcassl that lands here (by
  * link order, LD_PRELOAD or the PLT) ends the program. */

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # Packaging contract: install into a DESTDIR with the configured directories (as a
 # distribution's build does, e.g. --libdir=/usr/lib/x86_64-linux-gnu), then check what it
 # ships — exported symbols, SONAME, no OpenSSL, headers, pkg-config — and build a

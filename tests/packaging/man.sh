@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # The API man pages: mandoc -Tlint finds nothing, the footer carries configure's version and
 # a date, and every function the library exports is documented on one of them.
 set -eu

@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # The static archive (--enable-static) defines only the exported API as global symbols, the
 # same names the version script exports from the shared library, and an application links
 # with it and runs.

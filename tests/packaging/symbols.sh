@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
 # The driver's libcassandra exports the cass_ssl_* names too. A fake of it whose every
 # cass_ssl_* function aborts sits in the process linked before libcassl, after it, and
 # preloaded; a program using the driver's names through <cassl/cassl.h> must reach libcassl

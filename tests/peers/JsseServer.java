@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* A small JSSE TLS server, the TLS stack Cassandra nodes use, for the interop tests.
  *
  * java JsseServer --keystore FILE --storepass PW [--truststore FILE] [--trustpass PW]

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Describing a certificate: names, validity, key, SHA-256 fingerprint and pin (nettle). */
 #include "config.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* What the tool says about one X.509 certificate, shared by inspect and probe. */
 #ifndef CASSL_TOOL_CERTINFO_H
 #define CASSL_TOOL_CERTINFO_H

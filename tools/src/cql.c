@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* CQL v4 frames for the probe and the demo responder (see cql.h). */
 #include "config.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* CQL native protocol v4: the few frames a TLS probe needs (OPTIONS, SUPPORTED, STARTUP,
  * READY, ERROR), encoded into caller buffers and parsed with every length bounds-checked,
  * since the bytes come from the network. */

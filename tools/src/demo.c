@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* cassl demo: a local CA, node and client end to end, then three failures explained. */
 #include "config.h"
 

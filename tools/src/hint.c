@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The hint line of a failed probe: the likely cause and the fix, from what was observed. */
 #define _GNU_SOURCE /* strcasestr */
 #include "config.h"

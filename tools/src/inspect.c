@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* cassl inspect: certificates and keys in PEM, DER and PKCS#12 files, and --match. */
 #define _GNU_SOURCE /* memmem */
 #include "config.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* cassl: entry point, subcommand dispatch, version and help. */
 #include "config.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Command-line parsing: probe's options, targets, verify lists, files and password files. */
 #include "config.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Command-line parsing shared by the subcommands, and the probe's settings. */
 #ifndef CASSL_TOOL_OPTIONS_H
 #define CASSL_TOOL_OPTIONS_H

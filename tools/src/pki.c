@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The demo PKI with the GnuTLS API (no keytool, no openssl). */
 #include "config.h"
 

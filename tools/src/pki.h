@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The demo's PKI, made with GnuTLS in a private temporary directory: a CA, a node
  * certificate for 127.0.0.1 (CN and IP SAN), a client certificate whose key is stored as
  * encrypted PKCS#8, and a second, unrelated CA to show an untrusted server. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* cassl probe: credentials through the cass_ssl_* API, a connection through the libuv
  * transport, the CQL v4 handshake; the report is printed by probe_report.c. */
 #define _GNU_SOURCE /* memmem */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* cassl probe: one connection through the library's libuv transport, verified as the
  * driver verifies, then a CQL v4 OPTIONS/STARTUP exchange. */
 #ifndef CASSL_TOOL_PROBE_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* cassl probe's report: the connection, the peer chain, one line per check, the CQL answer
  * and the reconnections, in the human and the JSON rendering (report.h). */
 #include "config.h"

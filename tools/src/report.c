@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Human and JSON rendering of a report (see report.h). */
 #include "config.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* One emitter, two renderings: the same calls print an indented human report or one JSON
  * object, so the text and the --json output always carry the same facts. */
 #ifndef CASSL_REPORT_H

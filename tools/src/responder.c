@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The demo's TLS CQL responder (see responder.h): blocking sockets, poll for shutdown. */
 #include "config.h"
 

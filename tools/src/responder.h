@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The demo's embedded Cassandra stand-in: a GnuTLS server on 127.0.0.1 (ephemeral port)
  * that requires a client certificate from its CA and answers CQL v4 OPTIONS with SUPPORTED
  * and STARTUP with READY. It runs in its own thread, one connection at a time. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The cassl command: exit codes (a contract, see cassl.1) and the subcommands. */
 #ifndef CASSL_TOOL_H
 #define CASSL_TOOL_H

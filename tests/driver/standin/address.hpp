@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's src/address.hpp (2.17.1): the part of
 // Address its TLS layer and socket connector use (an IP literal or a host name, a port, the
 // SNI server name, conversion to a sockaddr). Keep it faithful to the driver's code.

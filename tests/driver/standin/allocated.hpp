@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's src/allocated.hpp (2.17.1): the base of
 // objects made with the driver's allocator (plain new/delete here). Keep it faithful.
 #ifndef DATASTAX_INTERNAL_ALLOCATED_HPP

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Restates, for testing, the part of the DataStax C/C++ driver's include/cassandra.h
  * (2.17.1) that its TLS layer uses: the same guard, names and values. It must stay faithful
  * to the driver's header; nothing here is libcassl's. */

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's src/external.hpp (2.17.1): an opaque C
 // type (CassSsl) is the internal C++ object (SslContext) seen through a derived struct, and
 // to()/from() convert between them. Keep it faithful to the driver's code.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's logger (src/logger.cpp, 2.17.1): see
 // logger.hpp.
 #include "logger.hpp"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's src/logger.hpp (2.17.1): printf-style
 // LOG_CRITICAL ... LOG_TRACE macros. Here they print to stderr, and the tests read the last
 // error-level line back (standin_last_log_error). Keep the macros faithful to the driver's.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's src/ref_counted.hpp (2.17.1): RefCounted<T>
 // (atomic count, deletes the T at zero through its virtual destructor) and SharedRefPtr<T>.
 // Keep it faithful to the driver's code.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's src/ring_buffer.cpp (2.17.1): see
 // ring_buffer.hpp. Keep its behaviour faithful to the driver's code.
 #include "ring_buffer.hpp"

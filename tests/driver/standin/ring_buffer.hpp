@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's src/ring_buffer.hpp (2.17.1): the byte
 // queue of fixed-size blocks (16 KiB + 5 bytes each) that the driver's TLS sessions use as
 // incoming() and outgoing(). The operations, their meaning and Position (a place in a block,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's src/scoped_ptr.hpp (2.17.1): ScopedPtr<T>
 // owns one object and deletes it on reset() or destruction. Keep it faithful to the driver.
 #ifndef DATASTAX_INTERNAL_SCOPED_PTR_HPP

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's socket_connector.cpp and the SSL parts
 // of socket.cpp (2.17.1) over a blocking TCP socket: see socket_connector.hpp. Keep it
 // faithful to the driver's code.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's TLS socket handling (2.17.1):
 // SocketConnector's handshake loop (src/socket_connector.cpp: SslHandshakeHandler,
 // ssl_handshake()) and the established socket's SSL write and read paths (src/socket.cpp:

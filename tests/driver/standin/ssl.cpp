@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's src/ssl.cpp (2.17.1): the driver's own
 // cass_ssl_* functions, each calling the context's methods (so this program defines the
 // same names libcassandra exports). Keep it faithful to the driver's code.

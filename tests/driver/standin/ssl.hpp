@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's src/ssl.hpp (2.17.1): the TLS
 // interfaces a backend implements (SslSession, SslContext, SslContextFactoryBase<T>), then
 // the backend's header at the bottom, as the driver does once cpp-driver-cassl.patch is

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's src/string.hpp (2.17.1): String is a
 // std::basic_string (the driver's has its own allocator). Keep it faithful to the driver.
 #ifndef DATASTAX_INTERNAL_STRING_HPP
