@@ -27,8 +27,8 @@ done
 for m in cassl_ssl cassl_session cassl_uv cassl_errors cassl_version; do
   [ -f "$dest$CASSL_MANDIR/man3/$m.3" ] || fail "no installed man page $m(3)"
 done
-# The version node the library's symbols are bound to: the first word of the version script.
-node=$(awk 'NR == 1 {print $1}' "$CASSL_BUILDDIR/lib/libcassl.sym")
+# The version node the library's symbols are bound to: the name before the version script's opening brace.
+node=$(awk '$2 == "{" {print $1; exit}' "$CASSL_BUILDDIR/lib/libcassl.sym")
 
 soname=$(objdump -p "$so" | awk '/SONAME/ {print $2}')
 [ "$soname" = "$soname_want" ] || fail "SONAME is '$soname'"
