@@ -137,20 +137,20 @@ static void setter_begin(cassl_ssl *ssl, cassl_errmsg *msg, enum ssl_work work)
     pthread_mutex_lock(&ssl->lock);
 }
 
-/* On success publishes what the backend staged and drops resumption data when the change
- * asks for it (a failed setter changes no configuration, but drops resumption data all the same); records the outcome in last_error (cleared
- * on success) and in the thread's last error, and releases the locks. */
+/* On success publishes what the backend staged (a failed setter changes no configuration);
+ * drops resumption data when the change asks for it; records the outcome in last_error
+ * (cleared on success) and in the thread's last error, and releases the locks. */
 static CassError setter_end(cassl_ssl *ssl, CassError rc, const cassl_errmsg *msg,
                             enum ssl_change change, enum ssl_work work)
 {
   if (work == BACKEND)
     pthread_mutex_lock(&ssl->lock);
-  /* Resumption data goes whatever the outcome (as documented): a conservative rule that
-   * never keeps data made under a configuration the application meant to change. */
+  if (rc == CASS_OK)
+    ssl->backend->creds_commit(ssl->creds);
+  /* Whatever the outcome: dropping costs only a full handshake, and the rule stays simple. */
   if (change == DROPS_RESUMPTION)
     cassl_session_cache_clear(&ssl->sessions);
   if (rc == CASS_OK) {
-    ssl->backend->creds_commit(ssl->creds);
     ssl->last_error.text[0] = '\0';
   } else if (msg->text[0]) {
     ssl->last_error = *msg;

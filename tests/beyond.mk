@@ -43,3 +43,13 @@ tests_test_beyond_pins_CPPFLAGS = $(test_cppflags)
 tests_test_beyond_pins_CFLAGS = $(beyond_test_cflags)
 tests_test_beyond_pins_LDADD = $(beyond_test_ldadd)
 endif
+
+# PKCS#12 iteration counts: refused when absurd; a slow setter never blocks session creation.
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_pkcs12_iterations
+TESTS += tests/test_pkcs12_iterations
+tests_test_pkcs12_iterations_SOURCES = tests/test_pkcs12_iterations.c $(session_test_sources)
+tests_test_pkcs12_iterations_CPPFLAGS = $(test_cppflags)
+tests_test_pkcs12_iterations_CFLAGS = $(session_test_cflags)
+tests_test_pkcs12_iterations_LDADD = $(session_test_ldadd)
+endif

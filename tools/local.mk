@@ -23,7 +23,8 @@ tools_cassl_SOURCES = \
 	tools/src/responder.c tools/src/responder.h \
 	tools/src/demo.c \
 	lib/identity.c lib/names.c lib/errors.c \
-	plugins/gnutls/pem_traditional.c plugins/gnutls/pkcs8_schemes.c
+	plugins/gnutls/pem_traditional.c plugins/gnutls/pkcs8_schemes.c \
+	plugins/gnutls/pkcs12_limits.c
 tools_cassl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src -I$(top_srcdir)/plugins/gnutls
 tools_cassl_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(NETTLE_CFLAGS) $(LIBUV_CFLAGS)
 tools_cassl_LDADD = $(cassl_lib) $(GNUTLS_LIBS) $(NETTLE_LIBS) $(LIBUV_LIBS)

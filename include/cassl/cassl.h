@@ -78,7 +78,12 @@ typedef enum CassError_ {
 #endif /* __CASSANDRA_H_INCLUDED__ */
 
 /* The library's object: trusted certificates, client certificate and key, verify flags and
- * policy shared by every session made from it. Reference-counted: sessions keep it alive. */
+ * policy shared by every session made from it. Reference-counted: sessions keep it alive.
+ * Its setters may be called from any thread while sessions made from it run: a session uses
+ * the configuration in force when it was created (cassl_session_new) for its whole life,
+ * so a setter never changes what a running handshake checks or sends; a setter that fails
+ * changes no configuration; and a slow setter (a PKCS#12 file's key derivation) never keeps
+ * cassl_session_new waiting. */
 typedef struct cassl_ssl cassl_ssl;
 
 /* ---- The driver's CassSsl API, under the library's own names ------------------------- */
@@ -91,7 +96,8 @@ CASSL_EXPORT cassl_ssl *cassl_ssl_new_no_lib_init(void);
 /* Drops the caller's reference; sessions made from the object keep it alive. */
 CASSL_EXPORT void cassl_ssl_free(cassl_ssl *ssl);
 /* Adds every PEM certificate of the NUL-terminated buffer to the trusted set; a buffer with
- * none is CASS_ERROR_SSL_INVALID_CERT. */
+ * none is CASS_ERROR_SSL_INVALID_CERT, and so is one whose length ends inside a
+ * certificate's armour (its BEGIN line included): then none is added. */
 CASSL_EXPORT CassError cassl_ssl_add_trusted_cert(cassl_ssl *ssl, const char *cert);
 CASSL_EXPORT CassError cassl_ssl_add_trusted_cert_n(cassl_ssl *ssl, const char *cert,
                                                     size_t cert_length);
@@ -175,7 +181,10 @@ CASSL_EXPORT CassError cassl_ssl_set_priority(cassl_ssl *ssl, const char *priori
  * decrypts it. The key and its certificate replace the pair in force, as a matching
  * cass_ssl_set_cert + cass_ssl_set_private_key would. A wrong password, a file with no
  * private key (CASS_ERROR_SSL_INVALID_PRIVATE_KEY) or not PKCS#12 at all
- * (CASS_ERROR_SSL_INVALID_CERT) change nothing; the sentence is in cassl_ssl_last_error. */
+ * (CASS_ERROR_SSL_INVALID_CERT) change nothing; the sentence is in cassl_ssl_last_error.
+ * A file whose MAC, encrypted bags or keys ask for more than 10,000,000 key-derivation
+ * iterations is refused (CASS_ERROR_SSL_INVALID_CERT, the sentence names the count) before
+ * any key is derived. */
 CASSL_EXPORT CassError cassl_ssl_set_pkcs12_n(cassl_ssl *ssl, const void *data, size_t length,
                                               const char *password, size_t password_length);
 
@@ -199,7 +208,8 @@ CASSL_EXPORT CassError cassl_ssl_add_crl_n(cassl_ssl *ssl, const char *pem, size
  * every handshake checks the server leaf's key against them (in constant time) whatever the
  * verify flags say, so a self-signed node can be pinned with CASS_SSL_VERIFY_NONE; no match
  * fails with CASS_ERROR_SSL_INVALID_PEER_CERT ("public key pin mismatch: server key
- * sha256//... is not pinned"). Pins in force when a handshake completes apply to it. A
+ * sha256//... is not pinned"). A session checks the pins in force when it was created
+ * (cassl_session_new): pins added later apply to sessions created after the call returns. A
  * malformed pin is CASS_ERROR_LIB_BAD_PARAMS, and none of the string's pins is added.
  * `cassl inspect cert.pem`, or `openssl x509 -pubkey -noout | openssl pkey -pubin -outform
  * der | openssl dgst -sha256 -binary | base64`, print a certificate's pin. */
@@ -217,13 +227,14 @@ CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(cassl_ssl *ssl, const cha
  * cassl_session_info.resumed tells whether a session resumed; client_cert_sent is 0 then,
  * as the server accepted our certificate in the full handshake.
  * A resumed session is verified like any other, per the verify flags, pins, trusted set and
- * CRLs in force: the server's chain is checked again, and its identity against the address
+ * CRLs in force when it was created: the server's chain is checked again, and its identity against the address
  * or host name of this connection (the chain is the one of the full handshake the data
  * comes from; a resumed session that fails verification drops the peer's entry, so the next
  * session makes a full handshake and sees the server's current certificate). Data is never
  * offered to another address, port or SNI;
  * it is dropped when trusted certificates, CRLs, the system trust, the client certificate
- * or key, the minimum version or the priority are set (successfully or not); and an entry
+ * or key, the minimum or maximum version or the priority are set (successfully or not);
+ * and an entry
  * lives at most an hour from the full handshake it descends from. The cache is thread-safe
  * and holds session secrets, wiped when an entry is dropped or the CassSsl freed.
  * Both calls fail with CASS_ERROR_LIB_NOT_IMPLEMENTED in a build without TLS. */

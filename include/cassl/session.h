@@ -93,8 +93,9 @@ typedef struct cassl_session_info {
   size_t peer_cert_count;   /* certificates the server sent */
 } cassl_session_info;
 
-/* A new client session holding a reference on ssl; the cassl_ssl's verify flags, minimum
- * version and priority in force now apply to it for its whole life. CASS_ERROR_LIB_BAD_PARAMS
+/* A new client session holding a reference on ssl; the cassl_ssl's configuration in force
+ * now (verify flags, versions, priority, trusted set, CRLs, client certificate and key,
+ * pins) applies to it for its whole life, whatever setters do meanwhile. CASS_ERROR_LIB_BAD_PARAMS
  * (sentence in cassl_ssl_last_error) for NULL arguments, an explicit SNI that is an IP
  * literal or not a valid DNS name, or an address that is neither IPv4 nor IPv6. A hostname
  * that is not a valid DNS name is kept: it is not sent as SNI and PEER_IDENTITY_DNS fails

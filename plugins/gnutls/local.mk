@@ -9,6 +9,7 @@ backend_sources = \
 	plugins/gnutls/pem_traditional.c plugins/gnutls/pem_traditional.h \
 	plugins/gnutls/pins.c \
 	plugins/gnutls/pkcs12.c \
+	plugins/gnutls/pkcs12_limits.c plugins/gnutls/pkcs12_limits.h \
 	plugins/gnutls/pkcs8_schemes.c plugins/gnutls/pkcs8_schemes.h \
 	plugins/gnutls/priority.c \
 	plugins/gnutls/session.c \

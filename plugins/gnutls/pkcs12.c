@@ -16,6 +16,7 @@
 #include <gnutls/pkcs12.h>
 
 #include "gtls.h"
+#include "pkcs12_limits.h"
 
 static const char pem_p12_begin[] = "-----BEGIN PKCS12-----";
 
@@ -182,6 +183,12 @@ CassError gtls_creds_set_pkcs12(void *creds, const void *data, size_t len, const
   }
   if ((rc = import_p12(p12, data, len, err)) != CASS_OK)
     goto done;
+  /* Before any key derivation: a hostile count would keep this call busy for minutes. */
+  char why[CASSL_ERRMSG_MAX];
+  if (gtls_pkcs12_check_iterations(p12, pass ? pass : "", why, sizeof why) < 0) {
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "%s", why);
+    goto done;
+  }
   /* No password is the empty one, which is what `openssl pkcs12 -passout pass:` uses. */
   if ((rc = check_mac(p12, pass ? pass : "", err)) != CASS_OK)
     goto done;

@@ -21,6 +21,7 @@
 #include "identity.h"
 #include "options.h"
 #include "pem_traditional.h"
+#include "pkcs12_limits.h"
 #include "pkcs8_schemes.h"
 #include "report.h"
 #include "tool.h"
@@ -372,6 +373,15 @@ static bool inspect_pkcs12(struct inspect *in, const char *file, const gnutls_da
     snprintf(mac_text, sizeof mac_text, "%s, %u iterations",
              gnutls_mac_get_name((gnutls_mac_algorithm_t)mac), iter);
   gnutls_free(oid);
+  /* Before any key derivation (the library's own check): a hostile count would hang here. */
+  char why[300];
+  if (gtls_pkcs12_check_iterations(p12, in->password, why, sizeof why) < 0) {
+    report_str(r, "pkcs12_mac", "PKCS#12 MAC", mac_text);
+    note_failure(in, CASS_ERROR_SSL_INVALID_CERT, "the file is refused before any decryption",
+                 "%s: %s", file, why);
+    gnutls_pkcs12_deinit(p12);
+    return true;
+  }
   char certs_scheme[160] = "not encrypted", key_scheme[160] = "not encrypted";
   pkcs12_bag_schemes(p12, in->password, certs_scheme, sizeof certs_scheme, key_scheme,
                      sizeof key_scheme);
