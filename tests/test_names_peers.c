@@ -136,6 +136,16 @@ static void test_cn_bmp_and_universal(void **state)
   }
 }
 
+/* A NUL in the decoded text is a real one, refused with the name as decoded. */
+static void test_cn_bmp_with_nul(void **state)
+{
+  (void)state;
+  peer *p = serve("cn-bmp-nul.pem");
+  expect("ca.pem", PEER_CERT | PEER_IP, p, CASS_ERROR_SSL_INVALID_PEER_CERT,
+         "certificate CN name \"127.0.0.1\\x00.evil\" contains a NUL byte");
+  peer_stop(p);
+}
+
 /* ---- validity dates of the chain ----------------------------------------------------- */
 
 static void test_out_of_date_intermediate(void **state)
@@ -222,6 +232,7 @@ int main(void)
     cmocka_unit_test(test_cn_fallback_obeys_constraints),
     cmocka_unit_test(test_ip_san_obeys_constraints),
     cmocka_unit_test(test_cn_bmp_and_universal),
+    cmocka_unit_test(test_cn_bmp_with_nul),
     cmocka_unit_test(test_out_of_date_intermediate),
     cmocka_unit_test(test_empty_san_entries),
     cmocka_unit_test(test_empty_subject),
