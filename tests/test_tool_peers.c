@@ -313,6 +313,27 @@ static void test_gnutls_names_and_dates(void **state)
   peer_stop(p);
 }
 
+/* A certificate GnuTLS cannot parse (an empty IP SAN; openssl s_server serves it): the same
+ * failure with --verify none, and a hint about the certificate, not about the port. */
+static void test_openssl_empty_san(void **state)
+{
+  NEED("openssl");
+  peer_tls_options o = { .cert_file = names_fixture("san-ip-empty.pem"),
+                         .key_file = names_fixture("leaf-key.pem") };
+  peer *p = NULL;
+  assert_int_equal(peer_start_openssl(&o, &p), 0);
+  const char *verify[] = { "none", "peer-cert,peer-identity" };
+  for (size_t i = 0; i < 2; i++) {
+    cassl("probe", "--verify", verify[i], "--ca", names_fixture("ca.pem"), "--no-cql",
+          peer_hostport(p), NULL);
+    expect_exit(5);
+    expect_error("CASS_ERROR_SSL_PROTOCOL_ERROR", "Protocol error",
+                 "cannot be used by a GnuTLS client whatever --verify says");
+    expect_err("GnuTLS cannot parse the server's certificate");
+  }
+  peer_stop(p);
+}
+
 /* Reconnections resume with gnutls-serv's tickets (TLS 1.3) and session IDs/tickets (1.2). */
 static void test_gnutls_resumption(void **state)
 {
@@ -749,6 +770,7 @@ int main(void)
     cmocka_unit_test(test_gnutls_ok),
     cmocka_unit_test(test_gnutls_empty_subject),
     cmocka_unit_test(test_gnutls_names_and_dates),
+    cmocka_unit_test(test_openssl_empty_san),
     cmocka_unit_test(test_gnutls_resumption),
     cmocka_unit_test(test_gnutls_ipv6),
     cmocka_unit_test(test_gnutls_client_cert),

@@ -172,6 +172,12 @@ static void handshake_hint(const struct probe_opts *o, const struct probe_result
              o->timeout_ms);
     return;
   }
+  if (contains(res->message, "cannot parse the server's certificate")) {
+    snprintf(buf, cap, "the node's certificate cannot be used by a GnuTLS client whatever "
+                       "--verify says: reissue it without empty subjectAltName entries (`openssl "
+                       "s_client -showcerts` fetches it for a look)");
+    return;
+  }
   if (!alert && res->chain_count == 0) {
     snprintf(buf, cap, "this port does not speak TLS: the server did not answer the TLS "
                        "handshake (enable client_encryption_options on the node or use its "
