@@ -664,6 +664,8 @@ static int gnutls_argv(struct peer *p, const peer_tls_options *o, char **argv, s
     arg(&a, "%s", "--priority=NORMAL:-VERS-ALL:+VERS-TLS1.2");
   else if (o->version == PEER_TLS1_3)
     arg(&a, "%s", "--priority=NORMAL:-VERS-ALL:+VERS-TLS1.3");
+  if (o->no_tickets)
+    arg(&a, "%s", "--noticket");
   return a.overflow ? -1 : 0;
 }
 
@@ -756,6 +758,18 @@ static int openssl_argv(struct peer *p, const peer_tls_options *o, char **argv, 
     arg(&a, "%s", "-tls1_2");
   else if (o->version == PEER_TLS1_3)
     arg(&a, "%s", "-tls1_3");
+  if (o->no_tickets)
+    arg(&a, "%s", "-no_ticket");
+  if (o->servername) {
+    /* -servername needs a second certificate for that name: the same leaf (no chain). */
+    arg(&a, "%s", "-servername");
+    arg(&a, "%s", o->servername);
+    arg(&a, "%s", "-servername_fatal");
+    arg(&a, "%s", "-cert2");
+    arg(&a, "%s", o->cert_file);
+    arg(&a, "%s", "-key2");
+    arg(&a, "%s", o->key_file);
+  }
   return a.overflow ? -1 : 0;
 }
 

@@ -62,6 +62,10 @@ typedef struct peer_tls_options {
   peer_tls_version version;
   peer_mode mode;             /* PEER_MODE_CQL: JsseServer only */
   const char *priority;       /* gnutls-serv only: a full priority string, overrides version */
+  bool no_tickets;            /* gnutls-serv --noticket, openssl s_server -no_ticket: no
+                                 session tickets (TLS 1.3: the client's flight is the last) */
+  const char *servername;     /* openssl s_server only: the one SNI it accepts (another name
+                                 fails the handshake with unrecognized_name; none is fine) */
 } peer_tls_options;
 
 int peer_start_gnutls_serv(const peer_tls_options *opts, peer **out);
