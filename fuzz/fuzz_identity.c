@@ -6,7 +6,8 @@
  * to it (ASCII case-insensitive, one trailing dot ignored), or, for "*.rest" with at least
  * two dots, a host whose first label is non-empty and whose rest equals ".rest".
  * Layout: byte 0 bit 0 = IPv6 address; 16 address bytes; 1 byte hostname length h, h bytes
- * (cut at a NUL); then names as [type % 3][length][bytes]. */
+ * (cut at a NUL); then names as [type % 3, bit 7: outside the chain's name constraints]
+ * [length][bytes]. A name marked so never makes a match on its own. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -81,16 +82,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     off += 2;
     if (len > size - off)
       len = size - off;
+    bool outside = data[off - 2] & 0x80;
     if (cassl_names_add(&names, type, data + off, len) != CASS_OK)
+      __builtin_trap();
+    if (outside &&
+        cassl_name_set_outside_constraints(&names.items[names.count - 1], "CN=fuzz") != CASS_OK)
       __builtin_trap();
     off += len;
   }
 
+  bool all_outside = true;
+  for (size_t i = 0; i < names.count; i++)
+    all_outside &= names.items[i].outside_constraints_of != NULL;
   cassl_errmsg err;
   (void)cassl_identity_check_names_sane(&names, &err);
-  (void)cassl_identity_check_ip(&names, v6 ? (const struct sockaddr *)&in6
-                                           : (const struct sockaddr *)&in4, &err);
+  CassError ip = cassl_identity_check_ip(&names, v6 ? (const struct sockaddr *)&in6
+                                                    : (const struct sockaddr *)&in4, &err);
   CassError dns = cassl_identity_check_dns(&names, host, &err);
+  if (all_outside && (ip == CASS_OK || dns == CASS_OK))
+    __builtin_trap(); /* only names outside the constraints, yet a match */
   if (dns == CASS_OK && !cassl_hostname_is_valid(host))
     __builtin_trap(); /* an invalid reference name never matches */
   (void)cassl_is_ip_literal(host);

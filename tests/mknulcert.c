@@ -4,8 +4,10 @@
  * (a name-spoofing trick certtool cannot express), for the INVALID_PEER_CERT tests; or, with
  * bmp|universal, one whose CN "T\u00ebst" is a BMPString or UniversalString (NUL bytes that
  * belong to the encoding, which neither certtool nor openssl req can write for
- * UniversalString) beside IP SANs 127.0.0.1 and ::1.
- * usage: mknulcert CA.pem CA-KEY.pem KEY.pem dns|cn|bmp|universal OUT.pem */
+ * UniversalString) beside IP SANs 127.0.0.1 and ::1; or, with bmp-nul, a BMPString CN
+ * "127.0.0.1" U+0000 ".evil" and no SAN (a NUL in the text itself).
+ * usage: mknulcert CA.pem CA-KEY.pem KEY.pem dns|cn|bmp|universal|bmp-nul OUT.pem */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +36,9 @@ int main(int argc, char **argv)
 {
   const char *mode = argc == 6 ? argv[4] : "";
   if (strcmp(mode, "dns") != 0 && strcmp(mode, "cn") != 0 && strcmp(mode, "bmp") != 0 &&
-      strcmp(mode, "universal") != 0) {
-    fprintf(stderr, "usage: mknulcert CA.pem CA-KEY.pem KEY.pem dns|cn|bmp|universal OUT.pem\n");
+      strcmp(mode, "universal") != 0 && strcmp(mode, "bmp-nul") != 0) {
+    fprintf(stderr,
+            "usage: mknulcert CA.pem CA-KEY.pem KEY.pem dns|cn|bmp|universal|bmp-nul OUT.pem\n");
     return 2;
   }
   gnutls_datum_t ca_pem = load(argv[1]), ca_key_pem = load(argv[2]), key_pem = load(argv[3]);
@@ -70,16 +73,22 @@ int main(int argc, char **argv)
   static const char dns_nul[] = "localhost\0.evil.example";
   static const char cn_nul[] = "127.0.0.1\0.evil.example";
   static const unsigned char ip4[4] = { 127, 0, 0, 1 };
-  if (strcmp(mode, "bmp") == 0 || strcmp(mode, "universal") == 0) {
+  if (strcmp(mode, "bmp") == 0 || strcmp(mode, "universal") == 0 ||
+      strcmp(mode, "bmp-nul") == 0) {
     /* The CN value DER-encoded by hand (raw_flag 1): BMPString (tag 30, UCS-2) or
-     * UniversalString (tag 28, UCS-4), big-endian, for "T\u00ebst". */
-    static const unsigned short text[] = { 'T', 0xeb, 's', 't' };
-    unsigned width = strcmp(mode, "bmp") == 0 ? 2 : 4;
-    unsigned char cn[2 + 4 * 4];
+     * UniversalString (tag 28, UCS-4), big-endian. */
+    static const unsigned short test[] = { 'T', 0xeb, 's', 't' };
+    static const unsigned short nul[] = { '1', '2', '7', '.', '0', '.', '0', '.', '1', 0,
+                                          '.', 'e', 'v', 'i', 'l' };
+    bool with_nul = strcmp(mode, "bmp-nul") == 0;
+    const unsigned short *text = with_nul ? nul : test;
+    size_t chars = with_nul ? sizeof nul / sizeof nul[0] : sizeof test / sizeof test[0];
+    size_t width = strcmp(mode, "universal") == 0 ? 4 : 2;
+    unsigned char cn[2 + 4 * 16];
     size_t n = 0;
     cn[n++] = width == 2 ? 30 : 28;
-    cn[n++] = (unsigned char)(width * 4);
-    for (size_t i = 0; i < 4; i++) {
+    cn[n++] = (unsigned char)(width * chars);
+    for (size_t i = 0; i < chars; i++) {
       if (width == 4) {
         cn[n++] = 0;
         cn[n++] = 0;
@@ -89,10 +98,12 @@ int main(int argc, char **argv)
     }
     check(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 1, cn, n), "set CN");
     static const unsigned char ip6[16] = { [15] = 1 };
-    check(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, ip4, sizeof ip4,
-                                               GNUTLS_FSAN_APPEND), "set SAN");
-    check(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, ip6, sizeof ip6,
-                                               GNUTLS_FSAN_APPEND), "set SAN");
+    if (!with_nul) {
+      check(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, ip4, sizeof ip4,
+                                                 GNUTLS_FSAN_APPEND), "set SAN");
+      check(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, ip6, sizeof ip6,
+                                                 GNUTLS_FSAN_APPEND), "set SAN");
+    }
   } else if (strcmp(mode, "dns") == 0) {
     check(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, "localhost", 9),
           "set CN");

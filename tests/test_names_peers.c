@@ -85,6 +85,9 @@ static void test_cn_fallback_obeys_constraints(void **state)
   expect("nc-excl.pem", PEER_CERT | PEER_IP, p, CASS_ERROR_SSL_IDENTITY_MISMATCH,
          "its CN 127.0.0.1 is outside the name constraints of \"CN=cassl CA excluding 127/8\"");
   expect("nc-excl.pem", PEER_CERT, p, CASS_OK, NULL);
+  /* The identity check alone holds the CN to the trusted CA's constraints too. */
+  expect("nc-excl.pem", PEER_IP, p, CASS_ERROR_SSL_IDENTITY_MISMATCH,
+         "outside the name constraints of \"CN=cassl CA excluding 127/8\"");
   peer_stop(p);
 
   p = serve("nc-permit-cn.pem");
@@ -136,6 +139,16 @@ static void test_cn_bmp_and_universal(void **state)
       fail_msg("%s: %s: %s", files[i], cassl_error_name(rc), msg);
     peer_stop(p);
   }
+}
+
+/* A NUL in the decoded text is a real one, refused with the name as decoded. */
+static void test_cn_bmp_with_nul(void **state)
+{
+  (void)state;
+  peer *p = serve("cn-bmp-nul.pem");
+  expect("ca.pem", PEER_CERT | PEER_IP, p, CASS_ERROR_SSL_INVALID_PEER_CERT,
+         "certificate CN name \"127.0.0.1\\x00.evil\" contains a NUL byte");
+  peer_stop(p);
 }
 
 /* ---- validity dates of the chain ----------------------------------------------------- */
@@ -224,6 +237,7 @@ int main(void)
     cmocka_unit_test(test_cn_fallback_obeys_constraints),
     cmocka_unit_test(test_ip_san_obeys_constraints),
     cmocka_unit_test(test_cn_bmp_and_universal),
+    cmocka_unit_test(test_cn_bmp_with_nul),
     cmocka_unit_test(test_out_of_date_intermediate),
     cmocka_unit_test(test_empty_san_entries),
     cmocka_unit_test(test_empty_subject),

@@ -285,6 +285,58 @@ static void test_gnutls_empty_subject(void **state)
   peer_stop(p);
 }
 
+/* What the chain permits and when it is valid: the sentence and a hint that fits. */
+static void test_gnutls_names_and_dates(void **state)
+{
+  NEED("gnutls-serv");
+  char trust[600];
+  snprintf(trust, sizeof trust, "%s", names_fixture("nc-excl.pem"));
+  peer_tls_options o = { .cert_file = names_fixture("nc-excl-cn.pem"),
+                         .key_file = names_fixture("leaf-key.pem") };
+  peer *p = NULL;
+  assert_int_equal(peer_start_gnutls_serv(&o, &p), 0);
+  cassl("probe", "--ca", trust, "--verify", "peer-cert,peer-identity", "--no-cql",
+        peer_hostport(p), NULL);
+  expect_exit(6);
+  expect_error("CASS_ERROR_SSL_IDENTITY_MISMATCH", "Certificate does not match host or IP address",
+               "restricts the names it may vouch for (nameConstraints)");
+  expect_err("outside the name constraints of \"CN=cassl CA excluding 127/8\"");
+  peer_stop(p);
+
+  snprintf(trust, sizeof trust, "%s", names_fixture("ca.pem"));
+  o = (peer_tls_options){ .cert_file = names_fixture("mid-expired-chain.pem"),
+                          .key_file = names_fixture("leaf-key.pem") };
+  assert_int_equal(peer_start_gnutls_serv(&o, &p), 0);
+  cassl("probe", "--ca", trust, "--no-cql", peer_hostport(p), NULL);
+  expect_exit(6);
+  expect_error("CASS_ERROR_SSL_INVALID_PEER_CERT", "Invalid peer certificate",
+               "an intermediate CA certificate the node sends is out of date");
+  expect_err("the intermediate CA \"CN=cassl expired intermediate\" in the server's chain is "
+             "valid from 2001-01-01 00:00:00 UTC until 2002-01-01 00:00:00 UTC");
+  peer_stop(p);
+}
+
+/* A certificate GnuTLS cannot parse (an empty IP SAN; openssl s_server serves it): the same
+ * failure with --verify none, and a hint about the certificate, not about the port. */
+static void test_openssl_empty_san(void **state)
+{
+  NEED("openssl");
+  peer_tls_options o = { .cert_file = names_fixture("san-ip-empty.pem"),
+                         .key_file = names_fixture("leaf-key.pem") };
+  peer *p = NULL;
+  assert_int_equal(peer_start_openssl(&o, &p), 0);
+  const char *verify[] = { "none", "peer-cert,peer-identity" };
+  for (size_t i = 0; i < 2; i++) {
+    cassl("probe", "--verify", verify[i], "--ca", names_fixture("ca.pem"), "--no-cql",
+          peer_hostport(p), NULL);
+    expect_exit(5);
+    expect_error("CASS_ERROR_SSL_PROTOCOL_ERROR", "Protocol error",
+                 "cannot be used by a GnuTLS client whatever --verify says");
+    expect_err("GnuTLS cannot parse the server's certificate");
+  }
+  peer_stop(p);
+}
+
 /* Reconnections resume with gnutls-serv's tickets (TLS 1.3) and session IDs/tickets (1.2). */
 static void test_gnutls_resumption(void **state)
 {
@@ -714,6 +766,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_gnutls_ok),
     cmocka_unit_test(test_gnutls_empty_subject),
+    cmocka_unit_test(test_gnutls_names_and_dates),
+    cmocka_unit_test(test_openssl_empty_san),
     cmocka_unit_test(test_gnutls_resumption),
     cmocka_unit_test(test_gnutls_ipv6),
     cmocka_unit_test(test_gnutls_client_cert),

@@ -113,6 +113,9 @@ run 0 inspect "$names/empty-self-signed.pem"
 out "subject            (empty)"; out "issuer             (empty)"; out "leaf (self-signed)"
 run 0 inspect --json "$names/empty-self-signed.pem"
 json "d['certificates'][0]['subject'] == '' and d['certificates'][0]['issuer'] == ''"
+t "inspect: empty subjectAltName entry"
+run 3 inspect "$names/san-ip-empty.pem"; error_line CASS_ERROR_SSL_INVALID_CERT "Unable to load certificate"
+err "does not parse: Unknown Subject Alternative name"; hint "a subjectAltName entry is empty"
 
 # ---- inspect: keys --------------------------------------------------------------------
 t "inspect: encrypted key without password"

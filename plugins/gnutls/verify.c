@@ -349,10 +349,13 @@ static bool ca_permits_cn(gnutls_x509_crt_t ca, const struct cassl_name *cn)
 static CassError mark_constrained_cns(void *session, gnutls_x509_crt_t leaf,
                                       struct cassl_cert_names *names)
 {
+  /* The identity rules use a CN only when there is no DNS or IP SAN. */
   bool any_cn = false;
-  for (size_t i = 0; i < names->count; i++)
-    if (names->items[i].type == CASSL_NAME_CN)
-      any_cn = true;
+  for (size_t i = 0; i < names->count; i++) {
+    if (names->items[i].type != CASSL_NAME_CN)
+      return CASS_OK;
+    any_cn = true;
+  }
   unsigned count;
   const gnutls_datum_t *list = peer_list(session, &count);
   if (!any_cn || count < 1)
@@ -374,17 +377,27 @@ static CassError mark_constrained_cns(void *session, gnutls_x509_crt_t leaf,
       rc = CASS_ERROR_LIB_BAD_PARAMS;
       break;
     }
-    if (gnutls_x509_crt_import(sent[nsent], &list[i], GNUTLS_X509_FMT_DER) < 0)
-      gnutls_x509_crt_deinit(sent[nsent]); /* unreadable: not part of any chain */
-    else
-      nsent++;
+    /* GnuTLS parsed each one during the handshake: failing now is running out of memory,
+     * and skipping a CA would skip its constraints. */
+    if (gnutls_x509_crt_import(sent[nsent], &list[i], GNUTLS_X509_FMT_DER) < 0) {
+      gnutls_x509_crt_deinit(sent[nsent]);
+      rc = CASS_ERROR_LIB_BAD_PARAMS;
+      break;
+    }
+    nsent++;
   }
 
   gnutls_x509_crt_t cur = leaf;
   for (unsigned depth = 0; rc == CASS_OK && depth < MAX_DEPTH; depth++) {
     gnutls_x509_crt_t ca = NULL, trusted = NULL;
-    if (tl && gnutls_x509_trust_list_get_issuer(tl, cur, &trusted, GNUTLS_TL_GET_COPY) >= 0)
+    int ret = tl ? gnutls_x509_trust_list_get_issuer(tl, cur, &trusted, GNUTLS_TL_GET_COPY)
+                 : GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE;
+    if (ret >= 0) {
       ca = trusted;
+    } else if (ret != GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
+      rc = CASS_ERROR_LIB_BAD_PARAMS;
+      break;
+    }
     for (unsigned j = 0; !ca && j < nsent; j++)
       if (!used[j] && gnutls_x509_crt_check_issuer(cur, sent[j])) {
         used[j] = true;

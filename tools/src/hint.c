@@ -61,7 +61,18 @@ static void verify_hint(const struct probe_opts *o, const struct probe_result *r
     char names[700] = "no names";
     if (leaf)
       cert_info_names_text(leaf, names, sizeof names);
-    if ((o->verify_flags & CASS_SSL_VERIFY_PEER_IDENTITY) || !(o->verify_flags & CASS_SSL_VERIFY_PEER_IDENTITY_DNS)) {
+    if (contains(res->message, "outside the name constraints")) {
+      snprintf(buf, cap,
+               "a CA of the node's chain restricts the names it may vouch for (nameConstraints) "
+               "and the CN the certificate relies on is not among them: reissue the node "
+               "certificate from a CA allowed to name it, with the name as a SAN");
+    } else if (contains(res->message, "IPv4-mapped")) {
+      snprintf(buf, cap,
+               "the certificate holds %s, but the connection went to %s, and an IPv4-mapped "
+               "IPv6 address is a different name from the IPv4 one: connect to the address as "
+               "the certificate writes it, or reissue it with IP SAN %s",
+               names, res->ip, res->ip);
+    } else if ((o->verify_flags & CASS_SSL_VERIFY_PEER_IDENTITY) || !(o->verify_flags & CASS_SSL_VERIFY_PEER_IDENTITY_DNS)) {
       const char *bare = res->ip;
       snprintf(buf, cap,
                "the certificate holds %s, but the connection went to %s: connect to an "
@@ -94,6 +105,16 @@ static void verify_hint(const struct probe_opts *o, const struct probe_result *r
   if (contains(res->message, "not meant for TLS servers")) {
     snprintf(buf, cap, "the node certificate's extended key usage leaves out TLS servers: "
                        "reissue it with serverAuth (keytool -ext EKU=serverAuth,clientAuth)");
+    return;
+  }
+  if (contains(res->message, "(the intermediate CA ")) {
+    snprintf(buf, cap, "an intermediate CA certificate the node sends is out of date (see the "
+                       "peer chain): the node needs its renewed chain");
+    return;
+  }
+  if (contains(res->message, "(the trusted CA ")) {
+    snprintf(buf, cap, "the --ca certificate that issued the node's chain is out of date: "
+                       "renew the CA, or trust its current certificate");
     return;
   }
   if (leaf && !leaf->valid_now) {
@@ -151,6 +172,12 @@ static void handshake_hint(const struct probe_opts *o, const struct probe_result
     snprintf(buf, cap, "no TLS answer within %u ms: this port does not speak TLS (plain CQL "
                        "port, or client_encryption_options not enabled on the node)",
              o->timeout_ms);
+    return;
+  }
+  if (contains(res->message, "cannot parse the server's certificate")) {
+    snprintf(buf, cap, "the node's certificate cannot be used by a GnuTLS client whatever "
+                       "--verify says: reissue it without empty subjectAltName entries (`openssl "
+                       "s_client -showcerts` fetches it for a look)");
     return;
   }
   if (!alert && res->chain_count == 0) {

@@ -303,7 +303,12 @@ static bool inspect_pem(struct inspect *in, const char *file, const char *text, 
     if (!strcmp(name, "CERTIFICATE") || !strcmp(name, "X509 CERTIFICATE")) {
       int ret = import_cert(in, file, &d, GNUTLS_X509_FMT_PEM);
       if (ret < 0)
-        note_failure(in, CASS_ERROR_SSL_INVALID_CERT, "the certificate is damaged",
+        note_failure(in, CASS_ERROR_SSL_INVALID_CERT,
+                     ret == GNUTLS_E_X509_UNKNOWN_SAN
+                         ? "a subjectAltName entry is empty or of a kind GnuTLS cannot read "
+                           "(RFC 5280 forbids empty ones): reissue the certificate without it; "
+                           "no TLS client on GnuTLS can use it"
+                         : "the certificate is damaged",
                      "%s: certificate #%zu does not parse: %s", file, blocks,
                      gnutls_strerror(ret));
     } else if (strlen(name) >= 11 && !strcmp(name + strlen(name) - 11, "PRIVATE KEY")) {
