@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "session_object.h"
 #include "test_session_util.h"
 
 #define TLS12 "NORMAL:-VERS-ALL:+VERS-TLS1.2"
@@ -626,10 +627,83 @@ static void test_tampered_record(void **state)
   pair_close(&p);
 }
 
+/* ---- queue storage ------------------------------------------------------------------ */
+
+/* An idle session holds no queue storage: each queue gives its block back once it is empty
+ * (after the handshake, after each transfer in either direction). */
+static void test_idle_session_holds_no_queue_storage(void **state)
+{
+  struct pair p;
+  pair_open(&p, TLS13, CASS_SSL_VERIFY_PEER_CERT);
+  pair_handshake(&p, 0);
+  /* The tickets the server sent after its last flight are read by the first read. */
+  unsigned char buf[64];
+  size_t n;
+  assert_int_equal(cassl_session_read(p.cs, buf, sizeof buf, &n), CASS_OK);
+  assert_null(p.cs->incoming.data);
+  assert_null(p.cs->outgoing.data);
+  ttransfer(p.cs, &p.srv, 300000, 0);
+  assert_null(p.cs->incoming.data);
+  assert_null(p.cs->outgoing.data);
+  pair_close(&p);
+}
+
+/* Emptied blocks go to the pool and the next push reuses one; a block too large for the
+ * pool goes back to the allocator; reserve/commit queue in place; drain frees the pool. */
+static void test_queue_block_pool(void **state)
+{
+  struct cassl_block_pool pool = { 0 };
+  struct cassl_bytequeue q = { .pool = &pool };
+  unsigned char data[300], out[300];
+  memset(data, 0xa5, sizeof data);
+  assert_true(cassl_bytequeue_push(&q, data, sizeof data));
+  unsigned char *block = q.data;
+  assert_non_null(block);
+  assert_int_equal(cassl_bytequeue_pop(&q, out, 100), 100);
+  assert_ptr_equal(q.data, block); /* not empty yet: kept */
+  assert_int_equal(cassl_bytequeue_pop(&q, out, sizeof out), 200);
+  assert_null(q.data);
+  assert_ptr_equal(atomic_load(&pool.slot[0]), block);
+
+  assert_true(cassl_bytequeue_push(&q, data, 10));
+  assert_ptr_equal(q.data, block); /* reused, no allocation */
+  assert_null(atomic_load(&pool.slot[0]));
+  unsigned char *room = cassl_bytequeue_reserve(&q, 20000);
+  assert_non_null(room);
+  memcpy(room, data, 5);
+  cassl_bytequeue_commit(&q, 5);
+  assert_int_equal(cassl_bytequeue_size(&q), 15);
+  cassl_bytequeue_consume(&q, 15);
+  assert_null(q.data);
+  unsigned char *grown = atomic_load(&pool.slot[0]);
+  assert_non_null(grown); /* the 32 KiB block the reservation needed */
+
+  /* A reservation nothing was read into leaves the queue empty: the block goes back. */
+  assert_non_null(cassl_bytequeue_reserve(&q, 100));
+  cassl_bytequeue_commit(&q, 0);
+  assert_null(q.data);
+
+  /* Beyond the pool's largest block: freed when emptied, the pool unchanged. */
+  static unsigned char big[200000];
+  assert_true(cassl_bytequeue_push(&q, big, sizeof big));
+  cassl_bytequeue_consume(&q, sizeof big);
+  assert_null(q.data);
+  int pooled = 0;
+  for (int i = 0; i < CASSL_BLOCK_POOL_SLOTS; i++)
+    pooled += atomic_load(&pool.slot[i]) != NULL;
+  assert_int_equal(pooled, 1);
+  cassl_bytequeue_free(&q);
+  cassl_block_pool_drain(&pool);
+  for (int i = 0; i < CASSL_BLOCK_POOL_SLOTS; i++)
+    assert_null(atomic_load(&pool.slot[i]));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_new_bad_params),
+    cmocka_unit_test(test_idle_session_holds_no_queue_storage),
+    cmocka_unit_test(test_queue_block_pool),
     cmocka_unit_test(test_state_rules),
     cmocka_unit_test(test_holds_ssl_reference),
     cmocka_unit_test(test_tls12_1_byte),
