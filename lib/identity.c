@@ -5,8 +5,10 @@
  * name, lets `*.x.com` match `.x.com` and accepts partial wildcards (`*baz.x.com`): none of
  * which the rules allow. Keeping it backend-independent also means every backend agrees.
  *
- * IPv4-mapped IPv6 (::ffff:a.b.c.d) is compared as the IPv4 address it carries, on both
- * sides: a node reached over a dual-stack socket is still 10.0.0.1 to its certificate. */
+ * Addresses are compared as raw bytes of the same length, as OpenSSL's X509_check_ip does:
+ * an IPv4-mapped IPv6 SAN (::ffff:a.b.c.d, 16 bytes) is not the IPv4 address, so it matches
+ * only a connection made to that IPv6 address. Mapping it onto IPv4 would let it slip past
+ * a CA's IPv4 name constraints, which never look at 16-byte names. */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -143,19 +145,19 @@ static void escape_bytes(const unsigned char *data, size_t len, char *out, size_
   out[o] = '\0';
 }
 
-/* Reduces a 16-byte IPv4-mapped address to its 4 IPv4 bytes (see the header comment). */
-static size_t ip_normalise(const unsigned char *in, size_t len, unsigned char out[16])
+static bool ip_is_v4_mapped(const unsigned char *ip, size_t len)
 {
   static const unsigned char mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-  if (len == 16 && memcmp(in, mapped_prefix, sizeof mapped_prefix) == 0) {
-    memcpy(out, in + 12, 4);
-    return 4;
-  }
-  if (len == 4 || len == 16) {
-    memcpy(out, in, len);
-    return len;
-  }
-  return 0;
+  return len == 16 && memcmp(ip, mapped_prefix, sizeof mapped_prefix) == 0;
+}
+
+/* Whether a and b are one IPv4 address, one side written as IPv4-mapped IPv6. */
+static bool ip_same_but_mapped(const unsigned char *a, size_t a_len, const unsigned char *b,
+                               size_t b_len)
+{
+  if (a_len == 16 && b_len == 4)
+    return ip_same_but_mapped(b, b_len, a, a_len);
+  return a_len == 4 && ip_is_v4_mapped(b, b_len) && memcmp(a, b + 12, 4) == 0;
 }
 
 static void format_ip(const unsigned char *bytes, size_t len, char *out, size_t cap)
@@ -202,9 +204,10 @@ static void describe_names(const struct cassl_cert_names *names, char *out, size
     memcpy(out + cap - 4, "...", 4);
 }
 
-/* The sentence for a mismatch against `checked` (already printable). */
+/* The sentence for a mismatch against `checked` (already printable); note ("" or a clause
+ * starting with "; ") says why a name that looks right did not count. */
 static CassError mismatch(const struct cassl_cert_names *names, const char *checked,
-                          cassl_errmsg *err)
+                          const char *note, cassl_errmsg *err)
 {
   char held[CASSL_ERRMSG_MAX / 2];
   describe_names(names, held, sizeof held);
@@ -221,11 +224,41 @@ static CassError mismatch(const struct cassl_cert_names *names, const char *chec
     escape_bytes(ignored_cn->data, ignored_cn->len, cn, sizeof cn);
     return cassl_fail(err, CASS_ERROR_SSL_IDENTITY_MISMATCH,
                       "certificate names %s do not match %s (its CN %s is ignored because "
-                      "subjectAltNames are present)",
-                      held, checked, cn);
+                      "subjectAltNames are present)%s",
+                      held, checked, cn, note);
   }
   return cassl_fail(err, CASS_ERROR_SSL_IDENTITY_MISMATCH,
-                    "certificate names %s do not match %s", held, checked);
+                    "certificate names %s do not match %s%s", held, checked, note);
+}
+
+/* A CN that would match, refused because a CA of the chain does not permit it (names.h). */
+static void note_constrained_cn(const struct cassl_name *n, char *note, size_t cap)
+{
+  char cn[NAME_TEXT_MAX / 4];
+  char ca[NAME_TEXT_MAX / 2];
+  escape_bytes(n->data, n->len, cn, sizeof cn);
+  escape_bytes((const unsigned char *)n->outside_constraints_of,
+               strlen(n->outside_constraints_of), ca, sizeof ca);
+  snprintf(note, cap,
+           "; its CN %s is outside the name constraints of \"%s\" in its chain", cn, ca);
+}
+
+/* The connected address as raw bytes: 4 for IPv4, 16 for IPv6 (scope ids left out). */
+static size_t address_bytes(const struct sockaddr *address, unsigned char out[16])
+{
+  if (address->sa_family == AF_INET) {
+    struct sockaddr_in sin;
+    memcpy(&sin, address, sizeof sin);
+    memcpy(out, &sin.sin_addr, 4);
+    return 4;
+  }
+  if (address->sa_family == AF_INET6) {
+    struct sockaddr_in6 sin6;
+    memcpy(&sin6, address, sizeof sin6);
+    memcpy(out, &sin6.sin6_addr, 16);
+    return 16;
+  }
+  return 0;
 }
 
 CassError cassl_identity_check_ip(const struct cassl_cert_names *names,
@@ -237,42 +270,42 @@ CassError cassl_identity_check_ip(const struct cassl_cert_names *names,
     return cassl_fail(err, CASS_ERROR_SSL_IDENTITY_MISMATCH,
                       "the connected address is unknown, so the certificate's IP cannot be "
                       "checked");
-  if (address->sa_family == AF_INET) {
-    struct sockaddr_in sin;
-    memcpy(&sin, address, sizeof sin);
-    want_len = ip_normalise((const unsigned char *)&sin.sin_addr, 4, want);
-  } else if (address->sa_family == AF_INET6) {
-    struct sockaddr_in6 sin6;
-    memcpy(&sin6, address, sizeof sin6);
-    want_len = ip_normalise((const unsigned char *)&sin6.sin6_addr, 16, want);
-  } else {
+  if (!(want_len = address_bytes(address, want)))
     return cassl_fail(err, CASS_ERROR_SSL_IDENTITY_MISMATCH,
                       "the connected address (family %d) is neither IPv4 nor IPv6",
                       (int)address->sa_family);
-  }
   char want_text[INET6_ADDRSTRLEN];
   format_ip(want, want_len, want_text, sizeof want_text);
 
+  char note[CASSL_ERRMSG_MAX / 2] = "";
   bool sans = has_san(names);
   for (size_t i = 0; i < names->count; i++) {
     const struct cassl_name *n = &names->items[i];
     unsigned char have[16];
     size_t have_len = 0;
-    if (n->type == CASSL_NAME_IP) {
-      have_len = ip_normalise(n->data, n->len, have);
+    if (n->type == CASSL_NAME_IP && (n->len == 4 || n->len == 16)) {
+      memcpy(have, n->data, n->len);
+      have_len = n->len;
     } else if (n->type == CASSL_NAME_CN && !sans && !memchr(n->data, '\0', n->len)) {
       /* The CN is text: only an exact IP literal counts, parsed rather than compared as a
        * string so "::1" and "0:0::1" agree. */
-      unsigned char parsed[16];
-      if (inet_pton(AF_INET, (const char *)n->data, parsed) == 1)
-        have_len = ip_normalise(parsed, 4, have);
-      else if (inet_pton(AF_INET6, (const char *)n->data, parsed) == 1)
-        have_len = ip_normalise(parsed, 16, have);
+      if (inet_pton(AF_INET, (const char *)n->data, have) == 1)
+        have_len = 4;
+      else if (inet_pton(AF_INET6, (const char *)n->data, have) == 1)
+        have_len = 16;
     }
-    if (have_len && have_len == want_len && memcmp(have, want, want_len) == 0)
-      return CASS_OK;
+    if (have_len && have_len == want_len && memcmp(have, want, want_len) == 0) {
+      if (!n->outside_constraints_of)
+        return CASS_OK;
+      note_constrained_cn(n, note, sizeof note);
+    } else if (have_len && !note[0] && ip_same_but_mapped(have, have_len, want, want_len)) {
+      snprintf(note, sizeof note,
+               "; an IPv4-mapped IPv6 address and the IPv4 address are different names, "
+               "compared byte for byte: the certificate must name the address exactly as the "
+               "node is reached");
+    }
   }
-  return mismatch(names, want_text, err);
+  return mismatch(names, want_text, note, err);
 }
 
 CassError cassl_identity_check_dns(const struct cassl_cert_names *names, const char *hostname,
@@ -294,14 +327,18 @@ CassError cassl_identity_check_dns(const struct cassl_cert_names *names, const c
                       "\"%s\" is not a valid host name, so no certificate name can match it",
                       shown);
 
+  char note[CASSL_ERRMSG_MAX / 2] = "";
   bool sans = has_san(names);
   for (size_t i = 0; i < names->count; i++) {
     const struct cassl_name *n = &names->items[i];
     if (n->type == CASSL_NAME_DNS || (n->type == CASSL_NAME_CN && !sans))
-      if (cassl_dns_pattern_matches(n->data, n->len, hostname))
-        return CASS_OK;
+      if (cassl_dns_pattern_matches(n->data, n->len, hostname)) {
+        if (!n->outside_constraints_of)
+          return CASS_OK;
+        note_constrained_cn(n, note, sizeof note);
+      }
   }
-  return mismatch(names, shown, err);
+  return mismatch(names, shown, note, err);
 }
 
 CassError cassl_identity_check_names_sane(const struct cassl_cert_names *names, cassl_errmsg *err)

@@ -27,10 +27,22 @@ CassError cassl_names_add(struct cassl_cert_names *names, enum cassl_name_type t
   return CASS_OK;
 }
 
+CassError cassl_name_set_outside_constraints(struct cassl_name *n, const char *ca)
+{
+  char *copy = strdup(ca);
+  if (!copy)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  free(n->outside_constraints_of);
+  n->outside_constraints_of = copy;
+  return CASS_OK;
+}
+
 void cassl_names_clear(struct cassl_cert_names *names)
 {
-  for (size_t i = 0; i < names->count; i++)
+  for (size_t i = 0; i < names->count; i++) {
     free(names->items[i].data);
+    free(names->items[i].outside_constraints_of);
+  }
   free(names->items);
   names->items = NULL;
   names->count = names->cap = 0;

@@ -10,13 +10,18 @@
 enum cassl_name_type {
   CASSL_NAME_DNS, /* subjectAltName dNSName, bytes as in the certificate */
   CASSL_NAME_IP,  /* subjectAltName iPAddress: 4 or 16 raw bytes */
-  CASSL_NAME_CN   /* subject commonName, bytes as in the certificate (may hold a NUL) */
+  CASSL_NAME_CN   /* subject commonName as text: UTF-8, or the bytes of a string type
+                     without an encoding of its own (may hold a NUL) */
 };
 
 struct cassl_name {
   enum cassl_name_type type;
   size_t len;
   unsigned char *data; /* len bytes plus a terminating NUL */
+  /* CN only: the CA of the chain whose name constraints do not permit this CN as an
+   * identity (its subject, as text), or NULL. Chain verification checks the SANs against
+   * the constraints but not a CN used in their place, so the backend says so here. */
+  char *outside_constraints_of;
 };
 
 struct cassl_cert_names {
@@ -28,6 +33,9 @@ struct cassl_cert_names {
 /* Appends a copy; CASS_ERROR_LIB_BAD_PARAMS only when memory runs out. */
 CassError cassl_names_add(struct cassl_cert_names *names, enum cassl_name_type type,
                           const void *data, size_t len);
+/* Marks n as outside the name constraints of the CA named ca (copied); CASS_ERROR_LIB_BAD_PARAMS
+ * only when memory runs out. */
+CassError cassl_name_set_outside_constraints(struct cassl_name *n, const char *ca);
 void cassl_names_clear(struct cassl_cert_names *names);
 
 #endif

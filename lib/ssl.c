@@ -260,6 +260,8 @@ CASSL_EXPORT CassError cassl_ssl_set_min_protocol_version(cassl_ssl *ssl, int mi
     rc = cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS,
                     "unknown minimum protocol version %d (use cassl_ssl_set_min_protocol_version "
                     "for TLS 1.3)", CASSL_SSL_VERSION_TLS1_3);
+  else if (!(ssl->backend->caps & CASSL_CAP_TLS))
+    rc = no_tls(&msg);
   else if (min_version < CASS_SSL_VERSION_TLS1 || min_version > CASSL_SSL_VERSION_TLS1_3)
     rc = cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "unknown minimum protocol version %d",
                     min_version);
@@ -281,7 +283,9 @@ CASSL_EXPORT CassError cassl_ssl_set_max_protocol_version(cassl_ssl *ssl, int ma
   cassl_errmsg msg;
   setter_begin(ssl, &msg);
   CassError rc = CASS_OK;
-  if (max_version != CASS_SSL_VERSION_TLS1_2 && max_version != CASSL_SSL_VERSION_TLS1_3)
+  if (!(ssl->backend->caps & CASSL_CAP_TLS))
+    rc = no_tls(&msg);
+  else if (max_version != CASS_SSL_VERSION_TLS1_2 && max_version != CASSL_SSL_VERSION_TLS1_3)
     rc = cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS,
                     "unknown maximum protocol version %d (TLS 1.2 or TLS 1.3)", max_version);
   else if ((rc = version_available(ssl, max_version, &msg)) != CASS_OK)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The cassl tool never shows a password: not on stdout or stderr, in text or --json, whether
 # the password is right or wrong, given by option, environment or file; and it refuses a
-# world-readable --key-password-file with a warning.
+# --key-password-file that other users can read (world or group) with a warning.
 set -u
 : "${CASSL_BUILDDIR:?run through make check}"
 : "${CASSL_SRCDIR:?run through make check}"
@@ -75,5 +75,21 @@ if [ "$rc" -eq 0 ] || [ "$rc" -eq 4 ] || ! grep -q "readable by everyone" "$tmp/
   sed 's/^/  err| /' "$tmp/err" >&2
   failures=$((failures + 1))
 fi
+
+# Readable by the group (or open to it in any way): refused the same way, with what to do.
+for mode in 640 660 620 604; do
+  chmod "$mode" "$tmp/pwfile"
+  check "probe, password file mode $mode" 3 "$cassl" probe --cert "$fx/client.pem" \
+    --key "$fx/client-pbes2-aes.key" --key-password-file "$tmp/pwfile" "$target"
+  if ! grep -q "refusing to use it" "$tmp/err" || ! grep -q "(mode 0$mode)" "$tmp/err" ||
+     ! grep -qF "chmod 600 $tmp/pwfile" "$tmp/err"; then
+    echo "FAIL: a password file of mode $mode was not refused with its mode and chmod 600" >&2
+    sed 's/^/  err| /' "$tmp/err" >&2
+    failures=$((failures + 1))
+  fi
+done
+chmod 400 "$tmp/pwfile"
+check "probe, password file mode 400" 4 "$cassl" probe --cert "$fx/client.pem" \
+  --key "$fx/client-pbes2-aes.key" --key-password-file "$tmp/pwfile" "$target"
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }

@@ -22,6 +22,7 @@ include tests/tool.mk
 include tests/packaging.mk
 include tests/hardening.mk
 include tests/beyond.mk
+include tests/names.mk
 include tests/resumption.mk
 include tests/faults.mk
 

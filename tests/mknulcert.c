@@ -1,6 +1,9 @@
 /* Writes a CA-signed certificate whose DNS subjectAltName or subject CN holds a NUL byte
- * (a name-spoofing trick certtool cannot express), for the INVALID_PEER_CERT tests.
- * usage: mknulcert CA.pem CA-KEY.pem KEY.pem dns|cn OUT.pem */
+ * (a name-spoofing trick certtool cannot express), for the INVALID_PEER_CERT tests; or, with
+ * bmp|universal, one whose CN "T\u00ebst" is a BMPString or UniversalString (NUL bytes that
+ * belong to the encoding, which neither certtool nor openssl req can write for
+ * UniversalString) beside IP SANs 127.0.0.1 and ::1.
+ * usage: mknulcert CA.pem CA-KEY.pem KEY.pem dns|cn|bmp|universal OUT.pem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +30,10 @@ static gnutls_datum_t load(const char *path)
 
 int main(int argc, char **argv)
 {
-  if (argc != 6 || (strcmp(argv[4], "dns") != 0 && strcmp(argv[4], "cn") != 0)) {
-    fprintf(stderr, "usage: mknulcert CA.pem CA-KEY.pem KEY.pem dns|cn OUT.pem\n");
+  const char *mode = argc == 6 ? argv[4] : "";
+  if (strcmp(mode, "dns") != 0 && strcmp(mode, "cn") != 0 && strcmp(mode, "bmp") != 0 &&
+      strcmp(mode, "universal") != 0) {
+    fprintf(stderr, "usage: mknulcert CA.pem CA-KEY.pem KEY.pem dns|cn|bmp|universal OUT.pem\n");
     return 2;
   }
   gnutls_datum_t ca_pem = load(argv[1]), ca_key_pem = load(argv[2]), key_pem = load(argv[3]);
@@ -63,7 +68,30 @@ int main(int argc, char **argv)
   static const char dns_nul[] = "localhost\0.evil.example";
   static const char cn_nul[] = "127.0.0.1\0.evil.example";
   static const unsigned char ip4[4] = { 127, 0, 0, 1 };
-  if (strcmp(argv[4], "dns") == 0) {
+  if (strcmp(mode, "bmp") == 0 || strcmp(mode, "universal") == 0) {
+    /* The CN value DER-encoded by hand (raw_flag 1): BMPString (tag 30, UCS-2) or
+     * UniversalString (tag 28, UCS-4), big-endian, for "T\u00ebst". */
+    static const unsigned short text[] = { 'T', 0xeb, 's', 't' };
+    unsigned width = strcmp(mode, "bmp") == 0 ? 2 : 4;
+    unsigned char cn[2 + 4 * 4];
+    size_t n = 0;
+    cn[n++] = width == 2 ? 30 : 28;
+    cn[n++] = (unsigned char)(width * 4);
+    for (size_t i = 0; i < 4; i++) {
+      if (width == 4) {
+        cn[n++] = 0;
+        cn[n++] = 0;
+      }
+      cn[n++] = (unsigned char)(text[i] >> 8);
+      cn[n++] = (unsigned char)(text[i] & 0xff);
+    }
+    check(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 1, cn, n), "set CN");
+    static const unsigned char ip6[16] = { [15] = 1 };
+    check(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, ip4, sizeof ip4,
+                                               GNUTLS_FSAN_APPEND), "set SAN");
+    check(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_IPADDRESS, ip6, sizeof ip6,
+                                               GNUTLS_FSAN_APPEND), "set SAN");
+  } else if (strcmp(mode, "dns") == 0) {
     check(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, "localhost", 9),
           "set CN");
     /* gnutls_x509_crt_set_subject_alt_name stops at the NUL: encode the extension by hand,

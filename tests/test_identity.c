@@ -257,12 +257,20 @@ static const struct ip_case ip_cases[] = {
   { { "DNS:localhost", "IP:127.0.0.1" }, 2, "127.0.0.1", CASS_OK, NULL },
   /* scope ids are not part of the identity */
   { { "IP:fe80::1" }, 1, "fe80::1%2", CASS_OK, NULL },
-  /* IPv4-mapped IPv6 on either side is the IPv4 address */
-  { { "IP:127.0.0.1" }, 1, "::ffff:127.0.0.1", CASS_OK, NULL },
-  { { "IP:::ffff:127.0.0.1" }, 1, "127.0.0.1", CASS_OK, NULL },
+  /* raw bytes of the same length: IPv4-mapped IPv6 is not the IPv4 address (a CA's IPv4
+   * name constraints never see a 16-byte name), on either side */
+  { { "IP:127.0.0.1" }, 1, "::ffff:127.0.0.1", CASS_ERROR_SSL_IDENTITY_MISMATCH,
+    "certificate names IP:127.0.0.1 do not match ::ffff:127.0.0.1; an IPv4-mapped IPv6 "
+    "address and the IPv4 address are different names, compared byte for byte: the "
+    "certificate must name the address exactly as the node is reached" },
+  { { "IP:::ffff:127.0.0.1" }, 1, "127.0.0.1", CASS_ERROR_SSL_IDENTITY_MISMATCH,
+    "certificate names IP:::ffff:127.0.0.1 do not match 127.0.0.1; an IPv4-mapped IPv6 "
+    "address and the IPv4 address are different names, compared byte for byte: the "
+    "certificate must name the address exactly as the node is reached" },
   { { "IP:::ffff:127.0.0.1" }, 1, "::ffff:127.0.0.1", CASS_OK, NULL },
+  { { "IP:::ffff:127.0.0.1", "IP:127.0.0.1" }, 2, "127.0.0.1", CASS_OK, NULL },
   { { "IP:10.0.0.1" }, 1, "::ffff:10.0.0.2", CASS_ERROR_SSL_IDENTITY_MISMATCH,
-    "certificate names IP:10.0.0.1 do not match 10.0.0.2" },
+    "certificate names IP:10.0.0.1 do not match ::ffff:10.0.0.2" },
   /* the deprecated IPv4-compatible form is a different address */
   { { "IP:127.0.0.1" }, 1, "::127.0.0.1", CASS_ERROR_SSL_IDENTITY_MISMATCH,
     "certificate names IP:127.0.0.1 do not match ::127.0.0.1" },
@@ -283,7 +291,8 @@ static const struct ip_case ip_cases[] = {
   { { "CN:127.0.0.1" }, 1, "127.0.0.1", CASS_OK, NULL },
   { { "CN:::1" }, 1, "::1", CASS_OK, NULL },
   { { "CN:0:0:0:0:0:0:0:1" }, 1, "::1", CASS_OK, NULL },
-  { { "CN:::ffff:127.0.0.1" }, 1, "127.0.0.1", CASS_OK, NULL },
+  { { "CN:::ffff:127.0.0.1" }, 1, "::ffff:127.0.0.1", CASS_OK, NULL },
+  { { "CN:::ffff:127.0.0.1" }, 1, "127.0.0.1", CASS_ERROR_SSL_IDENTITY_MISMATCH, NULL },
   { { "CN:Some Org", "CN:127.0.0.1" }, 2, "127.0.0.1", CASS_OK, NULL },
   { { "CN:127.0.0.2" }, 1, "127.0.0.1", CASS_ERROR_SSL_IDENTITY_MISMATCH,
     "certificate names CN:127.0.0.2 do not match 127.0.0.1" },
@@ -370,6 +379,35 @@ static void test_ip_odd_addresses(void **state)
                    CASS_ERROR_SSL_IDENTITY_MISMATCH);
   assert_string_equal(err.text,
                       "certificate names CN:127.0.0.1\\x00garbage do not match 127.0.0.1");
+  cassl_names_clear(&names);
+}
+
+/* A CN the chain's name constraints do not permit (marked by the backend) never matches. */
+static void test_cn_outside_constraints(void **state)
+{
+  (void)state;
+  struct cassl_cert_names names = { 0 };
+  struct sockaddr_storage ss;
+  cassl_errmsg err;
+  assert_int_equal(cassl_names_add(&names, CASSL_NAME_CN, "127.0.0.1", 9), CASS_OK);
+  assert_int_equal(cassl_names_add(&names, CASSL_NAME_CN, "node.example", 12), CASS_OK);
+  assert_int_equal(cassl_identity_check_ip(&names, addr_of("127.0.0.1", &ss), &err), CASS_OK);
+  assert_int_equal(cassl_identity_check_dns(&names, "node.example", &err), CASS_OK);
+  assert_int_equal(cassl_name_set_outside_constraints(&names.items[0], "CN=Lab CA"), CASS_OK);
+  assert_int_equal(cassl_name_set_outside_constraints(&names.items[1], "CN=Lab \"CA\""), CASS_OK);
+  assert_int_equal(cassl_identity_check_ip(&names, addr_of("127.0.0.1", &ss), &err),
+                   CASS_ERROR_SSL_IDENTITY_MISMATCH);
+  assert_string_equal(err.text, "certificate names CN:127.0.0.1, CN:node.example do not match "
+                                "127.0.0.1; its CN 127.0.0.1 is outside the name constraints "
+                                "of \"CN=Lab CA\" in its chain");
+  assert_int_equal(cassl_identity_check_dns(&names, "node.example", &err),
+                   CASS_ERROR_SSL_IDENTITY_MISMATCH);
+  assert_string_equal(err.text, "certificate names CN:127.0.0.1, CN:node.example do not match "
+                                "node.example; its CN node.example is outside the name "
+                                "constraints of \"CN=Lab \"CA\"\" in its chain");
+  /* another name that matches still does */
+  assert_int_equal(cassl_names_add(&names, CASSL_NAME_CN, "127.0.0.1", 9), CASS_OK);
+  assert_int_equal(cassl_identity_check_ip(&names, addr_of("127.0.0.1", &ss), &err), CASS_OK);
   cassl_names_clear(&names);
 }
 
@@ -587,6 +625,7 @@ int main(void)
     cmocka_unit_test(test_pattern_nul_and_length),
     cmocka_unit_test(test_ip_table),
     cmocka_unit_test(test_ip_odd_addresses),
+    cmocka_unit_test(test_cn_outside_constraints),
     cmocka_unit_test(test_dns_table),
     cmocka_unit_test(test_dns_bad_reference_names),
     cmocka_unit_test(test_dns_no_hostname),

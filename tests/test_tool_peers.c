@@ -244,6 +244,44 @@ static void test_gnutls_ok(void **state)
   peer_stop(p);
 }
 
+/* $CASSL_FIXTURES/names/<file> (tests/fixtures/names.sh, made on first use). */
+static const char *names_fixture(const char *file)
+{
+  static char path[4][600];
+  static unsigned next;
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "MKNULCERT='%s/tests/mknulcert' sh '%s/tests/fixtures/names.sh'",
+           getenv("CASSL_BUILDDIR"), getenv("CASSL_SRCDIR"));
+  assert_int_equal(system(cmd), 0);
+  char *out = path[next++ % 4];
+  snprintf(out, sizeof path[0], "%s/names/%s", getenv("CASSL_FIXTURES"), file);
+  return out;
+}
+
+/* A SAN-only server certificate (empty subject, RFC 5280 4.1.2.6): the peer chain is shown,
+ * its subject as empty. */
+static void test_gnutls_empty_subject(void **state)
+{
+  NEED("gnutls-serv");
+  char names_ca[600];
+  snprintf(names_ca, sizeof names_ca, "%s", names_fixture("ca.pem"));
+  peer_tls_options o = { .cert_file = names_fixture("empty-subject.pem"),
+                         .key_file = names_fixture("leaf-key.pem") };
+  peer *p = NULL;
+  assert_int_equal(peer_start_gnutls_serv(&o, &p), 0);
+  cassl("probe", "--ca", names_ca, "--verify", "peer-cert,peer-identity", "--no-cql",
+        peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_out("subject            (empty)");
+  expect_out("SANs               IP:127.0.0.1, IP:::1");
+  cassl("probe", "--ca", names_ca, "--verify", "peer-cert,peer-identity", "--no-cql", "--json",
+        peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_json("d['ok'] and len(d['peer_chain']) == 1 and d['peer_chain'][0]['subject'] == '' "
+              "and d['peer_chain'][0]['sans'] == ['IP:127.0.0.1', 'IP:::1']");
+  peer_stop(p);
+}
+
 /* Reconnections resume with gnutls-serv's tickets (TLS 1.3) and session IDs/tickets (1.2). */
 static void test_gnutls_resumption(void **state)
 {
@@ -678,6 +716,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_gnutls_ok),
+    cmocka_unit_test(test_gnutls_empty_subject),
     cmocka_unit_test(test_gnutls_resumption),
     cmocka_unit_test(test_gnutls_ipv6),
     cmocka_unit_test(test_gnutls_client_cert),

@@ -203,6 +203,64 @@ static void test_echo_v6(void **state) { echo(state, AF_INET6, 1000, 1000); }
 static void test_transfer_1mib(void **state) { echo(state, AF_INET, MIB, MIB); }
 static void test_transfer_big(void **state) { echo(state, AF_INET6, tt_big(), MIB); }
 
+/* A server chain of about 100 KB: the leaf, then filler certificates of 256 long DNS SANs
+ * each (a handshake message over many records, arriving in reads of many records each). */
+static void make_big_chain(char **cert, char **key)
+{
+  char *tmpl = tt_pki_file("filler.tmpl");
+  FILE *fp = fopen(tmpl, "w");
+  assert_non_null(fp);
+  fprintf(fp, "cn = \"filler\"\nexpiration_days = 30\n");
+  for (int i = 0; i < 256; i++)
+    fprintf(fp, "dns_name = \"n%03d.a-long-filler-name-for-a-large-certificate.cassl.test\"\n",
+            i);
+  fclose(fp);
+  free(tmpl);
+  char cmd[4096];
+  snprintf(cmd, sizeof cmd,
+           "set -e; cd '%s'; cp server.pem big.tmp; for n in 1 2 3 4 5 6 7 8 9 10 11 12; do "
+           "certtool --generate-certificate --load-privkey server-key.pem "
+           "--load-ca-certificate ca.pem --load-ca-privkey ca-key.pem --template filler.tmpl "
+           "--outfile filler.pem 2>/dev/null; cat filler.pem >>big.tmp; done; "
+           "mv big.tmp server-big.pem",
+           tt_pki_dir());
+  if (system(cmd) != 0)
+    fail_msg("certtool could not make the big chain");
+  *cert = tt_pki_file("server-big.pem");
+  *key = tt_pki_file("server-key.pem");
+  fp = fopen(*cert, "r");
+  assert_non_null(fp);
+  fseek(fp, 0, SEEK_END);
+  assert_true(ftell(fp) > 100000);
+  fclose(fp);
+}
+
+static void test_big_chain(void **state)
+{
+  struct fixture *f = *state;
+  struct tt_tls_server srv = {0};
+  char *cert, *key;
+  make_big_chain(&cert, &key);
+  srv.cert = cert;
+  srv.key = key;
+  /* The filler certificates are no chain: this is about the handshake's records. */
+  cass_ssl_free(f->ssl);
+  f->ssl = tt_ssl(CASS_SSL_VERIFY_NONE);
+  f->opts.handshake_timeout_ms = 30000;
+  tt_tls_start(&srv, TT_TLS_ECHO, AF_INET);
+  target(f, AF_INET, srv.port);
+  f->send_total = 1000;
+  f->send_piece = 1000;
+  f->t.close_after = 1000;
+  run(f);
+  tt_tls_join(&srv);
+  if (f->t.connect_status != CASS_OK)
+    fail_msg("connect: %s", f->t.connect_msg);
+  assert_int_equal(f->t.received, 1000);
+  free(cert);
+  free(key);
+}
+
 /* ---- name, reverse DNS, identity ------------------------------------------------------- */
 
 struct name_seen {
@@ -803,6 +861,7 @@ int main(void)
       cmocka_unit_test_setup_teardown(test_echo_v6, setup, teardown),
       cmocka_unit_test_setup_teardown(test_transfer_1mib, setup, teardown),
       cmocka_unit_test_setup_teardown(test_transfer_big, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_big_chain, setup, teardown),
       cmocka_unit_test_setup_teardown(test_reverse_dns_v4, setup, teardown),
       cmocka_unit_test_setup_teardown(test_reverse_dns_v6, setup, teardown),
       cmocka_unit_test_setup_teardown(test_hostname_from_host, setup, teardown),

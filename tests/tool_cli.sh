@@ -96,6 +96,22 @@ t "inspect: truncated PEM"
 head -5 "$pki/ca.pem" >"$tmp/trunc.pem"
 run 3 inspect "$tmp/trunc.pem"; err "has no END line"; hint "truncated"
 
+# An empty subject (SAN-only, RFC 5280 4.1.2.6) and an empty issuer are shown as empty.
+MKNULCERT="$CASSL_BUILDDIR/tests/mknulcert" sh "$CASSL_SRCDIR/tests/fixtures/names.sh" >&2 ||
+  { echo "cannot make tests/fixtures/names.sh's certificates" >&2; exit 1; }
+names="$CASSL_FIXTURES/names"
+t "inspect: empty subject"
+run 0 inspect "$names/empty-subject.pem" "$names/leaf-key.pem"
+out "subject            (empty)"; out "issuer             CN=cassl names CA"
+out "SANs               IP:127.0.0.1, IP:::1"; out "matches            certificate 1 (empty subject)"
+run 0 inspect --json "$names/empty-subject.pem"
+json "d['certificates'][0]['subject'] == '' and d['certificates'][0]['sans'] == ['IP:127.0.0.1', 'IP:::1']"
+t "inspect: empty subject and issuer (self-signed)"
+run 0 inspect "$names/empty-self-signed.pem"
+out "subject            (empty)"; out "issuer             (empty)"; out "leaf (self-signed)"
+run 0 inspect --json "$names/empty-self-signed.pem"
+json "d['certificates'][0]['subject'] == '' and d['certificates'][0]['issuer'] == ''"
+
 # ---- inspect: keys --------------------------------------------------------------------
 t "inspect: encrypted key without password"
 run 0 inspect --json "$pki/client-key-enc.pem"

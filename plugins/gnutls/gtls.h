@@ -81,5 +81,9 @@ CassError gtls_session_peer_cert(void *session, size_t idx, const unsigned char 
 CassError gtls_session_verify_chain(void *session, cassl_errmsg *err);
 CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
                                   cassl_errmsg *err);
+/* Whether the handshake error ret means GnuTLS could not parse the server's certificate
+ * (then it stops the handshake itself, whatever the verify flags), and the sentence for it. */
+bool gtls_peer_cert_unparsable(void *session, int ret);
+CassError gtls_fail_unparsable_peer_cert(int ret, cassl_errmsg *err);
 
 #endif

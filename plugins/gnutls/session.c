@@ -276,6 +276,8 @@ static CassError handshake_failure(struct gtls_session *g, int ret, cassl_errmsg
   if (!peer_spoke_tls(g))
     return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
                       "the server did not answer with TLS (is this port TLS-enabled?)");
+  if (gtls_peer_cert_unparsable(g, ret))
+    return gtls_fail_unparsable_peer_cert(ret, err);
   switch (ret) {
   case GNUTLS_E_UNSUPPORTED_VERSION_PACKET:
     return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,

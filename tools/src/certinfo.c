@@ -37,12 +37,25 @@ static char *datum_str(gnutls_datum_t *d)
 {
   char *s = malloc(d->size + 1);
   if (s) {
-    memcpy(s, d->data, d->size);
+    if (d->size)
+      memcpy(s, d->data, d->size);
     s[d->size] = '\0';
   }
   gnutls_free(d->data);
-  d->data = NULL;
+  *d = (gnutls_datum_t){ NULL, 0 };
   return s;
+}
+
+/* The DN text a gnutls_x509_crt_get_*dn3 call (result ret) left in d, as a new string. An
+ * empty DN (RFC 5280 allows an empty subject beside SANs), which GnuTLS reports as
+ * GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE, is "". */
+static int dn_str(int ret, gnutls_datum_t *d, char **out)
+{
+  if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+    *d = (gnutls_datum_t){ NULL, 0 };
+  else if (ret < 0)
+    return ret;
+  return (*out = datum_str(d)) ? 0 : GNUTLS_E_MEMORY_ERROR;
 }
 
 /* The pin is over the SubjectPublicKeyInfo DER, which gnutls_pubkey_export2 writes. */
@@ -143,12 +156,9 @@ int cert_info_from_crt(gnutls_x509_crt_t crt, struct cert_info *info)
   memset(info, 0, sizeof *info);
   gnutls_datum_t d = { NULL, 0 };
   int ret;
-  if ((ret = gnutls_x509_crt_get_dn3(crt, &d, 0)) < 0)
+  if ((ret = dn_str(gnutls_x509_crt_get_dn3(crt, &d, 0), &d, &info->subject)) < 0 ||
+      (ret = dn_str(gnutls_x509_crt_get_issuer_dn3(crt, &d, 0), &d, &info->issuer)) < 0)
     goto fail;
-  info->subject = datum_str(&d);
-  if ((ret = gnutls_x509_crt_get_issuer_dn3(crt, &d, 0)) < 0)
-    goto fail;
-  info->issuer = datum_str(&d);
 
   unsigned char serial[64];
   size_t serial_len = sizeof serial;
@@ -227,6 +237,11 @@ void cert_info_free(struct cert_info *info)
   memset(info, 0, sizeof *info);
 }
 
+const char *cert_info_dn_shown(const char *dn, bool json)
+{
+  return dn[0] || json ? dn : "(empty)";
+}
+
 void cert_info_report(struct report *r, const struct cert_info *info, const char *key,
                       const char *title)
 {
@@ -234,8 +249,8 @@ void cert_info_report(struct report *r, const struct cert_info *info, const char
   format_time(info->not_before, from, sizeof from);
   format_time(info->not_after, until, sizeof until);
   report_object(r, key, title);
-  report_str(r, "subject", NULL, info->subject);
-  report_str(r, "issuer", NULL, info->issuer);
+  report_str(r, "subject", NULL, cert_info_dn_shown(info->subject, r->json));
+  report_str(r, "issuer", NULL, cert_info_dn_shown(info->issuer, r->json));
   report_str(r, "serial", NULL, info->serial);
   report_list(r, "sans", "SANs", info->sans, info->san_count);
   report_str(r, "not_before", "valid from", from);

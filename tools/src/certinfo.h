@@ -12,7 +12,7 @@
 #include "report.h"
 
 struct cert_info {
-  char *subject;          /* RFC 4514 */
+  char *subject;          /* RFC 4514; "" when empty (a SAN-only certificate) */
   char *issuer;
   char *serial;           /* hex */
   char *cn;               /* first subject CN, or NULL */
@@ -35,6 +35,8 @@ int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *i
 void cert_info_free(struct cert_info *info);
 
 /* Emits the certificate as an object under key (human heading: title). */
+/* A subject or issuer as shown: "(empty)" for an empty DN in text, "" kept in JSON. */
+const char *cert_info_dn_shown(const char *dn, bool json);
 void cert_info_report(struct report *r, const struct cert_info *info, const char *key,
                       const char *title);
 

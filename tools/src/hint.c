@@ -102,6 +102,8 @@ static void verify_hint(const struct probe_opts *o, const struct probe_result *r
     return;
   }
   const char *issuer = top ? (top->self_signed ? top->subject : top->issuer) : NULL;
+  if (issuer && !issuer[0])
+    issuer = NULL; /* an empty DN names nothing to look for */
   if (o->ca_count == 0 && !o->system_ca) {
     snprintf(buf, cap, "no --ca given, so nothing is trusted: pass --ca with the certificate of "
                        "%s", issuer ? issuer : "the CA that signed the node certificate");

@@ -550,7 +550,8 @@ static void report_keys(struct inspect *in, struct report *r)
           match = (long)c;
       if (match >= 0) {
         report_strf(r, "matches", "matches", "certificate %ld (%s)", match + 1,
-                    in->certs[match].info.subject);
+                    in->certs[match].info.subject[0] ? in->certs[match].info.subject
+                                                     : "empty subject");
         report_json_int(r, "matches_index", match + 1);
       } else {
         report_str(r, "matches", "matches", in->cert_count ? "none of the certificates given"

@@ -30,7 +30,7 @@ static const char probe_usage[] =
   "  --pkcs12 FILE            client certificate, chain and key from a PKCS#12 file\n"
   "                           (keytool or openssl pkcs12; its password as for --key)\n"
   "  --key-password PW        password of the key (also: CASSL_KEY_PASSWORD)\n"
-  "  --key-password-file FILE read the password from FILE (must not be world-readable)\n"
+  "  --key-password-file FILE read the password from FILE (mode 600 or 400: private)\n"
   "  --verify LIST            comma list of none, peer-cert, peer-identity,\n"
   "                           peer-identity-dns (default: peer-cert)\n"
   "  --hostname NAME          host name for the peer-identity-dns check\n"
@@ -181,9 +181,13 @@ int read_password_file(const char *path, char **out)
   struct stat st;
   if (stat(path, &st) != 0)
     return -1;
-  if (st.st_mode & S_IROTH) {
-    fprintf(stderr, "warning: password file %s is readable by everyone; refusing to use it\n",
-            path);
+  /* As ssh does for keys: any access by the group or others is too much for a secret. */
+  if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+    const char *who = (st.st_mode & S_IROTH)   ? "readable by everyone"
+                      : (st.st_mode & S_IRGRP) ? "readable by its group"
+                                               : "open to other users";
+    fprintf(stderr, "warning: password file %s is %s (mode %04o); refusing to use it\n", path,
+            who, (unsigned)(st.st_mode & 07777));
     return -2;
   }
   unsigned char *data;
