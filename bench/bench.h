@@ -120,9 +120,11 @@ struct bench_raw_client {
   struct bench_buf *in, *out;
 };
 void bench_raw_client_init(struct bench_raw_client *c, const struct bench_pki *p,
-                           struct bench_buf *in, struct bench_buf *out);
+                           struct bench_buf *in, struct bench_buf *out, unsigned flags);
 /* The same session without a transport (for a socket: gnutls_transport_set_int). */
 gnutls_session_t bench_raw_client_session(const struct bench_pki *p);
+/* With extra gnutls_init flags (e.g. GNUTLS_KEY_SHARE_TOP). */
+gnutls_session_t bench_raw_client_session_flags(const struct bench_pki *p, unsigned flags);
 /* gnutls_certificate_verify_peers2 as the library does for PEER_CERT; dies on failure. */
 void bench_raw_verify(gnutls_session_t s);
 

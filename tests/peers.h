@@ -62,6 +62,9 @@ typedef struct peer_tls_options {
   peer_tls_version version;
   peer_mode mode;             /* PEER_MODE_CQL: JsseServer only */
   const char *priority;       /* gnutls-serv only: a full priority string, overrides version */
+  /* The only key exchange group the server accepts (all three servers), in GnuTLS's
+   * spelling: "X25519", "SECP256R1" or "SECP384R1"; NULL = the server's defaults. */
+  const char *group;
 } peer_tls_options;
 
 int peer_start_gnutls_serv(const peer_tls_options *opts, peer **out);

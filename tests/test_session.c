@@ -627,6 +627,82 @@ static void test_tampered_record(void **state)
   pair_close(&p);
 }
 
+/* ---- key shares ----------------------------------------------------------------------- */
+
+static int hellos, shares[4];
+
+static int count_share(void *ctx, unsigned tls_id, const unsigned char *data, unsigned size)
+{
+  if (tls_id != 51 || size < 2) /* key_share */
+    return 0;
+  int *n = ctx;
+  size_t len = (size_t)data[0] << 8 | data[1];
+  for (size_t at = 2; at + 4 <= 2 + len && at + 4 <= size;
+       at += 4 + ((size_t)data[at + 2] << 8 | data[at + 3]))
+    (*n)++;
+  return 0;
+}
+
+/* Counts the ClientHellos the server receives and the key shares each carries. */
+static int on_client_hello(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
+                           const gnutls_datum_t *msg)
+{
+  if (incoming && hellos < 4) {
+    assert_true(gnutls_ext_raw_parse(&shares[hellos], count_share, msg,
+                                     GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO) >= 0);
+    hellos++;
+  }
+  return 0;
+}
+
+/* The ClientHello carries one key share (one key generation); a server that wants another
+ * group asks for it with a HelloRetryRequest, and the handshake goes on with one share for
+ * that group. */
+static void run_key_share(const char *server_group, int want_hellos)
+{
+  struct pair p;
+  char prio[128];
+  snprintf(prio, sizeof prio, "%s%s%s", TLS13, server_group ? ":-GROUP-ALL:+GROUP-" : "",
+           server_group ? server_group : "");
+  pair_open(&p, prio, CASS_SSL_VERIFY_PEER_CERT);
+  hellos = 0;
+  memset(shares, 0, sizeof shares);
+  gnutls_handshake_set_hook_function(p.srv.s, GNUTLS_HANDSHAKE_CLIENT_HELLO, GNUTLS_HOOK_PRE,
+                                     on_client_hello);
+  pair_handshake(&p, 0);
+  assert_int_equal(hellos, want_hellos);
+  for (int i = 0; i < hellos; i++)
+    assert_int_equal(shares[i], 1);
+  if (server_group) {
+    cassl_session_info info;
+    assert_int_equal(cassl_session_get_info(p.cs, &info), CASS_OK);
+    char kx[64];
+    snprintf(kx, sizeof kx, "ECDHE-%s", server_group);
+    assert_string_equal(info.kx, kx);
+  }
+  ttransfer(p.cs, &p.srv, 1000, 0);
+  pair_close(&p);
+}
+
+static void test_tls13_one_key_share(void **state)
+{
+  run_key_share(NULL, 1);
+}
+
+static void test_tls13_key_share_retry(void **state)
+{
+  /* The server's only group is not the client's first: X25519, or P-256 when the system
+   * policy puts X25519 first. */
+  gnutls_priority_t prio;
+  assert_true(gnutls_priority_init2(&prio, "-VERS-TLS1.0:-VERS-TLS1.1:-VERS-DTLS-ALL", NULL,
+                                    GNUTLS_PRIORITY_INIT_DEF_APPEND) >= 0);
+  const unsigned *list;
+  assert_true(gnutls_priority_group_list(prio, &list) > 0);
+  const char *other = list[0] == GNUTLS_GROUP_X25519 ? "SECP256R1" : "X25519";
+  gnutls_priority_deinit(prio);
+  run_key_share(other, 2);
+}
+
 /* ---- queue storage ------------------------------------------------------------------ */
 
 /* An idle session holds no queue storage: each queue gives its block back once it is empty
@@ -703,6 +779,8 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_new_bad_params),
     cmocka_unit_test(test_idle_session_holds_no_queue_storage),
+    cmocka_unit_test(test_tls13_one_key_share),
+    cmocka_unit_test(test_tls13_key_share_retry),
     cmocka_unit_test(test_queue_block_pool),
     cmocka_unit_test(test_state_rules),
     cmocka_unit_test(test_holds_ssl_reference),
