@@ -16,7 +16,7 @@
 #include "errmsg.h"
 #include "names.h"
 
-#define CASSL_BACKEND_ABI 5
+#define CASSL_BACKEND_ABI 6
 
 enum cassl_backend_caps {
   CASSL_CAP_TLS = 1u << 0,   /* sessions work at all ("none" lacks it) */
@@ -36,7 +36,8 @@ enum cassl_reject_reason {
 /* What a backend session needs to know at creation; all owned by the core session and
  * valid for the backend session's whole life. */
 struct cassl_session_params {
-  void *creds;                      /* the CassSsl's backend credentials */
+  void *creds;                      /* the CassSsl's backend credentials: the session uses the
+                                       configuration published at its creation, for life */
   int min_version;                  /* CASS_SSL_VERSION_* or CASSL_SSL_VERSION_TLS1_3 */
   int max_version;                  /* CASS_SSL_VERSION_TLS1_2 or CASSL_SSL_VERSION_TLS1_3 */
   const char *priority;             /* override of the system policy, or NULL */
@@ -69,10 +70,16 @@ struct cassl_backend {
   /* Since ABI 5: releases what global_init set up (the count returned to 0). */
   void (*global_deinit)(void);
 
-  /* A credentials object for one CassSsl. */
+  /* A credentials object for one CassSsl. The creds_* setters below never change what
+   * existing sessions use: each builds the next configuration whole and stages it, changing
+   * nothing on failure; creds_commit publishes it. The core calls the setters one at a time
+   * and without the object's lock (they may be slow: key derivation). */
   CassError (*creds_new)(void **creds, cassl_errmsg *err);
   /* Wipes and frees the credentials. */
   void (*creds_free)(void *creds);
+  /* Since ABI 6: publishes what the last successful setter staged (nothing staged: no-op),
+   * so sessions created from now on use it. Quick: the core holds the object's lock. */
+  void (*creds_commit)(void *creds);
   /* Adds every PEM certificate of exactly len bytes to the trusted set. */
   CassError (*creds_add_trusted)(void *creds, const char *pem, size_t len, cassl_errmsg *err);
   /* Client certificate chain (leaf first), exactly len bytes of PEM. On failure (including a
@@ -104,7 +111,7 @@ struct cassl_backend {
   /* DER of the idx-th peer certificate. */
   CassError (*session_peer_cert)(void *session, size_t idx, const unsigned char **der,
                                  size_t *len);
-  /* PEER_CERT: the peer chain against the trusted set, validity dates included;
+  /* PEER_CERT: the peer chain against the session's trusted set, validity dates included;
    * CASS_ERROR_SSL_INVALID_PEER_CERT with the reason. */
   CassError (*session_verify_chain)(void *session, cassl_errmsg *err);
   /* The leaf's DNS SANs, IP SANs and subject CN(s), for the core's identity policy. */
@@ -124,9 +131,10 @@ struct cassl_backend {
   CassError (*creds_add_crl)(void *creds, const char *pem, size_t len, cassl_errmsg *err);
   /* Adds public-key pins ("sha256//<base64>", ';'-separated); a bad one adds none. */
   CassError (*creds_add_pins)(void *creds, const char *pins, cassl_errmsg *err);
-  /* With pins set on creds: the peer leaf's key must match one, whatever the verify flags;
-   * CASS_ERROR_SSL_INVALID_PEER_CERT otherwise. No pins = CASS_OK. */
-  CassError (*session_verify_pins)(void *session, void *creds, cassl_errmsg *err);
+  /* With pins in the configuration the session was created with: the peer leaf's key must
+   * match one, whatever the verify flags; CASS_ERROR_SSL_INVALID_PEER_CERT otherwise. No
+   * pins = CASS_OK. (ABI 6 dropped the creds argument.) */
+  CassError (*session_verify_pins)(void *session, cassl_errmsg *err);
 
   /* Since ABI 3: session resumption (CASSL_CAP_RESUMPTION). */
   /* Resumption data the session gained since the last call, for a later session to the same

@@ -1,6 +1,9 @@
 # The backend-independent core, linked together with exactly one plugin.
 cassl_headersdir = $(includedir)/cassl
 cassl_headers_HEADERS = include/cassl/cassl.h include/cassl/session.h include/cassl/uv.h
+nodist_cassl_headers_HEADERS = include/cassl/version.h
+EXTRA_DIST += include/cassl/version.h.in
+DISTCLEANFILES += include/cassl/version.h
 pkgconfig_DATA += cassl-$(TLS_BACKEND).pc
 
 core_sources = \
@@ -13,7 +16,8 @@ core_sources = \
 	lib/session.c lib/session_object.h \
 	lib/session_cache.c lib/session_cache.h \
 	lib/ssl.c lib/ssl_object.h \
-	lib/uv_conn.h lib/uv_connect.c lib/uv_io.c lib/uv_transport.c
+	lib/uv_conn.h lib/uv_connect.c lib/uv_io.c lib/uv_transport.c \
+	lib/version.c
 
 core_cflags = $(LIBUV_CFLAGS)
 core_libs = $(LIBUV_LIBS)
@@ -45,4 +49,21 @@ lib_libcassl_none_la_LIBADD = lib/libcassl-impl.la
 lib_libcassl_none_la_LDFLAGS = $(lib_ldflags)
 EXTRA_lib_libcassl_none_la_DEPENDENCIES = lib/libcassl.sym
 cassl_lib = lib/libcassl-none.la
+endif
+
+# With --enable-static, libtool's archive holds every object with the internal symbols global
+# (hidden visibility does not hide names inside an archive). Replace it with one partially
+# linked object (ld -r) whose hidden symbols are made local (objcopy --localize-hidden): only
+# the API stays global, as in the shared library. Installing copies the rewritten archive.
+if ENABLE_STATIC
+static_localized = lib/static-localized.stamp
+all-local: $(static_localized)
+$(static_localized): $(cassl_lib)
+	$(AM_V_GEN)a=lib/.libs/libcassl-$(TLS_BACKEND).a; o=lib/.libs/libcassl-$(TLS_BACKEND).o; \
+	$(LD) -r --whole-archive "$$a" -o "$$o" && \
+	$(OBJCOPY) --localize-hidden "$$o" && \
+	rm -f "$$a" && $(AR) cr "$$a" "$$o" && $(RANLIB) "$$a" && rm -f "$$o" && touch $@
+CLEANFILES += $(static_localized)
+else
+static_localized =
 endif

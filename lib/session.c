@@ -283,7 +283,7 @@ static CassError session_verify(cassl_session *s, cassl_errmsg *msg,
 {
   *why = CASSL_REJECT_PIN;
   /* Public-key pins (cassl_ssl_add_pinned_public_key) apply whatever the flags say. */
-  CassError pin_rc = s->backend->session_verify_pins(s->impl, s->ssl->creds, msg);
+  CassError pin_rc = s->backend->session_verify_pins(s->impl, msg);
   if (pin_rc != CASS_OK)
     return pin_rc;
   /* End of the pin check. */
@@ -378,7 +378,10 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
     return session_fail(s, rc, &msg);
   if (!done && !refused)
     return CASS_OK;
-  if (!refused && (s->options & CASSL_SESSION_HOLD_FINAL_FLIGHT))
+  /* A refused step is held too (TLS 1.3's compatibility ChangeCipherSpec may be in it): a
+   * loop that verifies only after a silent step must get to verify, which then drops it
+   * for the alert. */
+  if (s->options & CASSL_SESSION_HOLD_FINAL_FLIGHT)
     s->held = cassl_bytequeue_size(&s->outgoing) - output_before;
   if (s->options & CASSL_SESSION_DEFER_VERIFY) {
     s->state = CASSL_SESSION_HANDSHAKE_DONE;

@@ -12,7 +12,9 @@
 
 struct cassl_ssl {
   atomic_int refs;            /* the application's reference + one per live session */
-  pthread_mutex_t lock;       /* serialises setters and the last-error sentence */
+  pthread_mutex_t setter_lock; /* setters run one at a time (held through slow backend work) */
+  pthread_mutex_t lock;       /* the configuration sessions read, the last-error sentence;
+                                 held briefly (never during key derivation) */
   const struct cassl_backend *backend;
   void *creds;                /* backend credentials */
   int verify_flags;           /* CassSslVerifyFlags bitmask */

@@ -3,7 +3,7 @@
 EXTRA_DIST += tests/hardening-fixtures.sh tests/hardening_tool_secrets.sh
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_regressions tests/test_error_state
-TESTS += tests/test_regressions tests/test_error_state tests/hardening_tool_secrets.sh
+TESTS += tests/test_regressions tests/test_error_state
 
 tests_test_regressions_SOURCES = tests/test_regressions.c
 tests_test_regressions_CPPFLAGS = $(test_cppflags)
@@ -15,6 +15,9 @@ tests_test_error_state_SOURCES = tests/test_error_state.c tests/hardening_util.c
 tests_test_error_state_CPPFLAGS = $(test_cppflags)
 tests_test_error_state_CFLAGS = $(test_cflags)
 tests_test_error_state_LDADD = $(test_ldadd)
+endif
+if ENABLE_TOOL
+TESTS += tests/hardening_tool_secrets.sh
 endif
 
 # The secret scan defines free/realloc itself; -rdynamic exports them so that the shared

@@ -34,25 +34,36 @@ else
 pki_mknulcert =
 endif
 
-tests/fixtures/pki.stamp: $(top_srcdir)/tests/fixtures/pki.sh $(pki_mknulcert)
+# Which JDK tools this machine has, rewritten only when that changes: the fixtures made with
+# them, or without them (the keytool stores, the compiled JSSE server), are remade when a JDK
+# is installed or removed instead of failing as leftovers.
+tests/fixtures/jdk.found: tests-probe-jdk
+	@mkdir -p tests/fixtures && \
+	now=$$(for t in keytool javac; do \
+	  if command -v $$t >/dev/null 2>&1; then echo "$$t found"; else echo "$$t missing"; fi; \
+	done) && \
+	if test "$$(cat $@ 2>/dev/null)" != "$$now"; then printf '%s\n' "$$now" >$@; fi
+tests-probe-jdk:
+local_phony += tests-probe-jdk
+
+tests/fixtures/pki.stamp: $(top_srcdir)/tests/fixtures/pki.sh $(pki_mknulcert) \
+		tests/fixtures/jdk.found
 	$(AM_V_GEN)rm -rf tests/fixtures/pki && mkdir -p tests/fixtures && \
 	CASSL_FIXTURES='$(abs_top_builddir)/tests/fixtures' \
 	MKNULCERT='$(if $(pki_mknulcert),$(abs_top_builddir)/$(pki_mknulcert))' \
 	$(SHELL) $(top_srcdir)/tests/fixtures/pki.sh && touch $@
 
 # Without javac the JSSE tests skip (exit 77); the build goes on.
-tests/fixtures/java.stamp: $(top_srcdir)/tests/peers/JsseServer.java
-	$(AM_V_GEN)mkdir -p tests/fixtures && \
+tests/fixtures/java.stamp: $(top_srcdir)/tests/peers/JsseServer.java tests/fixtures/jdk.found
+	$(AM_V_GEN)mkdir -p tests/fixtures && rm -rf tests/fixtures/java tests/fixtures/java.tmp && \
 	if command -v javac >/dev/null 2>&1; then \
-	  rm -rf tests/fixtures/java tests/fixtures/java.tmp && \
 	  javac -d tests/fixtures/java.tmp $(top_srcdir)/tests/peers/JsseServer.java && \
 	  mv tests/fixtures/java.tmp tests/fixtures/java; \
 	else echo "javac not found: the JSSE interop tests will be skipped"; fi && touch $@
 
 # Only what these rules and tests/peers.c generate: tests/fixtures/ may also hold sources.
-clean-local: clean-peers-fixtures
+clean_local_hooks += clean-peers-fixtures
 clean-peers-fixtures:
 	-rm -rf tests/fixtures/pki tests/fixtures/pki.tmp.* tests/fixtures/java \
 	  tests/fixtures/java.tmp* tests/fixtures/peer-logs tests/fixtures/pki.stamp \
-	  tests/fixtures/java.stamp
-.PHONY: clean-peers-fixtures
+	  tests/fixtures/java.stamp tests/fixtures/jdk.found

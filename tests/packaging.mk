@@ -1,8 +1,18 @@
-# tests/packaging.mk: what a distribution installs (symbols, SONAME, pkg-config, headers).
-TESTS += tests/packaging/install.sh
-EXTRA_DIST += tests/packaging/install.sh tests/packaging/driver_app.c
+# tests/packaging.mk: what a distribution installs (symbols, SONAME, pkg-config, headers,
+# the static archive's global names, the API man pages) and the release metadata (version
+# macros, cassl_version).
+TESTS += tests/packaging/install.sh tests/packaging/static.sh tests/packaging/man.sh
+EXTRA_DIST += tests/packaging/install.sh tests/packaging/static.sh tests/packaging/man.sh \
+	tests/packaging/driver_app.c
 
 # The driver's libcassandra in the same process (a fake exporting its cass_ssl_* names).
 TESTS += tests/packaging/symbols.sh
 EXTRA_DIST += tests/packaging/symbols.sh tests/packaging/fake_cassandra.c \
 	tests/packaging/driver_names_app.c
+
+check_PROGRAMS += tests/test_version
+TESTS += tests/test_version
+tests_test_version_SOURCES = tests/test_version.c
+tests_test_version_CPPFLAGS = $(test_cppflags)
+tests_test_version_CFLAGS = $(test_cflags)
+tests_test_version_LDADD = $(test_ldadd)

@@ -680,6 +680,8 @@ static int gnutls_argv(struct peer *p, const peer_tls_options *o, char **argv, s
         : o->version == PEER_TLS1_3 ? ":-VERS-ALL:+VERS-TLS1.3"
                                     : "",
         o->group ? ":-GROUP-ALL:+GROUP-" : "", o->group ? o->group : "");
+  if (o->no_tickets)
+    arg(&a, "%s", "--noticket");
   return a.overflow ? -1 : 0;
 }
 
@@ -777,6 +779,18 @@ static int openssl_argv(struct peer *p, const peer_tls_options *o, char **argv, 
       return -1;
     arg(&a, "%s", "-groups");
     arg(&a, "%s", group_name(o->group, 1));
+  }
+  if (o->no_tickets)
+    arg(&a, "%s", "-no_ticket");
+  if (o->servername) {
+    /* -servername needs a second certificate for that name: the same leaf (no chain). */
+    arg(&a, "%s", "-servername");
+    arg(&a, "%s", o->servername);
+    arg(&a, "%s", "-servername_fatal");
+    arg(&a, "%s", "-cert2");
+    arg(&a, "%s", o->cert_file);
+    arg(&a, "%s", "-key2");
+    arg(&a, "%s", o->key_file);
   }
   return a.overflow ? -1 : 0;
 }

@@ -60,3 +60,13 @@ tests_test_session_options_CPPFLAGS = $(test_cppflags)
 tests_test_session_options_CFLAGS = $(session_test_cflags)
 tests_test_session_options_LDADD = $(session_test_ldadd)
 endif
+
+# Setters racing handshakes on one object; what each session verifies against.
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_session_reconfigure
+TESTS += tests/test_session_reconfigure
+tests_test_session_reconfigure_SOURCES = tests/test_session_reconfigure.c $(session_test_sources)
+tests_test_session_reconfigure_CPPFLAGS = $(test_cppflags)
+tests_test_session_reconfigure_CFLAGS = $(session_test_cflags)
+tests_test_session_reconfigure_LDADD = $(session_test_ldadd)
+endif

@@ -151,8 +151,10 @@ static CassError add_trusted_file(CassSsl *ssl, const char *name)
 
 static unsigned trusted_count(CassSsl *ssl)
 {
+  /* The published generation: what the next session would trust. */
+  struct gtls_gen *gen = gtls_creds_acquire(ssl->creds);
   gnutls_x509_trust_list_t tl;
-  gnutls_certificate_get_trust_list(gtls_creds_certificate(ssl->creds), &tl);
+  gnutls_certificate_get_trust_list(gtls_gen_certificate(gen), &tl);
   gnutls_x509_trust_list_iter_t iter = NULL;
   gnutls_x509_crt_t crt;
   unsigned n = 0;
@@ -161,6 +163,7 @@ static unsigned trusted_count(CassSsl *ssl)
     n++;
   }
   gnutls_x509_trust_list_iter_deinit(iter);
+  gtls_gen_release(gen);
   return n;
 }
 
@@ -247,10 +250,12 @@ static int run_handshake(CassSsl *ssl, const char *priority, struct peer_view *v
     return ret < 0 ? ret : GNUTLS_E_INTERNAL_ERROR;
   }
 
+  /* A raw GnuTLS session over the generation in force, held for its life as sessions do. */
+  struct gtls_gen *gen = gtls_creds_acquire(ssl->creds);
   gnutls_session_t c;
   gnutls_init(&c, GNUTLS_CLIENT);
   gnutls_priority_set_direct(c, priority, NULL);
-  gnutls_credentials_set(c, GNUTLS_CRD_CERTIFICATE, gtls_creds_certificate(ssl->creds));
+  gnutls_credentials_set(c, GNUTLS_CRD_CERTIFICATE, gtls_gen_certificate(gen));
   gnutls_transport_set_int(c, fds[0]);
   gnutls_handshake_set_timeout(c, 20000);
   do
@@ -261,6 +266,7 @@ static int run_handshake(CassSsl *ssl, const char *priority, struct peer_view *v
   shutdown(fds[0], SHUT_WR);
   pthread_join(tid, NULL);
   gnutls_deinit(c);
+  gtls_gen_release(gen);
   close(fds[0]);
   gnutls_certificate_free_credentials(server_cred);
   return ret;
@@ -426,6 +432,54 @@ static void test_trusted_bad_inputs(void **state)
   assert_ok(ssl, cass_ssl_add_trusted_cert_n(ssl, cert.data, cert.len));
   drop(&garbage), drop(&empty), drop(&cert), drop(&cut), drop(&bad), drop(&notcert),
       drop(&mixed);
+}
+
+/* Every length of a two-certificate buffer: a cut inside either certificate's armour, its
+ * BEGIN line included, is an error that names the cut; a length that ends between them or
+ * after the second one is fine. Each call gets exactly len bytes (a private copy). */
+static void every_cut(CassSsl *ssl, const char *what,
+                      CassError (*call)(CassSsl *, const char *, size_t))
+{
+  struct buf two = load("chain.pem");
+  const char *begin = "-----BEGIN CERTIFICATE-----", *end = "-----END CERTIFICATE-----";
+  const char *b1 = memmem(two.data, two.len, begin, strlen(begin));
+  const char *e1 = memmem(b1, two.len - (size_t)(b1 - two.data), end, strlen(end));
+  const char *b2 = memmem(e1, two.len - (size_t)(e1 - two.data), begin, strlen(begin));
+  const char *e2 = memmem(b2, two.len - (size_t)(b2 - two.data), end, strlen(end));
+  assert_non_null(e2);
+  size_t end1 = (size_t)(e1 - two.data) + strlen(end), start2 = (size_t)(b2 - two.data);
+  size_t end2 = (size_t)(e2 - two.data) + strlen(end);
+  for (size_t len = 0; len <= two.len; len++) {
+    struct buf cut = exact(two.data, len);
+    CassError rc = call(ssl, cut.data, len);
+    bool whole = (len >= end1 && len <= start2) || len >= end2;
+    if (whole && rc != CASS_OK)
+      fail_msg("%s: length %zu of %zu: %s", what, len, two.len, cassl_ssl_last_error(ssl));
+    if (!whole && rc != CASS_ERROR_SSL_INVALID_CERT)
+      fail_msg("%s: length %zu of %zu (inside certificate %d) returned %s", what, len,
+               two.len, len < end1 ? 1 : 2, cassl_error_name(rc));
+    if (!whole && len > 0) {
+      char names[96];
+      snprintf(names, sizeof names, "certificate %d is truncated", len < end1 ? 1 : 2);
+      char ends[64];
+      snprintf(ends, sizeof ends, "ends after %zu bytes", len);
+      if (!strstr(cassl_ssl_last_error(ssl), names) || !strstr(cassl_ssl_last_error(ssl), ends))
+        fail_msg("%s: length %zu: the sentence does not name the cut: %s", what, len,
+                 cassl_ssl_last_error(ssl));
+    }
+    drop(&cut);
+  }
+  drop(&two);
+}
+
+static void test_trusted_every_cut(void **state)
+{
+  every_cut(*state, "add_trusted_cert_n", cass_ssl_add_trusted_cert_n);
+}
+
+static void test_cert_every_cut(void **state)
+{
+  every_cut(*state, "set_cert_n", cass_ssl_set_cert_n);
 }
 
 /* ---- client certificate ---------------------------------------------------------------- */
@@ -798,7 +852,8 @@ static void test_pair_key_first(void **state)
   assert_sends(ssl, "ed25519-client");
 }
 
-/* A session made before a pair change keeps working; the next session uses the new pair. */
+/* A session made before a pair change keeps the pair it was made with, even when the change
+ * comes before its handshake; the next session uses the new pair. */
 static void test_pair_change_with_live_session(void **state)
 {
   CassSsl *ssl = *state;
@@ -818,17 +873,19 @@ static void test_pair_change_with_live_session(void **state)
   pthread_t tid;
   assert_int_equal(pthread_create(&tid, NULL, server_main, &v), 0);
 
+  struct gtls_gen *gen = gtls_creds_acquire(ssl->creds);
   gnutls_session_t c;
   gnutls_init(&c, GNUTLS_CLIENT);
   gnutls_priority_set_direct(c, TLS12, NULL);
-  gnutls_credentials_set(c, GNUTLS_CRD_CERTIFICATE, gtls_creds_certificate(ssl->creds));
+  gnutls_credentials_set(c, GNUTLS_CRD_CERTIFICATE, gtls_gen_certificate(gen));
   gnutls_transport_set_int(c, fds[0]);
   /* Change the pair while the first session exists but has not handshaken yet: the
-   * session takes the pair in force when the server asks for it. The certificate alone
-   * does not match the key in force (refused); its key completes the new pair. */
+   * session keeps the pair of its creation. The certificate alone does not match the key
+   * in force (refused); its key completes the new pair, which the next session sends. */
   assert_fails(ssl, set_cert_file(ssl, "ec.pem"), CASS_ERROR_SSL_INVALID_CERT,
                "does not match the certificate CN=ec-client");
   assert_ok(ssl, set_key_file(ssl, "ec-sec1.pem", NULL));
+  assert_sends(ssl, "ec-client");
   int ret;
   do
     ret = gnutls_handshake(c);
@@ -844,10 +901,11 @@ static void test_pair_change_with_live_session(void **state)
   shutdown(fds[0], SHUT_WR);
   pthread_join(tid, NULL);
   gnutls_deinit(c);
+  gtls_gen_release(gen);
   close(fds[0]);
   gnutls_certificate_free_credentials(server_cred);
   assert_int_equal(v.ret, 0);
-  assert_string_equal(v.leaf_cn, "ec-client");
+  assert_string_equal(v.leaf_cn, "driver");
   assert_sends(ssl, "driver");
 }
 
@@ -934,6 +992,8 @@ int main(void)
     cmocka_unit_test_setup_teardown(test_trusted_leading_text_and_crlf, ssl_setup,
                                     ssl_teardown),
     cmocka_unit_test_setup_teardown(test_trusted_bad_inputs, ssl_setup, ssl_teardown),
+    cmocka_unit_test_setup_teardown(test_trusted_every_cut, ssl_setup, ssl_teardown),
+    cmocka_unit_test_setup_teardown(test_cert_every_cut, ssl_setup, ssl_teardown),
     cmocka_unit_test_setup_teardown(test_cert_bad_inputs, ssl_setup, ssl_teardown),
     cmocka_unit_test_setup_teardown(test_cert_leaf_and_chain_sent, ssl_setup, ssl_teardown),
     cmocka_unit_test_setup_teardown(test_guide_driver_pair, ssl_setup, ssl_teardown),

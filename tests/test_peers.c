@@ -18,24 +18,14 @@
 
 #include <cmocka.h>
 
+#include "loopback.h"
 #include "peers.h"
 
 static const char *const hosts[] = { "127.0.0.1", "::1" };
 
-static bool have_ipv6(void)
-{
-  int fd = socket(AF_INET6, SOCK_STREAM, 0);
-  if (fd < 0)
-    return false;
-  struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-  bool ok = bind(fd, (struct sockaddr *)&sin6, sizeof sin6) == 0;
-  close(fd);
-  return ok;
-}
-
 static size_t host_count(void)
 {
-  return have_ipv6() ? 2 : 1;
+  return loopback_has_ipv6() ? 2 : 1;
 }
 
 /* Reads until n bytes, EOF or 5 s; returns the count. */
@@ -117,8 +107,10 @@ static void test_pki(void **state)
 static void test_gnutls_serv(void **state)
 {
   (void)state;
-  if (!peers_have("gnutls-serv"))
+  if (!peers_have("gnutls-serv")) {
+    print_message("gnutls-serv is not installed: case skipped\n");
     skip();
+  }
   for (size_t h = 0; h < host_count(); h++) {
     for (int v = PEER_TLS_DEFAULT; v <= PEER_TLS1_3; v++) {
       peer_tls_options o = { .host = hosts[h], .cert_file = peers_pki("server-ip.pem"),
@@ -141,8 +133,10 @@ static void test_gnutls_serv(void **state)
 static void test_openssl(void **state)
 {
   (void)state;
-  if (!peers_have("openssl"))
+  if (!peers_have("openssl")) {
+    print_message("openssl is not installed: case skipped\n");
     skip();
+  }
   for (size_t h = 0; h < host_count(); h++) {
     for (int v = PEER_TLS_DEFAULT; v <= PEER_TLS1_3; v++) {
       peer_tls_options o = { .host = hosts[h], .cert_file = peers_pki("server-chain.pem"),
@@ -165,8 +159,10 @@ static void test_openssl(void **state)
 static void test_jsse(void **state)
 {
   (void)state;
-  if (!peers_have("java") || !peers_have("keytool"))
+  if (!peers_have("java") || !peers_have("keytool")) {
+    print_message("no JDK (java and keytool, or a compiled JsseServer): case skipped\n");
     skip();
+  }
   for (size_t h = 0; h < host_count(); h++) {
     peer_tls_options o = { .host = hosts[h], .keystore = peers_pki("jks/keystore.jks"),
                            .truststore = peers_pki("jks/truststore.jks"),
@@ -318,6 +314,7 @@ static void test_stop_all(void **state)
 
 int main(void)
 {
+  loopback_usable("::1", "every peer is tried on 127.0.0.1 only");
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_pki),
     cmocka_unit_test(test_gnutls_serv),

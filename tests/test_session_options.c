@@ -409,6 +409,56 @@ static void test_hold_released_by_close(void **state)
   cassl_ssl_free(ssl);
 }
 
+/* The server's whole flight in one feed, refused by a check during that step: with the
+ * held final flight, the step shows no output (TLS 1.3's compatibility ChangeCipherSpec
+ * included), so a loop that verifies only after a silent step gets to verify; then only
+ * the alert leaves. */
+static void refused_in_last_step(const char *priority, const struct tpki *trusted, int flags,
+                                 const char *ip, CassError expected, int alert)
+{
+  cassl_ssl *ssl = tssl_new(trusted, flags);
+  cassl_session_options o = CASSL_SESSION_OPTIONS_INIT;
+  o.flags = CASSL_SESSION_DEFER_VERIFY | CASSL_SESSION_HOLD_FINAL_FLIGHT;
+  struct tpeer peer;
+  tpeer_init(&peer, ip, "node1.example", NULL);
+  cassl_session *cs = NULL;
+  assert_int_equal(cassl_session_new_ex(ssl, &peer.peer, &o, &cs), CASS_OK);
+  struct tserver srv;
+  tserver_init(&srv, &(struct tserver_opts){ .cert = &server, .priority = priority });
+  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  tpump(cs, &srv, 0);
+  tserver_handshake(&srv);
+  tpump_to_client(cs, &srv, 0); /* one feed */
+  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  if (cassl_session_get_state(cs) == CASSL_SESSION_HANDSHAKING) {
+    /* TLS 1.2: the client's flight goes, the server's Finished ends it. */
+    assert_true(cassl_session_output_pending(cs) > 0);
+    tpump(cs, &srv, 0);
+    tserver_handshake(&srv);
+    tpump_to_client(cs, &srv, 0);
+    assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  }
+  assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_HANDSHAKE_DONE);
+  assert_int_equal(cassl_session_output_pending(cs), 0);
+  assert_int_equal(cassl_session_verify(cs), expected);
+  assert_true(cassl_session_output_pending(cs) > 0);
+  tpump(cs, &srv, 0);
+  assert_int_equal(tserver_alert_received(&srv), alert);
+  cassl_session_free(cs);
+  tserver_free(&srv);
+  cassl_ssl_free(ssl);
+}
+
+static void test_refused_in_last_step_shows_nothing(void **state)
+{
+  refused_in_last_step(TLS13, &ca, CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY,
+                       "127.0.0.2", CASS_ERROR_SSL_IDENTITY_MISMATCH, GNUTLS_A_BAD_CERTIFICATE);
+  refused_in_last_step(TLS13, &other_ca, CASS_SSL_VERIFY_PEER_CERT, "127.0.0.1",
+                       CASS_ERROR_SSL_INVALID_PEER_CERT, GNUTLS_A_UNKNOWN_CA);
+  refused_in_last_step(TLS12, &other_ca, CASS_SSL_VERIFY_PEER_CERT, "127.0.0.1",
+                       CASS_ERROR_SSL_INVALID_PEER_CERT, GNUTLS_A_UNKNOWN_CA);
+}
+
 /* TLS 1.2 full handshake: the server's Finished is last, nothing is held. */
 static void test_hold_tls12_full_sends_at_once(void **state)
 {
@@ -553,6 +603,7 @@ int main(void)
     cmocka_unit_test(test_refused_server_gets_no_client_cert),
     cmocka_unit_test(test_hold_final_flight_tls13),
     cmocka_unit_test(test_hold_released_by_close),
+    cmocka_unit_test(test_refused_in_last_step_shows_nothing),
     cmocka_unit_test(test_hold_tls12_full_sends_at_once),
     cmocka_unit_test(test_one_feed_many_records),
     cmocka_unit_test(test_version_range),

@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 
+#include "loopback.h"
 #include "peers.h"
 
 #define MAX_ARGS 40
@@ -305,13 +306,7 @@ static void test_gnutls_resumption(void **state)
 static void test_gnutls_ipv6(void **state)
 {
   NEED("gnutls-serv");
-  int fd = socket(AF_INET6, SOCK_STREAM, 0);
-  struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-  bool v6 = fd >= 0 && bind(fd, (struct sockaddr *)&sin6, sizeof sin6) == 0;
-  if (fd >= 0)
-    close(fd);
-  if (!v6)
-    skip();
+  SKIP_UNLESS_USABLE("::1");
   peer *p = gnutls_serv("server-ip.pem", "server-ip-key.pem", PEER_CLIENT_AUTH_NONE,
                         PEER_TLS_DEFAULT, "::1");
   cassl("probe", "--ca", ca, "--verify", "peer-cert,peer-identity", "--no-cql", "--json",

@@ -1,6 +1,6 @@
 # tests/tool.mk: the cassl tool, end to end (exit codes, error:/hint: lines, --json), and its
-# CQL codec.
-if BACKEND_GNUTLS
+# CQL codec. The end-to-end part needs the tool (not built with --disable-tool).
+if ENABLE_TOOL
 TESTS += tests/tool_cli.sh tests/tool_probe_demo.sh
 
 check_PROGRAMS += tests/test_tool_peers

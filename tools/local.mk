@@ -2,9 +2,9 @@
 # installed library's public API; GnuTLS is used directly to read files, make the demo PKI and
 # run the demo's embedded server. The identity policy objects are linked in for `inspect
 # --match` (they are not exported by the library), so the rules are the library's own.
-EXTRA_DIST += tools/cassl.1
+# tools/cassl.1 is made by configure from tools/cassl.1.in (version and date in the footer).
 
-if BACKEND_GNUTLS
+if ENABLE_TOOL
 bin_PROGRAMS += tools/cassl
 man_MANS += tools/cassl.1
 
@@ -25,4 +25,6 @@ tools_cassl_SOURCES = \
 tools_cassl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src -I$(top_srcdir)/plugins/gnutls
 tools_cassl_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(NETTLE_CFLAGS) $(LIBUV_CFLAGS)
 tools_cassl_LDADD = $(cassl_lib) $(GNUTLS_LIBS) $(NETTLE_LIBS) $(LIBUV_LIBS)
+# A static-only build links the archive: after it is rewritten, not while.
+EXTRA_tools_cassl_DEPENDENCIES = $(static_localized)
 endif

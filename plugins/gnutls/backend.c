@@ -31,6 +31,7 @@ const struct cassl_backend cassl_backend_impl = {
   .global_deinit = gtls_global_deinit,
   .creds_new = gtls_creds_new,
   .creds_free = gtls_creds_free,
+  .creds_commit = gtls_creds_commit,
   .creds_add_trusted = gtls_creds_add_trusted,
   .creds_set_cert = gtls_creds_set_cert,
   .creds_set_key = gtls_creds_set_key,

@@ -3,15 +3,15 @@
  * Every PEM input arrives as exactly `len` bytes with no terminating NUL, so it is first
  * copied into a terminated buffer of our own (GnuTLS's PEM parsers look for the NUL).
  *
- * The client certificate and key are handed to GnuTLS at handshake time by a retrieve
- * callback that gives each session its own copies (GnuTLS frees them with the session), so a
- * later matching pair can replace the pair in force while earlier sessions still run. */
+ * The client certificate and key live in the credential generation (generation.c); GnuTLS
+ * gets them at handshake time through a retrieve callback that gives each session its own
+ * copies of its generation's pair. Each setter stages a new generation and never changes
+ * what an earlier one holds. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1 /* memmem */
 #endif
 #include "config.h"
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,7 +28,7 @@
 
 /* A parsed client certificate chain: DER, leaf first. */
 struct gtls_cert_half {
-  unsigned refs;
+  atomic_uint refs;
   gnutls_datum_t *der;
   unsigned count;
   unsigned char key_id[KEY_ID_MAX];
@@ -38,31 +38,11 @@ struct gtls_cert_half {
 
 /* A decrypted client private key. */
 struct gtls_key_half {
-  unsigned refs;
+  atomic_uint refs;
   gnutls_x509_privkey_t key;
   unsigned char key_id[KEY_ID_MAX];
   size_t key_id_len;
 };
-
-struct gtls_creds {
-  gnutls_certificate_credentials_t cred;
-  /* Guards the halves below against handshakes running in other threads. */
-  pthread_mutex_t lock;
-  /* The accepted halves; when both are set they match and are the pair in force. */
-  struct gtls_cert_half *pair_cert;
-  struct gtls_key_half *pair_key;
-  /* The last half refused for not matching the accepted other half: kept only so that its
-   * own counterpart, given next, completes a new pair (replacing both halves of a pair).
-   * A refused half never makes a later call fail. */
-  struct gtls_cert_half *pending_cert;
-  struct gtls_key_half *pending_key;
-  struct gtls_pins *pins;  /* public-key pins (pins.c) */
-  struct gtls_creds *next; /* in the registry */
-};
-
-/* GnuTLS credentials carry no user pointer: the retrieve callback finds its gtls_creds here. */
-static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct gtls_creds *registry;
 
 static const char pem_cert_begin[] = "-----BEGIN CERTIFICATE-----";
 static const char pem_cert_end[] = "-----END CERTIFICATE-----";
@@ -96,9 +76,16 @@ static const char *find_bytes(const char *from, const char *end, const char *nee
   return memmem(from, (size_t)(end - from), needle, n);
 }
 
-static void cert_half_unref(struct gtls_cert_half *half)
+struct gtls_cert_half *gtls_cert_half_ref(struct gtls_cert_half *half)
 {
-  if (!half || --half->refs > 0)
+  if (half)
+    atomic_fetch_add_explicit(&half->refs, 1, memory_order_relaxed);
+  return half;
+}
+
+void gtls_cert_half_unref(struct gtls_cert_half *half)
+{
+  if (!half || atomic_fetch_sub_explicit(&half->refs, 1, memory_order_acq_rel) != 1)
     return;
   for (unsigned i = 0; i < half->count; i++)
     gnutls_free(half->der[i].data);
@@ -106,15 +93,35 @@ static void cert_half_unref(struct gtls_cert_half *half)
   free(half);
 }
 
-static void key_half_unref(struct gtls_key_half *half)
+struct gtls_key_half *gtls_key_half_ref(struct gtls_key_half *half)
 {
-  if (!half || --half->refs > 0)
+  if (half)
+    atomic_fetch_add_explicit(&half->refs, 1, memory_order_relaxed);
+  return half;
+}
+
+void gtls_key_half_unref(struct gtls_key_half *half)
+{
+  if (!half || atomic_fetch_sub_explicit(&half->refs, 1, memory_order_acq_rel) != 1)
     return;
   gnutls_x509_privkey_deinit(half->key); /* GnuTLS wipes the key's integers */
   free(half);
 }
 
 /* ---- PEM certificates ------------------------------------------------------------------ */
+
+/* Whether the text after the last certificate ends with the start of another one's BEGIN
+ * line (a length that cuts the buffer there): its last line, non-empty, is a proper prefix
+ * of "-----BEGIN CERTIFICATE-----". Other trailing text is fine, as it always was. */
+static bool cut_in_begin_line(const char *tail, const char *end)
+{
+  const char *line = tail;
+  for (const char *q = tail; q < end; q++)
+    if (*q == '\n')
+      line = q + 1;
+  size_t n = (size_t)(end - line);
+  return n > 0 && n < sizeof pem_cert_begin - 1 && memcmp(line, pem_cert_begin, n) == 0;
+}
 
 /* Parses every "CERTIFICATE" PEM block of buf (NUL-terminated, len bytes) into crts.
  * what names the input in sentences ("trusted certificate", "client certificate"). */
@@ -123,6 +130,7 @@ static CassError parse_certs(const char *buf, size_t len, const char *what,
                              cassl_errmsg *err)
 {
   const char *end = buf + len;
+  const char *tail = buf; /* what follows the last certificate */
   gnutls_x509_crt_t *crts = NULL;
   unsigned count = 0;
   CassError rc = CASS_OK;
@@ -132,7 +140,8 @@ static CassError parse_certs(const char *buf, size_t len, const char *what,
     const char *stop = find_bytes(p + sizeof pem_cert_begin - 1, end, pem_cert_end);
     if (!stop) {
       rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
-                      "%s %u is truncated: \"%s\" missing", what, count + 1, pem_cert_end);
+                      "%s %u is truncated: \"%s\" missing (the input ends after %zu bytes)",
+                      what, count + 1, pem_cert_end, len);
       goto fail;
     }
     stop += sizeof pem_cert_end - 1;
@@ -162,6 +171,13 @@ static CassError parse_certs(const char *buf, size_t len, const char *what,
     }
     count++;
     p = stop;
+    tail = stop;
+  }
+  if (cut_in_begin_line(tail, end)) {
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
+                    "%s %u is truncated inside its \"%s\" line (the input ends after %zu bytes)",
+                    what, count + 1, pem_cert_begin, len);
+    goto fail;
   }
   if (count == 0) {
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no PEM certificate in %zu bytes", len);
@@ -185,32 +201,22 @@ static void free_certs(gnutls_x509_crt_t *crts, unsigned count)
   free(crts);
 }
 
-/* ---- the retrieve callback ------------------------------------------------------------- */
+/* ---- copies for one handshake ---------------------------------------------------------- */
 
-static struct gtls_creds *registry_find(gnutls_certificate_credentials_t cred)
+int gtls_copy_pair(const struct gtls_cert_half *cert, const struct gtls_key_half *key_half,
+                   gnutls_pcert_st **certs, unsigned *count, gnutls_privkey_t *privkey)
 {
-  struct gtls_creds *c = registry;
-  while (c && c->cred != cred)
-    c = c->next;
-  return c;
-}
-
-/* Copies the pair in force for one session; caller holds c->lock. */
-static int copy_pair(const struct gtls_creds *c, gnutls_pcert_st **certs, unsigned *count,
-                     gnutls_privkey_t *privkey)
-{
-  unsigned n = c->pair_cert->count, done = 0;
+  unsigned n = cert->count, done = 0;
   gnutls_privkey_t key = NULL;
   gnutls_pcert_st *pcerts = gnutls_calloc(n, sizeof *pcerts);
   if (!pcerts)
     return -1;
   for (; done < n; done++)
-    if (gnutls_pcert_import_x509_raw(&pcerts[done], &c->pair_cert->der[done],
-                                     GNUTLS_X509_FMT_DER, 0) < 0)
+    if (gnutls_pcert_import_x509_raw(&pcerts[done], &cert->der[done], GNUTLS_X509_FMT_DER, 0) < 0)
       goto fail;
   if (gnutls_privkey_init(&key) < 0)
     goto fail;
-  if (gnutls_privkey_import_x509(key, c->pair_key->key, GNUTLS_PRIVKEY_IMPORT_COPY) < 0)
+  if (gnutls_privkey_import_x509(key, key_half->key, GNUTLS_PRIVKEY_IMPORT_COPY) < 0)
     goto fail;
   *certs = pcerts;
   *count = n;
@@ -226,98 +232,10 @@ fail:
   return -1;
 }
 
-/* Gives the session its own copy of the pair in force (none = an empty Certificate);
- * GnuTLS frees the copies with the session (GNUTLS_CERT_RETR_DEINIT_ALL). */
-static int gtls_retrieve(gnutls_session_t session __attribute__((unused)), const struct gnutls_cert_retr_st *info,
-                         gnutls_pcert_st **certs, unsigned int *certs_length,
-                         gnutls_ocsp_data_st **ocsp, unsigned int *ocsp_length,
-                         gnutls_privkey_t *privkey, unsigned int *flags)
-{
-  *certs = NULL;
-  *certs_length = 0;
-  *ocsp = NULL;
-  *ocsp_length = 0;
-  *privkey = NULL;
-  *flags = GNUTLS_CERT_RETR_DEINIT_ALL;
-
-  pthread_mutex_lock(&registry_lock);
-  struct gtls_creds *c = registry_find(info->cred);
-  if (c)
-    pthread_mutex_lock(&c->lock);
-  pthread_mutex_unlock(&registry_lock);
-  if (!c)
-    return 0;
-  int rc = 0;
-  if (c->pair_cert && c->pair_key)
-    rc = copy_pair(c, certs, certs_length, privkey);
-  pthread_mutex_unlock(&c->lock);
-  return rc;
-}
-
-/* ---- the credentials object ------------------------------------------------------------ */
-
-CassError gtls_creds_new(void **creds, cassl_errmsg *err)
-{
-  *creds = NULL;
-  struct gtls_creds *c = calloc(1, sizeof *c);
-  if (!c)
-    return cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT, "out of memory");
-  int ret = gnutls_certificate_allocate_credentials(&c->cred);
-  if (ret < 0) {
-    free(c);
-    return cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT,
-                      "cannot allocate GnuTLS credentials: %s", gnutls_strerror(ret));
-  }
-  if (!(c->pins = gtls_pins_new())) {
-    gnutls_certificate_free_credentials(c->cred);
-    free(c);
-    return cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT, "out of memory");
-  }
-  pthread_mutex_init(&c->lock, NULL);
-  gnutls_certificate_set_retrieve_function3(c->cred, gtls_retrieve);
-  pthread_mutex_lock(&registry_lock);
-  c->next = registry;
-  registry = c;
-  pthread_mutex_unlock(&registry_lock);
-  *creds = c;
-  return CASS_OK;
-}
-
-void gtls_creds_free(void *creds)
-{
-  struct gtls_creds *c = creds;
-  if (!c)
-    return;
-  pthread_mutex_lock(&registry_lock);
-  for (struct gtls_creds **pp = &registry; *pp; pp = &(*pp)->next)
-    if (*pp == c) {
-      *pp = c->next;
-      break;
-    }
-  pthread_mutex_unlock(&registry_lock);
-  cert_half_unref(c->pair_cert);
-  key_half_unref(c->pair_key);
-  cert_half_unref(c->pending_cert);
-  key_half_unref(c->pending_key);
-  gtls_pins_free(c->pins);
-  gnutls_certificate_free_credentials(c->cred);
-  pthread_mutex_destroy(&c->lock);
-  free(c);
-}
-
-gnutls_certificate_credentials_t gtls_creds_certificate(void *creds)
-{
-  return creds ? ((struct gtls_creds *)creds)->cred : NULL;
-}
-
-struct gtls_pins *gtls_creds_pins(void *creds)
-{
-  return creds ? ((struct gtls_creds *)creds)->pins : NULL;
-}
+/* ---- trusted certificates -------------------------------------------------------------- */
 
 CassError gtls_creds_add_trusted(void *creds, const char *pem, size_t len, cassl_errmsg *err)
 {
-  struct gtls_creds *c = creds;
   if (!pem)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no certificate given (NULL)");
   char *buf = gtls_copy_terminated(pem, len);
@@ -329,13 +247,26 @@ CassError gtls_creds_add_trusted(void *creds, const char *pem, size_t len, cassl
   free(buf);
   if (rc != CASS_OK)
     return rc;
-  /* All or nothing: only a buffer that parsed completely reaches the trust list. */
-  int ret = gnutls_certificate_set_x509_trust(c->cred, crts, (int)count);
-  free_certs(crts, count);
-  if (ret < 0)
-    return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "cannot add trusted certificates: %s",
+  /* All or nothing: only a buffer that parsed completely reaches the next generation. */
+  struct gtls_gen_parts parts = *gtls_creds_parts(creds);
+  struct gtls_der_list *added = gtls_der_list_new(count, parts.trusted);
+  if (!added)
+    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
+  for (unsigned i = 0; rc == CASS_OK && i < count; i++) {
+    int ret = gnutls_x509_crt_export2(crts[i], GNUTLS_X509_FMT_DER, &added->der[i]);
+    if (ret < 0)
+      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "cannot add trusted certificates: %s",
                       gnutls_strerror(ret));
-  return CASS_OK;
+    else
+      added->count++;
+  }
+  free_certs(crts, count);
+  if (rc == CASS_OK) {
+    parts.trusted = added;
+    rc = gtls_creds_stage(creds, &parts, err);
+  }
+  gtls_der_list_unref(added);
+  return rc;
 }
 
 /* ---- pairing --------------------------------------------------------------------------- */
@@ -351,9 +282,8 @@ static void set_cert_slot(struct gtls_cert_half **slot, struct gtls_cert_half *h
 {
   if (*slot == half)
     return;
-  if (half)
-    half->refs++;
-  cert_half_unref(*slot);
+  gtls_cert_half_ref(half);
+  gtls_cert_half_unref(*slot);
   *slot = half;
 }
 
@@ -361,80 +291,73 @@ static void set_key_slot(struct gtls_key_half **slot, struct gtls_key_half *half
 {
   if (*slot == half)
     return;
-  if (half)
-    half->refs++;
-  key_half_unref(*slot);
+  gtls_key_half_ref(half);
+  gtls_key_half_unref(*slot);
   *slot = half;
 }
 
-/* A certificate is accepted when no key is accepted yet or it matches the accepted key; or,
- * failing that, when it matches the refused (pending) key, which then completes a new pair. */
-static CassError pair_with_cert(struct gtls_creds *c, struct gtls_cert_half *cert,
-                                cassl_errmsg *err)
+/* Stages a generation with this pair; the refused half is forgotten once that worked. */
+static CassError stage_pair(void *creds, struct gtls_cert_half *cert, struct gtls_key_half *key,
+                            cassl_errmsg *err)
 {
-  CassError rc = CASS_OK;
-  pthread_mutex_lock(&c->lock);
-  if (!c->pair_key || halves_match(cert, c->pair_key)) {
-    set_cert_slot(&c->pair_cert, cert);
-    if (!c->pair_key && c->pending_key && halves_match(cert, c->pending_key))
-      set_key_slot(&c->pair_key, c->pending_key);
-  } else if (c->pending_key && halves_match(cert, c->pending_key)) {
-    set_cert_slot(&c->pair_cert, cert);
-    set_key_slot(&c->pair_key, c->pending_key);
-  } else {
-    set_cert_slot(&c->pending_cert, cert);
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
-                    "private key does not match the certificate %s", cert->subject);
-  }
+  struct gtls_gen_parts parts = *gtls_creds_parts(creds);
+  parts.cert = cert;
+  parts.key = key;
+  CassError rc = gtls_creds_stage(creds, &parts, err);
   if (rc == CASS_OK) {
-    set_cert_slot(&c->pending_cert, NULL);
-    set_key_slot(&c->pending_key, NULL);
+    set_cert_slot(gtls_creds_pending_cert(creds), NULL);
+    set_key_slot(gtls_creds_pending_key(creds), NULL);
   }
-  pthread_mutex_unlock(&c->lock);
   return rc;
 }
 
-/* The same rule for a key against the accepted and the pending certificate. */
-static CassError pair_with_key(struct gtls_creds *c, struct gtls_key_half *key,
-                               cassl_errmsg *err)
+/* A certificate is accepted when no key is in force yet or it matches the key in force; or,
+ * failing that, when it matches the refused (pending) key, which then completes a new pair.
+ * An accepted half without its other half waits in the generation (sessions send nothing). */
+static CassError pair_with_cert(void *creds, struct gtls_cert_half *cert, cassl_errmsg *err)
 {
-  CassError rc = CASS_OK;
-  pthread_mutex_lock(&c->lock);
-  if (!c->pair_cert || halves_match(c->pair_cert, key)) {
-    set_key_slot(&c->pair_key, key);
-    if (!c->pair_cert && c->pending_cert && halves_match(c->pending_cert, key))
-      set_cert_slot(&c->pair_cert, c->pending_cert);
-  } else if (c->pending_cert && halves_match(c->pending_cert, key)) {
-    set_key_slot(&c->pair_key, key);
-    set_cert_slot(&c->pair_cert, c->pending_cert);
-  } else {
-    set_key_slot(&c->pending_key, key);
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "private key does not match the certificate %s", c->pair_cert->subject);
+  const struct gtls_gen_parts *in_force = gtls_creds_parts(creds);
+  struct gtls_key_half *pending_key = *gtls_creds_pending_key(creds);
+  if (!in_force->key || halves_match(cert, in_force->key)) {
+    struct gtls_key_half *key = in_force->key;
+    if (!key && pending_key && halves_match(cert, pending_key))
+      key = pending_key;
+    return stage_pair(creds, cert, key, err);
   }
-  if (rc == CASS_OK) {
-    set_cert_slot(&c->pending_cert, NULL);
-    set_key_slot(&c->pending_key, NULL);
+  if (pending_key && halves_match(cert, pending_key))
+    return stage_pair(creds, cert, pending_key, err);
+  set_cert_slot(gtls_creds_pending_cert(creds), cert);
+  return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
+                    "private key does not match the certificate %s", cert->subject);
+}
+
+/* The same rule for a key against the certificate in force and the pending one. */
+static CassError pair_with_key(void *creds, struct gtls_key_half *key, cassl_errmsg *err)
+{
+  const struct gtls_gen_parts *in_force = gtls_creds_parts(creds);
+  struct gtls_cert_half *pending_cert = *gtls_creds_pending_cert(creds);
+  if (!in_force->cert || halves_match(in_force->cert, key)) {
+    struct gtls_cert_half *cert = in_force->cert;
+    if (!cert && pending_cert && halves_match(pending_cert, key))
+      cert = pending_cert;
+    return stage_pair(creds, cert, key, err);
   }
-  pthread_mutex_unlock(&c->lock);
-  return rc;
+  if (pending_cert && halves_match(pending_cert, key))
+    return stage_pair(creds, pending_cert, key, err);
+  set_key_slot(gtls_creds_pending_key(creds), key);
+  return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                    "private key does not match the certificate %s", in_force->cert->subject);
 }
 
 /* Both halves at once: they must match each other, then they replace the pair in force
  * (and any refused half) whatever it was. */
-static CassError pair_with_both(struct gtls_creds *c, struct gtls_cert_half *cert,
+static CassError pair_with_both(void *creds, struct gtls_cert_half *cert,
                                 struct gtls_key_half *key, cassl_errmsg *err)
 {
   if (!halves_match(cert, key))
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
                       "private key does not match the certificate %s", cert->subject);
-  pthread_mutex_lock(&c->lock);
-  set_cert_slot(&c->pair_cert, cert);
-  set_key_slot(&c->pair_key, key);
-  set_cert_slot(&c->pending_cert, NULL);
-  set_key_slot(&c->pending_key, NULL);
-  pthread_mutex_unlock(&c->lock);
-  return CASS_OK;
+  return stage_pair(creds, cert, key, err);
 }
 
 /* ---- client certificate ---------------------------------------------------------------- */
@@ -456,7 +379,7 @@ static void describe_subject(gnutls_x509_crt_t crt, char *out, size_t cap)
 }
 
 /* A certificate half from a parsed chain (leaf first); the caller keeps crts. The half
- * comes back with no reference: a slot takes the first one. */
+ * comes back with one reference, the caller's. */
 static CassError cert_half_new(gnutls_x509_crt_t *crts, unsigned count,
                                struct gtls_cert_half **out, cassl_errmsg *err)
 {
@@ -466,6 +389,7 @@ static CassError cert_half_new(gnutls_x509_crt_t *crts, unsigned count,
     free(half);
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
   }
+  atomic_init(&half->refs, 1);
   CassError rc = CASS_OK;
   half->key_id_len = sizeof half->key_id;
   int ret = gnutls_x509_crt_get_key_id(crts[0], GNUTLS_KEYID_USE_SHA256, half->key_id,
@@ -484,26 +408,15 @@ static CassError cert_half_new(gnutls_x509_crt_t *crts, unsigned count,
     }
   }
   if (rc != CASS_OK) {
-    half->refs = 1;
-    cert_half_unref(half);
+    gtls_cert_half_unref(half);
     return rc;
   }
   *out = half;
   return CASS_OK;
 }
 
-/* Frees a half no slot took. */
-static void cert_half_drop_unused(struct gtls_cert_half *half)
-{
-  if (half && half->refs == 0) {
-    half->refs = 1;
-    cert_half_unref(half);
-  }
-}
-
 CassError gtls_creds_set_cert(void *creds, const char *pem, size_t len, cassl_errmsg *err)
 {
-  struct gtls_creds *c = creds;
   if (!pem)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no certificate given (NULL)");
   char *buf = gtls_copy_terminated(pem, len);
@@ -519,8 +432,8 @@ CassError gtls_creds_set_cert(void *creds, const char *pem, size_t len, cassl_er
   rc = cert_half_new(crts, count, &half, err);
   free_certs(crts, count);
   if (rc == CASS_OK)
-    rc = pair_with_cert(c, half, err);
-  cert_half_drop_unused(half);
+    rc = pair_with_cert(creds, half, err);
+  gtls_cert_half_unref(half);
   return rc;
 }
 
@@ -616,7 +529,7 @@ static CassError check_pkcs8_scheme(const gnutls_datum_t *block, cassl_errmsg *e
   return rc;
 }
 
-/* A key half owning key (freed on failure too); no reference yet, as for cert_half_new. */
+/* A key half owning key (freed on failure too), with the caller's reference. */
 static CassError key_half_new(gnutls_x509_privkey_t key, struct gtls_key_half **out,
                               cassl_errmsg *err)
 {
@@ -626,26 +539,18 @@ static CassError key_half_new(gnutls_x509_privkey_t key, struct gtls_key_half **
     gnutls_x509_privkey_deinit(key);
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
   }
+  atomic_init(&half->refs, 1);
   half->key = key;
   half->key_id_len = sizeof half->key_id;
   int ret = gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, half->key_id,
                                            &half->key_id_len);
   if (ret < 0) {
-    half->refs = 1;
-    key_half_unref(half);
+    gtls_key_half_unref(half);
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
                       "cannot compute the private key's public key: %s", gnutls_strerror(ret));
   }
   *out = half;
   return CASS_OK;
-}
-
-static void key_half_drop_unused(struct gtls_key_half *half)
-{
-  if (half && half->refs == 0) {
-    half->refs = 1;
-    key_half_unref(half);
-  }
 }
 
 /* Decodes the key block with password (NULL = none) into a key half. */
@@ -731,7 +636,6 @@ CassError gtls_password_copy(const char *password, size_t password_len, char **o
 CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const char *password,
                              size_t password_len, cassl_errmsg *err)
 {
-  struct gtls_creds *c = creds;
   if (!pem)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "no private key given (NULL)");
   char *pass;
@@ -752,8 +656,8 @@ CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const cha
   rc = import_key(&k, pass, &half, err);
   if (rc != CASS_OK)
     goto done;
-  rc = pair_with_key(c, half, err);
-  key_half_drop_unused(half);
+  rc = pair_with_key(creds, half, err);
+  gtls_key_half_unref(half);
 
 done:
   gtls_free_secret(buf, len);
@@ -766,15 +670,14 @@ done:
 CassError gtls_creds_set_pair(void *creds, gnutls_x509_crt_t *crts, unsigned count,
                               gnutls_x509_privkey_t key, cassl_errmsg *err)
 {
-  struct gtls_creds *c = creds;
   struct gtls_key_half *key_half = NULL;
   struct gtls_cert_half *cert_half = NULL;
   CassError rc = key_half_new(key, &key_half, err);
   if (rc == CASS_OK)
     rc = cert_half_new(crts, count, &cert_half, err);
   if (rc == CASS_OK)
-    rc = pair_with_both(c, cert_half, key_half, err);
-  cert_half_drop_unused(cert_half);
-  key_half_drop_unused(key_half);
+    rc = pair_with_both(creds, cert_half, key_half, err);
+  gtls_cert_half_unref(cert_half);
+  gtls_key_half_unref(key_half);
   return rc;
 }

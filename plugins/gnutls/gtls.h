@@ -2,6 +2,10 @@
 #ifndef CASSL_GTLS_H
 #define CASSL_GTLS_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
@@ -9,22 +13,67 @@
 #include "pkcs8_schemes.h"
 
 struct gtls_pins;
+struct gtls_cert_half;
+struct gtls_key_half;
+struct gtls_gen;
 
-/* credentials.c: trusted certificates, client certificate chain and key. */
+/* generation.c: immutable, reference-counted generations of the credentials. */
+/* DER blobs (trusted certificates or CRLs) added by one setter call, chained to the earlier
+ * ones; shared by the generations that include them. */
+struct gtls_der_list {
+  atomic_uint refs;
+  struct gtls_der_list *next;
+  unsigned count;
+  gnutls_datum_t der[]; /* gnutls_malloc'ed data */
+};
+struct gtls_der_list *gtls_der_list_new(unsigned count, struct gtls_der_list *next);
+struct gtls_der_list *gtls_der_list_ref(struct gtls_der_list *l);
+void gtls_der_list_unref(struct gtls_der_list *l);
+/* What a generation is made of (a generation holds a reference to each). */
+struct gtls_gen_parts {
+  struct gtls_der_list *trusted;
+  struct gtls_der_list *crls;
+  bool system_trust;
+  struct gtls_cert_half *cert; /* the client pair in force (matching), or both NULL */
+  struct gtls_key_half *key;
+  struct gtls_pins *pins;      /* NULL = none */
+};
 CassError gtls_creds_new(void **creds, cassl_errmsg *err);
 void gtls_creds_free(void *creds);
+/* For setters (one at a time): the parts of the newest generation, staged or published. */
+const struct gtls_gen_parts *gtls_creds_parts(void *creds);
+/* The trust list of the newest generation, read by setters (CRL issuers). */
+gnutls_certificate_credentials_t gtls_creds_newest_certificate(void *creds);
+/* Builds a generation of parts and stages it for gtls_creds_commit; nothing changes on
+ * failure. */
+CassError gtls_creds_stage(void *creds, const struct gtls_gen_parts *parts, cassl_errmsg *err);
+/* Publishes the staged generation, if any: sessions created from now on take it. */
+void gtls_creds_commit(void *creds);
+/* A reference to the published generation (for one session's life). */
+struct gtls_gen *gtls_creds_acquire(void *creds);
+void gtls_gen_release(struct gtls_gen *gen);
+gnutls_certificate_credentials_t gtls_gen_certificate(const struct gtls_gen *gen);
+const struct gtls_gen_parts *gtls_gen_parts(const struct gtls_gen *gen);
+/* The setters' refused half (see credentials.c). */
+struct gtls_cert_half **gtls_creds_pending_cert(void *creds);
+struct gtls_key_half **gtls_creds_pending_key(void *creds);
+
+/* credentials.c: trusted certificates, client certificate chain and key. */
 CassError gtls_creds_add_trusted(void *creds, const char *pem, size_t len, cassl_errmsg *err);
 CassError gtls_creds_set_cert(void *creds, const char *pem, size_t len, cassl_errmsg *err);
 CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const char *password,
                              size_t password_len, cassl_errmsg *err);
-/* The certificate credentials a client session uses (trust + client certificate). */
-gnutls_certificate_credentials_t gtls_creds_certificate(void *creds);
 /* A parsed chain (leaf first, kept by the caller) and its key (owned from now on, freed on
  * failure too) together: they must match, then replace the pair in force (PKCS#12). */
 CassError gtls_creds_set_pair(void *creds, gnutls_x509_crt_t *crts, unsigned count,
                               gnutls_x509_privkey_t key, cassl_errmsg *err);
-/* The public-key pins of these credentials (pins.c). */
-struct gtls_pins *gtls_creds_pins(void *creds);
+struct gtls_cert_half *gtls_cert_half_ref(struct gtls_cert_half *half);
+void gtls_cert_half_unref(struct gtls_cert_half *half);
+struct gtls_key_half *gtls_key_half_ref(struct gtls_key_half *half);
+void gtls_key_half_unref(struct gtls_key_half *half);
+/* Copies of a pair for one handshake (the retrieve callback's answer); 0 or -1. */
+int gtls_copy_pair(const struct gtls_cert_half *cert, const struct gtls_key_half *key,
+                   gnutls_pcert_st **certs, unsigned *count, gnutls_privkey_t *privkey);
 /* A NUL-terminated copy of exactly len bytes (NULL when out of memory). */
 char *gtls_copy_terminated(const char *data, size_t len);
 /* Wipes len bytes of buf and frees it; NULL is fine. */
@@ -43,10 +92,10 @@ CassError gtls_creds_add_system_trust(void *creds, unsigned *added, cassl_errmsg
 CassError gtls_creds_add_crl(void *creds, const char *pem, size_t len, cassl_errmsg *err);
 
 /* pins.c: public-key pins in curl's form, checked against the server's leaf. */
-struct gtls_pins *gtls_pins_new(void);
-void gtls_pins_free(struct gtls_pins *pins);
+struct gtls_pins *gtls_pins_ref(struct gtls_pins *pins);
+void gtls_pins_unref(struct gtls_pins *pins);
 CassError gtls_creds_add_pins(void *creds, const char *pins, cassl_errmsg *err);
-CassError gtls_session_verify_pins(void *session, void *creds, cassl_errmsg *err);
+CassError gtls_session_verify_pins(void *session, cassl_errmsg *err);
 
 /* priority.c: the system policy, minimum version and cassl_ssl_set_priority override. */
 CassError gtls_check_priority(const char *priority, cassl_errmsg *err);
@@ -64,6 +113,8 @@ CassError gtls_session_write(void *session, const void *buf, size_t len, cassl_e
 CassError gtls_session_close(void *session, cassl_errmsg *err);
 void gtls_session_info(void *session, cassl_session_info *info);
 gnutls_session_t gtls_session_handle(void *session);
+/* The credential generation the session was created with. */
+const struct gtls_gen *gtls_session_gen(void *session);
 /* The alert session_reject sends when the core refuses the chain (set by verify.c). */
 void gtls_session_set_chain_alert(void *session, gnutls_alert_description_t alert);
 /* The fatal alert for a server the core refused (CASSL_REJECT_*). */

@@ -2,6 +2,7 @@ if BACKEND_GNUTLS
 backend_sources = \
 	plugins/gnutls/backend.c \
 	plugins/gnutls/credentials.c \
+	plugins/gnutls/generation.c \
 	plugins/gnutls/gtls.h \
 	plugins/gnutls/pem_traditional.c plugins/gnutls/pem_traditional.h \
 	plugins/gnutls/pins.c \

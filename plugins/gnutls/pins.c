@@ -5,7 +5,6 @@
  * comparison. */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,27 +21,24 @@
 
 typedef uint8_t pin_hash[SHA256_DIGEST_SIZE];
 
+/* One generation's pins (generation.c): never changed once made, shared by reference. */
 struct gtls_pins {
-  pthread_mutex_t lock; /* setters against handshakes in other threads */
-  pin_hash *hashes;
+  atomic_uint refs;
   size_t count;
+  pin_hash hashes[];
 };
 
-struct gtls_pins *gtls_pins_new(void)
+struct gtls_pins *gtls_pins_ref(struct gtls_pins *pins)
 {
-  struct gtls_pins *pins = calloc(1, sizeof *pins);
   if (pins)
-    pthread_mutex_init(&pins->lock, NULL);
+    atomic_fetch_add_explicit(&pins->refs, 1, memory_order_relaxed);
   return pins;
 }
 
-void gtls_pins_free(struct gtls_pins *pins)
+void gtls_pins_unref(struct gtls_pins *pins)
 {
-  if (!pins)
-    return;
-  free(pins->hashes);
-  pthread_mutex_destroy(&pins->lock);
-  free(pins);
+  if (pins && atomic_fetch_sub_explicit(&pins->refs, 1, memory_order_acq_rel) == 1)
+    free(pins);
 }
 
 static bool is_base64_char(char ch)
@@ -87,38 +83,36 @@ static CassError parse_pin(const char *text, size_t n, unsigned idx, uint8_t *ou
 
 CassError gtls_creds_add_pins(void *creds, const char *text, cassl_errmsg *err)
 {
-  struct gtls_pins *pins = gtls_creds_pins(creds);
   if (!text)
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "no pin given (NULL)");
   size_t count = 1;
   for (const char *p = text; *p; p++)
     count += *p == ';';
-  pin_hash *parsed = calloc(count, sizeof *parsed);
-  if (!parsed)
+  struct gtls_gen_parts parts = *gtls_creds_parts(creds);
+  size_t before = parts.pins ? parts.pins->count : 0;
+  struct gtls_pins *pins =
+      count <= (SIZE_MAX - sizeof *pins) / sizeof(pin_hash) - before
+          ? malloc(sizeof *pins + (before + count) * sizeof(pin_hash))
+          : NULL;
+  if (!pins)
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+  atomic_init(&pins->refs, 1);
+  pins->count = before + count;
+  if (before)
+    memcpy(pins->hashes, parts.pins->hashes, before * sizeof(pin_hash));
   /* All or nothing: every pin of the string parses before any is added. */
   CassError rc = CASS_OK;
   const char *p = text;
   for (size_t i = 0; i < count && rc == CASS_OK; i++) {
     size_t n = strcspn(p, ";");
-    rc = parse_pin(p, n, (unsigned)i + 1, parsed[i], err);
+    rc = parse_pin(p, n, (unsigned)i + 1, pins->hashes[before + i], err);
     p += n + (p[n] == ';');
   }
   if (rc == CASS_OK) {
-    pthread_mutex_lock(&pins->lock);
-    pin_hash *grown = count <= SIZE_MAX / sizeof *grown - pins->count
-                          ? realloc(pins->hashes, (pins->count + count) * sizeof *grown)
-                          : NULL;
-    if (grown) {
-      memcpy(grown + pins->count, parsed, count * sizeof *grown);
-      pins->hashes = grown;
-      pins->count += count;
-    } else {
-      rc = cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
-    }
-    pthread_mutex_unlock(&pins->lock);
+    parts.pins = pins;
+    rc = gtls_creds_stage(creds, &parts, err);
   }
-  free(parsed);
+  gtls_pins_unref(pins);
   return rc;
 }
 
@@ -147,13 +141,11 @@ static CassError leaf_key_hash(const unsigned char *der, size_t len, uint8_t *ha
   return CASS_OK;
 }
 
-CassError gtls_session_verify_pins(void *session, void *creds, cassl_errmsg *err)
+CassError gtls_session_verify_pins(void *session, cassl_errmsg *err)
 {
-  struct gtls_pins *pins = gtls_creds_pins(creds);
-  pthread_mutex_lock(&pins->lock);
-  size_t count = pins->count;
-  pthread_mutex_unlock(&pins->lock);
-  if (count == 0)
+  /* The pins of the session's own generation: no setter changes them. */
+  const struct gtls_pins *pins = gtls_gen_parts(gtls_session_gen(session))->pins;
+  if (!pins || pins->count == 0)
     return CASS_OK;
 
   const unsigned char *der;
@@ -168,10 +160,8 @@ CassError gtls_session_verify_pins(void *session, void *creds, cassl_errmsg *err
   /* Every pin is compared in full, so the time taken says nothing about which one
    * (or how much of one) matched. */
   int matched = 0;
-  pthread_mutex_lock(&pins->lock);
   for (size_t i = 0; i < pins->count; i++)
     matched |= memeql_sec(hash, pins->hashes[i], SHA256_DIGEST_SIZE);
-  pthread_mutex_unlock(&pins->lock);
   if (matched)
     return CASS_OK;
   char b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];

@@ -12,6 +12,7 @@
 
 struct gtls_session {
   gnutls_session_t s;
+  struct gtls_gen *gen;                  /* the credentials in force at creation, for life */
   gnutls_anon_client_credentials_t anon; /* only with a priority override (see below) */
   struct cassl_bytequeue *incoming;      /* the core's queues */
   struct cassl_bytequeue *outgoing;
@@ -99,13 +100,16 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
                            cassl_errmsg *err)
 {
   *session = NULL;
-  gnutls_certificate_credentials_t cert = gtls_creds_certificate(params->creds);
-  if (!cert)
+  if (!params->creds)
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "the CassSsl object has no credentials");
 
   struct gtls_session *g = calloc(1, sizeof *g);
   if (!g)
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+  /* Verification, the client certificate and the pins use this generation only, whatever
+   * setters do meanwhile. */
+  g->gen = gtls_creds_acquire(params->creds);
+  gnutls_certificate_credentials_t cert = gtls_gen_certificate(g->gen);
   g->incoming = params->incoming;
   g->outgoing = params->outgoing;
   g->min_version = params->min_version;
@@ -121,6 +125,7 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
    * HelloRetryRequest. It saves a key generation on every handshake, resumed ones too. */
   int ret = gnutls_init(&g->s, GNUTLS_CLIENT | GNUTLS_NONBLOCK | GNUTLS_KEY_SHARE_TOP);
   if (ret < 0) {
+    gtls_gen_release(g->gen);
     free(g);
     return cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT, "cannot create a TLS session: %s",
                       gnutls_strerror(ret));
@@ -170,6 +175,7 @@ void gtls_session_free(void *session)
     gnutls_deinit(g->s);
   if (g->anon)
     gnutls_anon_free_client_credentials(g->anon);
+  gtls_gen_release(g->gen); /* after gnutls_deinit: the session used its credentials */
   gnutls_memset(g, 0, sizeof *g);
   free(g);
 }
@@ -177,6 +183,11 @@ void gtls_session_free(void *session)
 gnutls_session_t gtls_session_handle(void *session)
 {
   return ((struct gtls_session *)session)->s;
+}
+
+const struct gtls_gen *gtls_session_gen(void *session)
+{
+  return ((struct gtls_session *)session)->gen;
 }
 
 void gtls_session_set_chain_alert(void *session, gnutls_alert_description_t alert)

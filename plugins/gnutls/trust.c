@@ -1,6 +1,7 @@
 /* Trust beyond cass_ssl_add_trusted_cert: the system's CA store and revocation lists. Both
- * land in the GnuTLS trust list of the credentials, which gnutls_certificate_verify_peers2
- * (verify.c) consults: a revoked certificate shows up there as GNUTLS_CERT_REVOKED. */
+ * land in the GnuTLS trust list of the next credential generation (generation.c), which
+ * gnutls_certificate_verify_peers (verify.c) consults: a revoked certificate shows up there
+ * as GNUTLS_CERT_REVOKED. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1 /* memmem */
 #endif
@@ -17,7 +18,13 @@ static const char pem_crl_begin[] = "-----BEGIN X509 CRL-----";
 CassError gtls_creds_add_system_trust(void *creds, unsigned *added, cassl_errmsg *err)
 {
   *added = 0;
-  int ret = gnutls_certificate_set_x509_system_trust(gtls_creds_certificate(creds));
+  /* Loaded once here for the count and the sentences; each generation from now on loads
+   * the store into its own trust list (GnuTLS cannot share or copy one). */
+  gnutls_x509_trust_list_t probe;
+  if (gnutls_x509_trust_list_init(&probe, 0) < 0)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
+  int ret = gnutls_x509_trust_list_add_system_trust(probe, 0, 0);
+  gnutls_x509_trust_list_deinit(probe, 1);
   if (ret == GNUTLS_E_UNIMPLEMENTED_FEATURE)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
                       "no system trust store found: this GnuTLS was built without one");
@@ -28,8 +35,12 @@ CassError gtls_creds_add_system_trust(void *creds, unsigned *added, cassl_errmsg
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
                       "no system trust store found: GnuTLS found no CA certificate in the "
                       "system's store (is the ca-certificates package installed?)");
-  *added = (unsigned)ret;
-  return CASS_OK;
+  struct gtls_gen_parts parts = *gtls_creds_parts(creds);
+  parts.system_trust = true;
+  CassError rc = gtls_creds_stage(creds, &parts, err);
+  if (rc == CASS_OK)
+    *added = (unsigned)ret;
+  return rc;
 }
 
 /* CASS_OK when a trusted certificate (added before) signed the CRL. */
@@ -78,22 +89,27 @@ CassError gtls_creds_add_crl(void *creds, const char *pem, size_t len, cassl_err
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "the CRL cannot be parsed: %s",
                       gnutls_strerror(ret));
   gnutls_x509_trust_list_t tl;
-  gnutls_certificate_get_trust_list(gtls_creds_certificate(creds), &tl);
+  gnutls_certificate_get_trust_list(gtls_creds_newest_certificate(creds), &tl);
   /* All or nothing: every CRL must come from a trusted CA before any is added. */
-  CassError rc = CASS_OK;
-  for (unsigned i = 0; i < count && rc == CASS_OK; i++)
+  struct gtls_gen_parts parts = *gtls_creds_parts(creds);
+  struct gtls_der_list *list = gtls_der_list_new(count, parts.crls);
+  CassError rc = list ? CASS_OK : cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
+  for (unsigned i = 0; i < count && rc == CASS_OK; i++) {
     rc = check_crl_issuer(tl, crls[i], i + 1, err);
-  if (rc != CASS_OK) {
-    for (unsigned i = 0; i < count; i++)
-      gnutls_x509_crl_deinit(crls[i]);
-    gnutls_free(crls);
-    return rc;
-  }
-  /* The trust list owns the CRLs from here on. */
-  ret = gnutls_x509_trust_list_add_crls(tl, crls, count, GNUTLS_TL_USE_IN_TLS, 0);
-  gnutls_free(crls);
-  if (ret < 0)
-    return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "cannot add the CRL: %s",
+    if (rc == CASS_OK &&
+        (ret = gnutls_x509_crl_export2(crls[i], GNUTLS_X509_FMT_DER, &list->der[i])) < 0)
+      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "cannot add the CRL: %s",
                       gnutls_strerror(ret));
-  return CASS_OK;
+    else if (rc == CASS_OK)
+      list->count++;
+  }
+  for (unsigned i = 0; i < count; i++)
+    gnutls_x509_crl_deinit(crls[i]);
+  gnutls_free(crls);
+  if (rc == CASS_OK) {
+    parts.crls = list;
+    rc = gtls_creds_stage(creds, &parts, err);
+  }
+  gtls_der_list_unref(list);
+  return rc;
 }

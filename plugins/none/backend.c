@@ -140,7 +140,11 @@ static CassError none_creds_add_pins(void *creds, const char *pins, cassl_errmsg
   return none_unavailable(err);
 }
 
-static CassError none_session_verify_pins(void *session, void *creds, cassl_errmsg *err)
+static void none_creds_commit(void *creds)
+{
+}
+
+static CassError none_session_verify_pins(void *session, cassl_errmsg *err)
 {
   return none_unavailable(err);
 }
@@ -173,6 +177,7 @@ const struct cassl_backend cassl_backend_impl = {
   .global_deinit = none_global_deinit,
   .creds_new = none_creds_new,
   .creds_free = none_creds_free,
+  .creds_commit = none_creds_commit,
   .creds_add_trusted = none_creds_add_trusted,
   .creds_set_cert = none_creds_set_cert,
   .creds_set_key = none_creds_set_key,

@@ -1,29 +1,38 @@
 #!/bin/sh
-# Packaging contract: install into a DESTDIR, then check what a distribution ships —
-# exported symbols, SONAME, no OpenSSL, headers, pkg-config — and build a driver-style
-# application against the installed library with pkg-config.
+# Packaging contract: install into a DESTDIR with the configured directories (as a
+# distribution's build does, e.g. --libdir=/usr/lib/x86_64-linux-gnu), then check what it
+# ships — exported symbols, SONAME, no OpenSSL, headers, pkg-config — and build a
+# driver-style application against the installed library with pkg-config.
 set -eu
 : "${CASSL_BUILDDIR:?}" "${CASSL_SRCDIR:?}" "${CASSL_BACKEND:?}"
+: "${CASSL_LIBDIR:?}" "${CASSL_INCLUDEDIR:?}" "${CASSL_MANDIR:?}" "${CASSL_SONAME_MAJOR:?}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-prefix=/opt/cassl-test
 dest="$tmp/root"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-make -s -C "$CASSL_BUILDDIR" install DESTDIR="$dest" prefix="$prefix" >"$tmp/install.log" 2>&1 ||
+make -s -C "$CASSL_BUILDDIR" install DESTDIR="$dest" >"$tmp/install.log" 2>&1 ||
   { cat "$tmp/install.log" >&2; fail "make install"; }
-root="$dest$prefix"
-so="$root/lib/libcassl-$CASSL_BACKEND.so.1"
+libdir="$dest$CASSL_LIBDIR"
+incdir="$dest$CASSL_INCLUDEDIR"
+soname_want="libcassl-$CASSL_BACKEND.so.$CASSL_SONAME_MAJOR"
+so="$libdir/$soname_want"
 [ -f "$so" ] || fail "no $so"
-[ -f "$root/include/cassl/cassl.h" ] || fail "no installed cassl/cassl.h"
-[ -f "$root/lib/pkgconfig/cassl-$CASSL_BACKEND.pc" ] || fail "no cassl-$CASSL_BACKEND.pc"
+for h in cassl.h session.h uv.h version.h; do
+  [ -f "$incdir/cassl/$h" ] || fail "no installed cassl/$h"
+done
+[ -f "$libdir/pkgconfig/cassl-$CASSL_BACKEND.pc" ] || fail "no cassl-$CASSL_BACKEND.pc"
+for m in cassl_ssl cassl_session cassl_uv cassl_errors cassl_version; do
+  [ -f "$dest$CASSL_MANDIR/man3/$m.3" ] || fail "no installed man page $m(3)"
+done
+# The version node the library's symbols are bound to: the first word of the version script.
+node=$(awk 'NR == 1 {print $1}' "$CASSL_BUILDDIR/lib/libcassl.sym")
 
 soname=$(objdump -p "$so" | awk '/SONAME/ {print $2}')
-[ "$soname" = "libcassl-$CASSL_BACKEND.so.1" ] || fail "SONAME is '$soname'"
+[ "$soname" = "$soname_want" ] || fail "SONAME is '$soname'"
 
 # Only cassl_ names are exported (the version-node symbol itself aside): the driver's
 # libcassandra exports the cass_ssl_* names, and both live in one process.
-node=$(echo "CASSL_${CASSL_BACKEND}_1" | tr 'a-z' 'A-Z')
 extra=$(nm -D --defined-only "$so" | awk '{print $3}' | sed 's/@.*//' |
         grep -v -E "^(cassl_.*|$node)\$" || true)
 [ -z "$extra" ] || fail "unexpected exported symbols: $extra"
@@ -43,13 +52,23 @@ if [ "$CASSL_BACKEND" = gnutls ]; then
   objdump -p "$so" | grep NEEDED | grep -q libgnutls || fail "does not link GnuTLS"
 fi
 
+# The installed version header stands alone and agrees with the installed library.
+printf '%s\n' '#include <cassl/version.h>' '#include <stdio.h>' '#include <string.h>' \
+  'int main(void) { puts(cassl_version());' \
+  '  return strcmp(cassl_version(), CASSL_VERSION_STRING) != 0; }' >"$tmp/version.c"
+${CASSL_CC:-cc} ${CASSL_BUILD_CFLAGS:-} -Wall -Wextra -Werror -I"$incdir" -o "$tmp/version" \
+  "$tmp/version.c" -L"$libdir" -lcassl-"$CASSL_BACKEND" ${CASSL_BUILD_LDFLAGS:-} \
+  -Wl,-rpath,"$libdir" || fail "a program using <cassl/version.h> does not build"
+"$tmp/version" >/dev/null || fail "cassl_version() differs from CASSL_VERSION_STRING"
+
 # A driver-style application, built only through pkg-config against the installed tree.
-pc="$root/lib/pkgconfig"
-sed -i "s|^prefix=.*|prefix=$root|" "$pc/cassl-$CASSL_BACKEND.pc"
+# Absolute directories in the .pc file move under DESTDIR; ${prefix}-relative ones follow.
+pc="$libdir/pkgconfig"
+sed -i -E "s#^(prefix|exec_prefix|libdir|includedir)=/#\\1=$dest/#" "$pc/cassl-$CASSL_BACKEND.pc"
 flags=$(PKG_CONFIG_PATH="$pc" pkg-config --cflags --libs "cassl-$CASSL_BACKEND")
 # Same compiler and flags as the library (a sanitizer build needs its runtime in the app too).
 ${CASSL_CC:-cc} ${CASSL_BUILD_CFLAGS:-} -Wall -Wextra -Werror -o "$tmp/driver_app" \
   "$CASSL_SRCDIR/tests/packaging/driver_app.c" $flags ${CASSL_BUILD_LDFLAGS:-} \
-  -Wl,-rpath,"$root/lib" || fail "driver-style application does not build"
+  -Wl,-rpath,"$libdir" || fail "driver-style application does not build"
 "$tmp/driver_app" 2>&1 | head -1 | grep -q usage || fail "driver-style application does not run"
 echo "installed library, symbols, SONAME, pkg-config: ok"

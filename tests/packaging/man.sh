@@ -1,0 +1,37 @@
+#!/bin/sh
+# The API man pages: mandoc -Tlint finds nothing, the footer carries configure's version and
+# a date, and every function the library exports is documented on one of them.
+set -eu
+: "${CASSL_BUILDDIR:?}" "${CASSL_SRCDIR:?}" "${CASSL_BACKEND:?}"
+if ! command -v mandoc >/dev/null 2>&1; then
+  echo "SKIP: mandoc is not installed (Debian: mandoc), the man pages are not linted"
+  exit 77
+fi
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pages="cassl_ssl cassl_session cassl_uv cassl_errors cassl_version"
+version=$(sed -n 's/^#define CASSL_VERSION_STRING "\(.*\)"$/\1/p' \
+  "$CASSL_BUILDDIR/include/cassl/version.h")
+[ -n "$version" ] || fail "no CASSL_VERSION_STRING in include/cassl/version.h"
+
+all=""
+for p in $pages; do
+  f="$CASSL_BUILDDIR/man/$p.3"
+  [ -f "$f" ] || fail "no $f"
+  all="$all $f"
+  lint=$(mandoc -Tlint "$f" 2>&1 || true)
+  [ -z "$lint" ] || fail "mandoc -Tlint $p.3: $lint"
+  grep -E -q "^\.TH [A-Z_]+ 3 \"[0-9]{4}-[0-9]{2}-[0-9]{2}\" \"libcassl $version\"" "$f" ||
+    fail "$p.3: the .TH line lacks the date or 'libcassl $version': $(grep '^\.TH' "$f")"
+done
+lint=$(mandoc -Tlint "$CASSL_BUILDDIR/tools/cassl.1" 2>&1 || true)
+[ -z "$lint" ] || fail "mandoc -Tlint cassl.1: $lint"
+
+so=$(ls "$CASSL_BUILDDIR"/lib/.libs/libcassl-"$CASSL_BACKEND".so.* 2>/dev/null | head -1)
+if [ -n "$so" ]; then
+  missing=""
+  for name in $(nm -D --defined-only "$so" | awk '$2 == "T" {print $3}' | sed 's/@.*//'); do
+    cat $all | grep -q -w -- "$name" || missing="$missing $name"
+  done
+  [ -z "$missing" ] || fail "exported but in no man page:$missing"
+fi
+echo "man pages: lint clean, footer 'libcassl $version', every exported function documented"
