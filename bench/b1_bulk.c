@@ -39,7 +39,7 @@ static void pair_open(struct pair *p, bool cassl, const struct bench_pki *pki, C
       bench_die("cassl_session_new: %s", cassl_ssl_last_error(ssl));
     p->srv.cassl = p->c;
   } else {
-    bench_raw_client_init(&p->raw, pki, &p->s2c, &p->c2s);
+    bench_raw_client_init(&p->raw, pki, &p->s2c, &p->c2s, 0);
     p->srv.from_client = &p->c2s;
     p->srv.to_client = &p->s2c;
   }

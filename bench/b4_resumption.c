@@ -27,21 +27,29 @@ static void ticket_clear(struct ticket *t)
   t->data.size = 0;
 }
 
-/* One connection; the raw client saves its session for the next one (timed with it). */
-static double connect_once(bool cassl, const struct bench_pki *pki, CassSsl *ssl,
+/* A server that accepts only X25519, which the default ClientHello does not put first: a
+ * client sending one key share (the first group, P-256) gets a HelloRetryRequest. */
+#define PRIO_X25519_ONLY "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-X25519"
+
+/* One connection against a server with priority prio; the raw client (with the extra
+ * gnutls_init flags) saves its session for the next one (timed with it). */
+static double connect_with(bool cassl, const struct bench_pki *pki, CassSsl *ssl,
                            const gnutls_datum_t *key, struct ticket *t, bool want_resumed,
-                           bool reverify)
+                           bool reverify, const char *prio, unsigned raw_flags)
 {
   struct bench_hs h;
   struct bench_mem_server srv = { 0 };
-  bench_mem_server_init(&srv, pki, BENCH_PRIO_TLS13, key);
-  double cpu = bench_hs_client_new(&h, cassl, pki, ssl, want_resumed ? &t->data : NULL);
+  bench_mem_server_init(&srv, pki, prio, key);
+  double cpu = bench_hs_client_new_flags(&h, cassl, pki, ssl, want_resumed ? &t->data : NULL,
+                                         raw_flags);
   h.reverify_resumed = reverify;
   bench_hs_attach(&h, &srv);
   cpu += bench_hs_run(&h, &srv);
   if (bench_hs_resumed(&h) != want_resumed)
     bench_die("%s client: session %s", cassl ? "cassl" : "raw",
               want_resumed ? "not resumed" : "resumed unexpectedly");
+  if (!cassl && strcmp(prio, PRIO_X25519_ONLY) == 0 && gnutls_group_get(h.raw.s) != GNUTLS_GROUP_X25519)
+    bench_die("raw client: the X25519-only server negotiated another group");
   if (!cassl) {
     double t0 = bench_thread_cpu();
     ticket_clear(t);
@@ -53,6 +61,13 @@ static double connect_once(bool cassl, const struct bench_pki *pki, CassSsl *ssl
   cpu += bench_hs_free(&h);
   bench_mem_server_deinit(&srv);
   return cpu;
+}
+
+static double connect_once(bool cassl, const struct bench_pki *pki, CassSsl *ssl,
+                           const gnutls_datum_t *key, struct ticket *t, bool want_resumed,
+                           bool reverify)
+{
+  return connect_with(cassl, pki, ssl, key, t, want_resumed, reverify, BENCH_PRIO_TLS13, 0);
 }
 
 /* Whether the library resumed a second session made from the same CassSsl. */
@@ -95,10 +110,27 @@ int main(int argc, char **argv)
   double reverified[BENCH_MAX_RUNS], reratio[BENCH_MAX_RUNS];
   double vs_raw[BENCH_MAX_RUNS], vs_reverified[BENCH_MAX_RUNS];
   double cfull[BENCH_MAX_RUNS], cresumed[BENCH_MAX_RUNS], cratio[BENCH_MAX_RUNS];
+  /* One key share (GNUTLS_KEY_SHARE_TOP) against the default two, raw GnuTLS: full and
+   * resumed, against a server taking the first group and against one that answers with a
+   * HelloRetryRequest. */
+  double top[4][BENCH_MAX_RUNS], top_ratio[4][BENCH_MAX_RUNS];
+  struct ticket t_top = { { NULL, 0 } }, t_hrr = { { NULL, 0 } };
+  connect_with(false, &pki, NULL, &key, &t_top, false, false, BENCH_PRIO_TLS13,
+               GNUTLS_KEY_SHARE_TOP);
+  connect_with(false, &pki, NULL, &key, &t_hrr, false, false, PRIO_X25519_ONLY,
+               GNUTLS_KEY_SHARE_TOP);
   bool cassl_ok = cassl_resumes(&pki, &key);
   for (int i = 0; i < runs; i++) {
-    double sum[3] = { 0, 0, 0 }, csum[2] = { 0, 0 };
+    double sum[3] = { 0, 0, 0 }, csum[2] = { 0, 0 }, tsum[4] = { 0, 0, 0, 0 };
     for (int k = 0; k < per_run; k++) {
+      tsum[0] += connect_with(false, &pki, NULL, &key, &t_top, false, false, BENCH_PRIO_TLS13,
+                              GNUTLS_KEY_SHARE_TOP);
+      tsum[1] += connect_with(false, &pki, NULL, &key, &t_top, true, false, BENCH_PRIO_TLS13,
+                              GNUTLS_KEY_SHARE_TOP);
+      tsum[2] += connect_with(false, &pki, NULL, &key, &t_hrr, false, false, PRIO_X25519_ONLY,
+                              GNUTLS_KEY_SHARE_TOP);
+      tsum[3] += connect_with(false, &pki, NULL, &key, &t_hrr, true, false, PRIO_X25519_ONLY,
+                              GNUTLS_KEY_SHARE_TOP);
       sum[0] += connect_once(false, &pki, NULL, &key, &t, false, false);
       sum[1] += connect_once(false, &pki, NULL, &key, &t, true, false);
       sum[2] += connect_once(false, &pki, NULL, &key, &t, true, true);
@@ -123,6 +155,10 @@ int main(int argc, char **argv)
     cfull[i] = csum[0] / per_run * 1e6;
     cresumed[i] = csum[1] / per_run * 1e6;
     cratio[i] = cresumed[i] > 0 ? cfull[i] / cresumed[i] : 0;
+    for (int v = 0; v < 4; v++) {
+      top[v][i] = tsum[v] / per_run * 1e6;
+      top_ratio[v][i] = (v % 2 ? resumed[i] : full[i]) / top[v][i];
+    }
     vs_raw[i] = cresumed[i] / resumed[i];
     vs_reverified[i] = cresumed[i] / reverified[i];
   }
@@ -153,6 +189,27 @@ int main(int argc, char **argv)
   reverify_row.extra = "what a library loses if it re-runs gnutls_certificate_verify_peers2 "
                        "on resumed sessions";
   bench_report_add(r, &reverify_row);
+  static const char *top_label[4] = { "raw, one key share", "raw, one key share, resumed",
+                                      "raw, one key share + HRR", "raw, one share + HRR, resumed" };
+  static const char *top_subj[4] = {
+    "full handshake, one key share (raw GnuTLS client, GNUTLS_KEY_SHARE_TOP)",
+    "resumed handshake, one key share (raw GnuTLS client, GNUTLS_KEY_SHARE_TOP)",
+    "full handshake, one key share, X25519-only server: HelloRetryRequest",
+    "resumed handshake, one key share, X25519-only server: HelloRetryRequest" };
+  for (int v = 0; v < 4; v++) {
+    struct bench_row row = {
+      .label = top_label[v],
+      .base_name = v % 2 ? "resumed handshake, default two key shares (raw GnuTLS client)"
+                         : "full handshake, default two key shares (raw GnuTLS client)",
+      .subj_name = top_subj[v],
+      .unit = "us CPU",
+      .base = bench_stat_of(v % 2 ? resumed : full, runs),
+      .subj = bench_stat_of(top[v], runs),
+      .ratio = bench_stat_of(top_ratio[v], runs),
+      .ratio_meaning = "two key shares CPU / one key share CPU (> 1: one share is cheaper)",
+    };
+    bench_report_add(r, &row);
+  }
   static char note[256];
   if (!cassl_ok)
     snprintf(note, sizeof note,
@@ -188,6 +245,8 @@ int main(int argc, char **argv)
   bench_report_add(r, &cassl_row);
   int rc = bench_report_finish(r);
   ticket_clear(&t);
+  ticket_clear(&t_top);
+  ticket_clear(&t_hrr);
   gnutls_free(key.data);
   bench_pki_free(&pki);
   return rc;

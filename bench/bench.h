@@ -122,9 +122,11 @@ struct bench_raw_client {
   struct bench_buf *in, *out;
 };
 void bench_raw_client_init(struct bench_raw_client *c, const struct bench_pki *p,
-                           struct bench_buf *in, struct bench_buf *out);
+                           struct bench_buf *in, struct bench_buf *out, unsigned flags);
 /* The same session without a transport (for a socket: gnutls_transport_set_int). */
 gnutls_session_t bench_raw_client_session(const struct bench_pki *p);
+/* With extra gnutls_init flags (e.g. GNUTLS_KEY_SHARE_TOP). */
+gnutls_session_t bench_raw_client_session_flags(const struct bench_pki *p, unsigned flags);
 /* gnutls_certificate_verify_peers2 as the library does for PEER_CERT; dies on failure. */
 void bench_raw_verify(gnutls_session_t s);
 
@@ -138,8 +140,20 @@ struct bench_server {
   int control;       /* write end of a pipe; closing it stops the server */
   uint16_t tls_port; /* TLS 1.3, the PKI's server certificate */
   uint16_t tcp_port; /* the same commands in plain TCP */
+  int tls_fd, tcp_fd; /* the listeners, kept here for restarts (-1 when not) */
+  const struct bench_pki *pki;
+  int threads;
+  gnutls_datum_t ticket_key; /* TLS 1.3 session tickets with this key (size 0: none) */
 };
 void bench_server_start(struct bench_server *srv, const struct bench_pki *p, int threads);
+/* The same server with session tickets under key (NULL: none), restartable. */
+void bench_server_start_tickets(struct bench_server *srv, const struct bench_pki *p, int threads,
+                                const gnutls_datum_t *key);
+/* A node restart: the server process is killed (the kernel closes every connection, without
+ * close_notify) and a new one serves the same ports, with tickets under key (the old key:
+ * tickets issued before the restart still resume; a new one: full handshakes). Connections
+ * made meanwhile wait in the listen queue. */
+void bench_server_restart(struct bench_server *srv, const gnutls_datum_t *key);
 void bench_server_stop(struct bench_server *srv);
 void bench_put_u64(unsigned char *p, uint64_t v);
 

@@ -14,6 +14,12 @@
 double bench_hs_client_new(struct bench_hs *h, bool cassl, const struct bench_pki *pki,
                            CassSsl *ssl, const gnutls_datum_t *resume)
 {
+  return bench_hs_client_new_flags(h, cassl, pki, ssl, resume, 0);
+}
+
+double bench_hs_client_new_flags(struct bench_hs *h, bool cassl, const struct bench_pki *pki,
+                                 CassSsl *ssl, const gnutls_datum_t *resume, unsigned raw_flags)
+{
   memset(h, 0, sizeof *h);
   h->cassl = cassl;
   double t0 = bench_thread_cpu();
@@ -28,7 +34,7 @@ double bench_hs_client_new(struct bench_hs *h, bool cassl, const struct bench_pk
     if (cassl_session_new(ssl, &peer, &h->c) != CASS_OK)
       bench_die("cassl_session_new: %s", cassl_ssl_last_error(ssl));
   } else {
-    bench_raw_client_init(&h->raw, pki, &h->in, &h->out);
+    bench_raw_client_init(&h->raw, pki, &h->in, &h->out, raw_flags);
     if (resume && resume->size) {
       int ret = gnutls_session_set_data(h->raw.s, resume->data, resume->size);
       if (ret < 0)

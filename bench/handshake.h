@@ -12,12 +12,16 @@ struct bench_hs {
   struct bench_raw_client raw; /* raw GnuTLS client */
   struct bench_buf in, out;    /* the raw client's transport */
   bool reverify_resumed;       /* raw client: verify the chain again on a resumed session */
+  unsigned raw_flags;          /* raw client: extra gnutls_init flags */
 };
 
 /* Creates the client (resume: raw GnuTLS session data to resume, or NULL); returns the
  * client CPU seconds it took. */
 double bench_hs_client_new(struct bench_hs *h, bool cassl, const struct bench_pki *pki,
                            CassSsl *ssl, const gnutls_datum_t *resume);
+/* The same with extra gnutls_init flags for the raw client. */
+double bench_hs_client_new_flags(struct bench_hs *h, bool cassl, const struct bench_pki *pki,
+                                 CassSsl *ssl, const gnutls_datum_t *resume, unsigned raw_flags);
 /* Points the in-memory server at this client. */
 void bench_hs_attach(struct bench_hs *h, struct bench_mem_server *srv);
 /* Runs the handshake (with verification) to the end, and the client's first read after it;

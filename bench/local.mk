@@ -3,7 +3,7 @@
 # Benchmarks: built and run only by `make bench` (never by `make` or `make check`).
 # `make bench BENCH_FLAGS=--quick` runs reduced sizes; BENCH_FLAGS=--json prints JSON lines.
 bench_programs = bench/b1_bulk bench/b2_loopback bench/b3_handshake bench/b4_resumption \
-	bench/b5_memory bench/b6_scale
+	bench/b5_memory bench/b6_scale bench/b8_storm
 bench_common = bench/bench.h bench/util.c bench/pki.c bench/memtls.c
 bench_hs = bench/handshake.c bench/handshake.h
 bench_server = bench/server.c
@@ -43,6 +43,10 @@ bench_b5_memory_LDADD = $(bench_ldadd)
 bench_b6_scale_SOURCES = bench/b6_scale.c $(bench_common) $(bench_server)
 bench_b6_scale_CFLAGS = $(bench_cflags)
 bench_b6_scale_LDADD = $(bench_ldadd)
+
+bench_b8_storm_SOURCES = bench/b8_storm.c $(bench_common) $(bench_server)
+bench_b8_storm_CFLAGS = $(bench_cflags)
+bench_b8_storm_LDADD = $(bench_ldadd)
 
 # Whether the public headers declare a session-resumption call (a cache or ticket setter on
 # the CassSsl, or session data get/set): B4 reports the cassl figure only when there is one.

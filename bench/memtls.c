@@ -152,8 +152,13 @@ static ssize_t client_pull(gnutls_transport_ptr_t ptr, void *data, size_t len)
 
 gnutls_session_t bench_raw_client_session(const struct bench_pki *p)
 {
+  return bench_raw_client_session_flags(p, 0);
+}
+
+gnutls_session_t bench_raw_client_session_flags(const struct bench_pki *p, unsigned flags)
+{
   gnutls_session_t s;
-  int ret = gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
+  int ret = gnutls_init(&s, GNUTLS_CLIENT | GNUTLS_NONBLOCK | flags);
   /* The library's defaults: the system policy with TLS 1.2 as the minimum. */
   if (ret >= 0)
     ret = gnutls_set_default_priority_append(s, "-VERS-TLS1.0:-VERS-TLS1.1:-VERS-DTLS-ALL",
@@ -167,11 +172,11 @@ gnutls_session_t bench_raw_client_session(const struct bench_pki *p)
 }
 
 void bench_raw_client_init(struct bench_raw_client *c, const struct bench_pki *p,
-                           struct bench_buf *in, struct bench_buf *out)
+                           struct bench_buf *in, struct bench_buf *out, unsigned flags)
 {
   c->in = in;
   c->out = out;
-  c->s = bench_raw_client_session(p);
+  c->s = bench_raw_client_session_flags(p, flags);
   gnutls_transport_set_ptr(c->s, c);
   gnutls_transport_set_push_function(c->s, client_push);
   gnutls_transport_set_pull_function(c->s, client_pull);

@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (C) 2026 The libcassl authors
-# Runs the six benchmarks (make bench). Arguments are passed to every program: --quick for
+# Runs the benchmarks (make bench). Arguments are passed to every program: --quick for
 # reduced sizes, --json for one JSON object per benchmark, --runs N.
-# Exit status: 0 when all six ran (missed goals are listed), 1 when one could not run;
+# Exit status: 0 when all ran (missed goals are listed), 1 when one could not run;
 # with BENCH_STRICT=1 a missed goal also fails.
 dir=${BENCH_DIR:-.}
 json=no
@@ -23,7 +23,7 @@ say "every figure is a ratio against a baseline measured in the same run: median
 missed=""
 broken=""
 start=$(date +%s)
-for b in b1_bulk b2_loopback b3_handshake b4_resumption b5_memory b6_scale; do
+for b in b1_bulk b2_loopback b3_handshake b4_resumption b5_memory b6_scale b8_storm; do
   say ""
   t0=$(date +%s)
   "$dir/$b" "$@"

@@ -47,6 +47,7 @@ struct conn {
 
 static struct listener listeners[2];
 static gnutls_certificate_credentials_t server_creds;
+static gnutls_datum_t ticket_key; /* size 0: no session tickets */
 static gnutls_priority_t server_prio;
 static const unsigned char zeros[SEND_CHUNK];
 
@@ -223,6 +224,8 @@ static void accept_all(int ep, const struct listener *l)
         ret = gnutls_priority_set(c->s, server_prio);
       if (ret >= 0)
         ret = gnutls_credentials_set(c->s, GNUTLS_CRD_CERTIFICATE, server_creds);
+      if (ret >= 0 && ticket_key.size)
+        ret = gnutls_session_ticket_enable_server(c->s, &ticket_key);
       if (ret < 0) {
         if (c->s)
           gnutls_deinit(c->s);
@@ -292,10 +295,50 @@ static int listen_on_loopback(uint16_t *port)
   return fd;
 }
 
-void bench_server_start(struct bench_server *srv, const struct bench_pki *p, int threads)
+/* The child: closes every descriptor it inherited but the listeners and its pipe (a
+ * restart forks from a client holding thousands of sockets, whose ends must not stay open
+ * here), then serves until the pipe closes. */
+static void server_child(int tls_fd, int tcp_fd, int pipe_fd, const struct bench_pki *p,
+                         const gnutls_datum_t *key, int threads)
 {
-  int tls_fd = listen_on_loopback(&srv->tls_port);
-  int tcp_fd = listen_on_loopback(&srv->tcp_port);
+  int keep[3] = { tls_fd, tcp_fd, pipe_fd };
+  for (int i = 0; i < 3; i++)
+    for (int j = i + 1; j < 3; j++)
+      if (keep[j] < keep[i]) {
+        int t = keep[i];
+        keep[i] = keep[j];
+        keep[j] = t;
+      }
+  unsigned from = 3;
+  for (int i = 0; i < 3; i++) {
+    if ((unsigned)keep[i] > from)
+      close_range(from, (unsigned)keep[i] - 1, 0);
+    from = (unsigned)keep[i] + 1;
+  }
+  close_range(from, ~0u, 0);
+  signal(SIGPIPE, SIG_IGN);
+  bench_raise_nofile();
+  listeners[0] = (struct listener){ tls_fd, true };
+  listeners[1] = (struct listener){ tcp_fd, false };
+  server_creds = p->server;
+  if (key)
+    ticket_key = *key;
+  if (gnutls_priority_init(&server_prio, BENCH_PRIO_TLS13, NULL) < 0)
+    _exit(3);
+  for (int i = 0; i < threads; i++) {
+    pthread_t t;
+    if (pthread_create(&t, NULL, worker, NULL) != 0)
+      _exit(3);
+  }
+  /* Runs until the parent closes its end of the pipe (or dies). */
+  char byte;
+  while (read(pipe_fd, &byte, 1) != 0 && errno == EINTR)
+    ;
+  _exit(0);
+}
+
+static void server_fork(struct bench_server *srv)
+{
   int pipefd[2];
   if (pipe(pipefd) != 0)
     bench_die("pipe: %s", strerror(errno));
@@ -305,29 +348,46 @@ void bench_server_start(struct bench_server *srv, const struct bench_pki *p, int
     bench_die("fork: %s", strerror(errno));
   if (pid == 0) {
     close(pipefd[1]);
-    signal(SIGPIPE, SIG_IGN);
-    bench_raise_nofile();
-    listeners[0] = (struct listener){ tls_fd, true };
-    listeners[1] = (struct listener){ tcp_fd, false };
-    server_creds = p->server;
-    if (gnutls_priority_init(&server_prio, BENCH_PRIO_TLS13, NULL) < 0)
-      _exit(3);
-    for (int i = 0; i < threads; i++) {
-      pthread_t t;
-      if (pthread_create(&t, NULL, worker, NULL) != 0)
-        _exit(3);
-    }
-    /* Runs until the parent closes its end of the pipe (or dies). */
-    char byte;
-    while (read(pipefd[0], &byte, 1) != 0 && errno == EINTR)
-      ;
-    _exit(0);
+    server_child(srv->tls_fd, srv->tcp_fd, pipefd[0], srv->pki,
+                 srv->ticket_key.size ? &srv->ticket_key : NULL, srv->threads);
   }
   close(pipefd[0]);
-  close(tls_fd);
-  close(tcp_fd);
   srv->pid = pid;
   srv->control = pipefd[1];
+}
+
+void bench_server_start_tickets(struct bench_server *srv, const struct bench_pki *p, int threads,
+                                const gnutls_datum_t *key)
+{
+  memset(srv, 0, sizeof *srv);
+  srv->tls_fd = listen_on_loopback(&srv->tls_port);
+  srv->tcp_fd = listen_on_loopback(&srv->tcp_port);
+  srv->pki = p;
+  srv->threads = threads;
+  if (key)
+    srv->ticket_key = *key;
+  server_fork(srv);
+}
+
+void bench_server_start(struct bench_server *srv, const struct bench_pki *p, int threads)
+{
+  bench_server_start_tickets(srv, p, threads, NULL);
+  /* Nothing restarts it: the child alone listens. */
+  close(srv->tls_fd);
+  close(srv->tcp_fd);
+  srv->tls_fd = srv->tcp_fd = -1;
+}
+
+void bench_server_restart(struct bench_server *srv, const gnutls_datum_t *key)
+{
+  if (srv->tls_fd < 0)
+    bench_die("bench_server_restart: the server was started without its listeners kept");
+  kill(srv->pid, SIGKILL);
+  int status;
+  waitpid(srv->pid, &status, 0);
+  close(srv->control);
+  srv->ticket_key = key ? *key : (gnutls_datum_t){ NULL, 0 };
+  server_fork(srv);
 }
 
 void bench_server_stop(struct bench_server *srv)
@@ -338,4 +398,9 @@ void bench_server_stop(struct bench_server *srv)
   int status;
   waitpid(srv->pid, &status, 0);
   srv->pid = 0;
+  if (srv->tls_fd >= 0)
+    close(srv->tls_fd);
+  if (srv->tcp_fd >= 0)
+    close(srv->tcp_fd);
+  srv->tls_fd = srv->tcp_fd = -1;
 }

@@ -188,6 +188,7 @@ CASSL_EXPORT CassError cassl_session_new_ex(cassl_ssl *ssl, const cassl_peer *pe
   }
   s->state = CASSL_SESSION_HANDSHAKING;
   s->backend = ssl->backend;
+  s->incoming.pool = s->outgoing.pool = &ssl->blocks;
   if ((rc = check_options(o, &msg)) != CASS_OK)
     goto fail;
   s->options = o->flags;
@@ -421,6 +422,23 @@ CASSL_EXPORT CassError cassl_session_feed(cassl_session *s, const void *data, si
     cassl_errmsg msg;
     return session_fail(s, cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS,
                                       "out of memory queueing %zu received bytes", len), &msg);
+  }
+  return CASS_OK;
+}
+
+unsigned char *cassl_session_feed_reserve(cassl_session *s, size_t len)
+{
+  return cassl_bytequeue_reserve(&s->incoming, len);
+}
+
+CassError cassl_session_feed_commit(cassl_session *s, size_t n)
+{
+  /* What cassl_session_feed would refuse or drop is taken back out. */
+  size_t before = cassl_bytequeue_size(&s->incoming);
+  cassl_bytequeue_commit(&s->incoming, n);
+  if (s->state == CASSL_SESSION_FAILED || s->close_received) {
+    cassl_bytequeue_truncate(&s->incoming, before);
+    return s->state == CASSL_SESSION_FAILED ? s->error : CASS_OK;
   }
   return CASS_OK;
 }

@@ -45,4 +45,11 @@ struct cassl_session {
   struct cassl_session_cache_ticket cache_ticket; /* generation and age of offered data */
 };
 
+/* For the transport: room for len received bytes at the end of the incoming queue (NULL when
+ * memory runs out), so a socket read lands there without a copy; then
+ * cassl_session_feed_commit queues the n bytes read (n may be 0), as cassl_session_feed
+ * would. */
+unsigned char *cassl_session_feed_reserve(cassl_session *s, size_t len);
+CassError cassl_session_feed_commit(cassl_session *s, size_t n);
+
 #endif

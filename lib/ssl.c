@@ -100,6 +100,7 @@ void cassl_ssl_unref(cassl_ssl *ssl)
   if (atomic_fetch_sub_explicit(&ssl->refs, 1, memory_order_acq_rel) != 1)
     return;
   cassl_session_cache_destroy(&ssl->sessions);
+  cassl_block_pool_drain(&ssl->blocks);
   ssl->backend->creds_free(ssl->creds);
   free(ssl->priority);
   pthread_mutex_destroy(&ssl->lock);

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 
 #include "backend.h"
+#include "bytequeue.h"
 #include "errmsg.h"
 #include "session_cache.h"
 
@@ -24,6 +25,7 @@ struct cassl_ssl {
   char *priority;             /* cassl_ssl_set_priority override, or NULL */
   cassl_errmsg last_error;    /* sentence of the last failing call, "" after a success */
   struct cassl_session_cache sessions; /* resumption data per peer (own lock) */
+  struct cassl_block_pool blocks;      /* spare byte-queue blocks of its sessions */
 };
 
 /* Takes and drops references (sessions hold one for their whole life). */

@@ -43,7 +43,7 @@ struct cassl_uv_attempt {
   struct cassl_uv_conn *conn;
 };
 
-#define CASSL_UV_READ_BUF (16 * 1024 + 512) /* one full TLS record and its header */
+#define CASSL_UV_READ_BUF (16 * 1024 + 512) /* room per read: one full TLS record */
 #define CASSL_UV_PLAIN_BUF (16 * 1024)
 
 struct cassl_uv_conn {
@@ -70,11 +70,11 @@ struct cassl_uv_conn {
 
   uv_timer_t timer; /* connect attempt, handshake or close timeout */
   uv_idle_t idle;   /* callbacks that must not run inside an API call */
-  uv_getaddrinfo_t gai;
+  uv_getaddrinfo_t *gai; /* while the name resolves */
   int gai_active;
   struct addrinfo *ai_list, *ai_next;
   unsigned ai_count;
-  uv_getnameinfo_t gni;
+  uv_getnameinfo_t *gni; /* while the reverse lookup runs */
   int gni_active;
   uv_shutdown_t shutdown_req;
   int shutdown_active;
@@ -99,9 +99,6 @@ struct cassl_uv_conn {
 
   CassError error;
   cassl_errmsg message;
-
-  unsigned char rbuf[CASSL_UV_READ_BUF];
-  unsigned char pbuf[CASSL_UV_PLAIN_BUF];
 };
 
 /* uv_transport.c */

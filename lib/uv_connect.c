@@ -59,6 +59,8 @@ static void on_name(uv_getnameinfo_t *req, int status, const char *hostname,
 {
   struct cassl_uv_conn *c = req->data;
   c->gni_active = 0;
+  c->gni = NULL;
+  free(req);
   if (!c->closing && c->error == CASS_OK) {
     if (status == 0 && hostname && *hostname)
       c->reverse_name = strdup(hostname); /* NULL when out of memory: no name */
@@ -96,13 +98,23 @@ static void on_connected(uv_connect_t *req, int status)
     uv_timer_start(&c->timer, on_timer, c->opts.handshake_timeout_ms, 0);
   if (c->opts.reverse_dns) {
     c->phase = CASSL_UV_NAMING;
-    c->gni.data = c;
-    if (uv_getnameinfo(c->loop, &c->gni, on_name, (struct sockaddr *)&c->peer,
-                       NI_NAMEREQD) == 0) {
-      c->gni_active = 1;
-      c->pending++;
+    /* Allocated per lookup: the request holds a host name buffer of NI_MAXHOST bytes that
+     * an established connection does not need. */
+    c->gni = malloc(sizeof *c->gni);
+    if (!c->gni) {
+      cassl_uvi_fail(c, CASS_ERROR_LIB_UNABLE_TO_CONNECT,
+                     "reverse DNS lookup of %s failed: out of memory", c->attempt_name);
     } else {
-      start_tls(c); /* the lookup could not start: no name */
+      c->gni->data = c;
+      if (uv_getnameinfo(c->loop, c->gni, on_name, (struct sockaddr *)&c->peer,
+                         NI_NAMEREQD) == 0) {
+        c->gni_active = 1;
+        c->pending++;
+      } else {
+        free(c->gni);
+        c->gni = NULL;
+        start_tls(c); /* the lookup could not start: no name */
+      }
     }
   } else {
     start_tls(c);
@@ -172,6 +184,8 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 {
   struct cassl_uv_conn *c = req->data;
   c->gai_active = 0;
+  c->gai = NULL;
+  free(req);
   if (c->closing || c->error != CASS_OK) {
     if (res)
       uv_freeaddrinfo(res);
@@ -343,9 +357,14 @@ CASSL_EXPORT CassError cassl_uv_connect(uv_loop_t *loop, cassl_ssl *ssl,
     hints.ai_flags = AI_NUMERICSERV;
     snprintf(c->port_str, sizeof c->port_str, "%u", (unsigned)options->port);
     c->phase = CASSL_UV_RESOLVING;
-    c->gai.data = c;
-    r = uv_getaddrinfo(loop, &c->gai, on_resolved, c->host, c->port_str, &hints);
+    c->gai = malloc(sizeof *c->gai); /* per lookup, like the reverse one */
+    if (c->gai)
+      c->gai->data = c;
+    r = c->gai ? uv_getaddrinfo(loop, c->gai, on_resolved, c->host, c->port_str, &hints)
+               : UV_ENOMEM;
     if (r < 0) {
+      free(c->gai);
+      c->gai = NULL;
       cassl_uvi_fail(c, CASS_ERROR_LIB_HOST_RESOLUTION, "cannot resolve '%s': %s", c->host,
                      uv_strerror(r));
     } else {

@@ -8,23 +8,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "secure.h"
+#include "session_object.h"
 #include "uv_conn.h"
 
 /* ---- reading --------------------------------------------------------------------------- */
 
+/* libuv asks for room just before each read and hands it to on_read right after: the read
+ * lands at the end of the session's incoming queue, so an idle connection holds no read
+ * buffer (the queue gives its block back once the engine has taken every byte). */
 static void on_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
 {
   struct cassl_uv_conn *c = handle->data;
-  /* One buffer is enough: libuv hands it back to on_read before asking again. */
-  *buf = uv_buf_init((char *)c->rbuf, sizeof c->rbuf);
+  unsigned char *room = c->session ? cassl_session_feed_reserve(c->session, CASSL_UV_READ_BUF)
+                                   : NULL;
+  /* No room: libuv reports UV_ENOBUFS to on_read. */
+  *buf = uv_buf_init((char *)room, room ? CASSL_UV_READ_BUF : 0);
 }
 
-/* Hands decrypted bytes to the application (or drops them once it closed). */
+/* Hands decrypted bytes to the application (or drops them once it closed). The plaintext
+ * buffer is on the stack: callbacks on one loop run one at a time, so no connection needs
+ * one of its own; it is wiped before it goes. */
 static void deliver_plaintext(struct cassl_uv_conn *c)
 {
+  unsigned char pbuf[CASSL_UV_PLAIN_BUF];
+  size_t used = 0;
   while (c->error == CASS_OK && c->session) {
     size_t n = 0;
-    CassError err = cassl_session_read(c->session, c->pbuf, sizeof c->pbuf, &n);
+    CassError err = cassl_session_read(c->session, pbuf, sizeof pbuf, &n);
+    if (n > used)
+      used = n;
     if (err == CASS_ERROR_SSL_CLOSED &&
         cassl_session_get_state(c->session) == CASSL_SESSION_CLOSED) {
       c->peer_closed = 1;
@@ -33,17 +46,18 @@ static void deliver_plaintext(struct cassl_uv_conn *c)
         if (c->opts.on_read)
           c->opts.on_read(c, CASS_OK, NULL, 0, c->data);
       }
-      return;
+      break;
     }
     if (err != CASS_OK) {
       cassl_uvi_fail_session(c, err);
-      return;
+      break;
     }
     if (n == 0)
-      return;
+      break;
     if (!c->closing && !c->read_done && c->opts.on_read)
-      c->opts.on_read(c, CASS_OK, c->pbuf, n, c->data);
+      c->opts.on_read(c, CASS_OK, pbuf, n, c->data);
   }
+  cassl_wipe(pbuf, used);
 }
 
 static void on_eof(struct cassl_uv_conn *c)
@@ -64,8 +78,21 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
   struct cassl_uv_conn *c = stream->data;
   CassError err;
 
-  if (nread == 0 || (uv_stream_t *)c->tcp != stream)
+  int current = (uv_stream_t *)c->tcp == stream;
+  /* The bytes read are queued; without any (0, an error, a stale stream) the room goes. */
+  if (c->session && buf->base) {
+    err = cassl_session_feed_commit(c->session, current && nread > 0 ? (size_t)nread : 0);
+    if (err != CASS_OK && current && nread > 0) {
+      cassl_uvi_fail_session(c, err);
+      return;
+    }
+  }
+  if (nread == 0 || !current)
     return;
+  if (nread == UV_ENOBUFS && !c->closing) {
+    cassl_uvi_fail(c, CASS_ERROR_LIB_BAD_PARAMS, "out of memory queueing received bytes");
+    return;
+  }
   if (nread == UV_EOF) {
     on_eof(c);
     return;
@@ -75,11 +102,6 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
       uv_read_stop(stream); /* our goodbye is under way; the write side tells if it fails */
     else
       cassl_uvi_fail_tcp(c, (int)nread, "receive");
-    return;
-  }
-  err = cassl_session_feed(c->session, buf->base, (size_t)nread);
-  if (err != CASS_OK) {
-    cassl_uvi_fail_session(c, err);
     return;
   }
   if (c->phase == CASSL_UV_HANDSHAKING)

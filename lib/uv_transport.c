@@ -86,9 +86,9 @@ static void cancel_lookups(struct cassl_uv_conn *c)
 {
   /* A request already running finishes anyway; its callback sees closing/error. */
   if (c->gai_active)
-    uv_cancel((uv_req_t *)&c->gai);
+    uv_cancel((uv_req_t *)c->gai);
   if (c->gni_active)
-    uv_cancel((uv_req_t *)&c->gni);
+    uv_cancel((uv_req_t *)c->gni);
 }
 
 static void fail_common(struct cassl_uv_conn *c, CassError code)

@@ -628,6 +628,18 @@ static void arg(struct args *a, const char *fmt, ...)
   a->used += (size_t)w + 1;
 }
 
+/* A key exchange group in each server's spelling (GnuTLS, OpenSSL, JSSE); NULL if unknown. */
+static const char *group_name(const char *gnutls_name, int which)
+{
+  static const char *const names[][3] = { { "X25519", "X25519", "x25519" },
+                                          { "SECP256R1", "P-256", "secp256r1" },
+                                          { "SECP384R1", "P-384", "secp384r1" } };
+  for (size_t i = 0; gnutls_name && i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(names[i][0], gnutls_name) == 0)
+      return names[i][which];
+  return NULL;
+}
+
 static int gnutls_argv(struct peer *p, const peer_tls_options *o, char **argv, size_t cap,
                        char *buf, size_t buf_cap)
 {
@@ -660,12 +672,16 @@ static int gnutls_argv(struct peer *p, const peer_tls_options *o, char **argv, s
     arg(&a, "%s", "--verify-client-cert");
     break;
   }
+  if (o->group && !group_name(o->group, 0))
+    return -1;
   if (o->priority)
     arg(&a, "--priority=%s", o->priority);
-  else if (o->version == PEER_TLS1_2)
-    arg(&a, "%s", "--priority=NORMAL:-VERS-ALL:+VERS-TLS1.2");
-  else if (o->version == PEER_TLS1_3)
-    arg(&a, "%s", "--priority=NORMAL:-VERS-ALL:+VERS-TLS1.3");
+  else if (o->version != PEER_TLS_DEFAULT || o->group)
+    arg(&a, "--priority=NORMAL%s%s%s",
+        o->version == PEER_TLS1_2   ? ":-VERS-ALL:+VERS-TLS1.2"
+        : o->version == PEER_TLS1_3 ? ":-VERS-ALL:+VERS-TLS1.3"
+                                    : "",
+        o->group ? ":-GROUP-ALL:+GROUP-" : "", o->group ? o->group : "");
   if (o->no_tickets)
     arg(&a, "%s", "--noticket");
   return a.overflow ? -1 : 0;
@@ -760,6 +776,12 @@ static int openssl_argv(struct peer *p, const peer_tls_options *o, char **argv, 
     arg(&a, "%s", "-tls1_2");
   else if (o->version == PEER_TLS1_3)
     arg(&a, "%s", "-tls1_3");
+  if (o->group) {
+    if (!group_name(o->group, 1))
+      return -1;
+    arg(&a, "%s", "-groups");
+    arg(&a, "%s", group_name(o->group, 1));
+  }
   if (o->no_tickets)
     arg(&a, "%s", "-no_ticket");
   if (o->servername) {
@@ -815,6 +837,13 @@ int peer_start_jsse(const peer_tls_options *o, peer **out)
   arg(&a, "%s", "-XX:+UseSerialGC");
   arg(&a, "%s", "-XX:TieredStopAtLevel=1");
   arg(&a, "%s", "-Xmx128m");
+  if (o->group) {
+    if (!group_name(o->group, 2)) {
+      peer_free(p);
+      return -1;
+    }
+    arg(&a, "-Djdk.tls.namedGroups=%s", group_name(o->group, 2));
+  }
   arg(&a, "%s", "-cp");
   arg(&a, "%s", classes);
   arg(&a, "%s", "JsseServer");

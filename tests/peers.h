@@ -64,6 +64,9 @@ typedef struct peer_tls_options {
   peer_tls_version version;
   peer_mode mode;             /* PEER_MODE_CQL: JsseServer only */
   const char *priority;       /* gnutls-serv only: a full priority string, overrides version */
+  /* The only key exchange group the server accepts (all three servers), in GnuTLS's
+   * spelling: "X25519", "SECP256R1" or "SECP384R1"; NULL = the server's defaults. */
+  const char *group;
   bool no_tickets;            /* gnutls-serv --noticket, openssl s_server -no_ticket: no
                                  session tickets (TLS 1.3: the client's flight is the last) */
   const char *servername;     /* openssl s_server only: the one SNI it accepts (another name

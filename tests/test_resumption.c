@@ -85,6 +85,7 @@ struct outcome {
   CassError rc;
   int resumed;
   char protocol[16];
+  char kx[64];
   char msg[512];
 };
 
@@ -101,6 +102,7 @@ static struct outcome run_peer(CassSsl *ssl, const peer *p, const char *hostname
   if (cassl_session_get_info(n.cs, &info) == CASS_OK) {
     o.resumed = info.resumed;
     snprintf(o.protocol, sizeof o.protocol, "%s", info.protocol);
+    snprintf(o.kx, sizeof o.kx, "%s", info.kx);
   }
   snprintf(o.msg, sizeof o.msg, "%s", cassl_session_error_message(n.cs));
   if (o.rc == CASS_OK)
@@ -785,6 +787,89 @@ static void test_uv_transport(void **state)
   peer_stop(p);
 }
 
+/* ---- one key share, and the HelloRetryRequest when the server wants another group -------- */
+
+/* The first group of the client's defaults (the system policy, as the library applies it):
+ * the ClientHello carries a key share for it only. *other: a group the servers know that
+ * it carries none for. */
+static void first_group(const char **first, const char **other)
+{
+  gnutls_priority_t prio;
+  assert_true(gnutls_priority_init2(&prio, "-VERS-TLS1.0:-VERS-TLS1.1:-VERS-DTLS-ALL", NULL,
+                                    GNUTLS_PRIORITY_INIT_DEF_APPEND) >= 0);
+  const unsigned *list;
+  assert_true(gnutls_priority_group_list(prio, &list) > 0);
+  *first = gnutls_group_get_name(list[0]);
+  assert_non_null(*first);
+  *other = strcmp(*first, "X25519") != 0 ? "X25519" : "SECP256R1";
+  gnutls_priority_deinit(prio);
+}
+
+/* A TLS 1.3 server accepting only group (NULL: its defaults); the CassSsl to check it. */
+static peer *start_group_peer(start_fn start, const char *group, CassSsl **ssl)
+{
+  char cert_file[4096], key_file[4096], keystore[4096];
+  snprintf(cert_file, sizeof cert_file, "%s", tnet_pki("server-ip.pem"));
+  snprintf(key_file, sizeof key_file, "%s", tnet_pki("server-ip-key.pem"));
+  snprintf(keystore, sizeof keystore, "%s", tnet_pki("jks/keystore.jks"));
+  bool jsse = start == peer_start_jsse;
+  peer_tls_options opts = { .cert_file = cert_file, .key_file = key_file,
+                            .keystore = jsse ? keystore : NULL, .version = PEER_TLS1_3,
+                            .mode = PEER_MODE_ECHO, .group = group };
+  peer *p = NULL;
+  if (start(&opts, &p) != 0)
+    fail_msg("cannot start the TLS server (group %s)", group ? group : "default");
+  *ssl = cass_ssl_new();
+  char *pem = tnet_read_file(tnet_pki(jsse ? "jks/node.pem" : "ca.pem"));
+  assert_int_equal(cass_ssl_add_trusted_cert(*ssl, pem), CASS_OK);
+  free(pem);
+  cass_ssl_set_verify_flags(*ssl, PEER_CERT | PEER_IP);
+  return p;
+}
+
+/* Against the server's defaults and against a server whose only group is one the
+ * ClientHello has no key share for (it answers with a HelloRetryRequest): full and resumed
+ * handshakes, verified, with data. */
+static void key_share_against(start_fn start)
+{
+  const char *first, *other;
+  first_group(&first, &other);
+  char want_kx[64];
+  snprintf(want_kx, sizeof want_kx, "ECDHE-%s", other);
+  for (int retry = 0; retry < 2; retry++) {
+    CassSsl *ssl;
+    peer *p = start_group_peer(start, retry ? other : NULL, &ssl);
+    for (int i = 0; i < 3; i++) {
+      struct outcome o = run_peer(ssl, p, NULL);
+      expect(o, CASS_OK, i > 0, NULL);
+      assert_string_equal(o.protocol, "TLS1.3");
+      if (retry)
+        assert_string_equal(o.kx, want_kx);
+    }
+    cass_ssl_free(ssl);
+    peer_stop(p);
+  }
+}
+
+static void test_key_share_gnutls_serv(void **state)
+{
+  key_share_against(peer_start_gnutls_serv);
+}
+
+static void test_key_share_openssl(void **state)
+{
+  key_share_against(peer_start_openssl);
+}
+
+static void test_key_share_jsse(void **state)
+{
+  if (!peers_have("java")) {
+    fprintf(stderr, "no JDK: the JSSE key share check is skipped\n");
+    skip();
+  }
+  key_share_against(peer_start_jsse);
+}
+
 /* ---- group ------------------------------------------------------------------------------ */
 
 static int group_setup(void **state)
@@ -830,6 +915,9 @@ int main(void)
     cmocka_unit_test(test_threads_tls13),
     cmocka_unit_test(test_threads_tls12),
     cmocka_unit_test(test_uv_transport),
+    cmocka_unit_test(test_key_share_gnutls_serv),
+    cmocka_unit_test(test_key_share_openssl),
+    cmocka_unit_test(test_key_share_jsse),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

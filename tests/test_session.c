@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "session_object.h"
 #include "test_session_util.h"
 
 #define TLS12 "NORMAL:-VERS-ALL:+VERS-TLS1.2"
@@ -628,10 +629,161 @@ static void test_tampered_record(void **state)
   pair_close(&p);
 }
 
+/* ---- key shares ----------------------------------------------------------------------- */
+
+static int hellos, shares[4];
+
+static int count_share(void *ctx, unsigned tls_id, const unsigned char *data, unsigned size)
+{
+  if (tls_id != 51 || size < 2) /* key_share */
+    return 0;
+  int *n = ctx;
+  size_t len = (size_t)data[0] << 8 | data[1];
+  for (size_t at = 2; at + 4 <= 2 + len && at + 4 <= size;
+       at += 4 + ((size_t)data[at + 2] << 8 | data[at + 3]))
+    (*n)++;
+  return 0;
+}
+
+/* Counts the ClientHellos the server receives and the key shares each carries. */
+static int on_client_hello(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
+                           const gnutls_datum_t *msg)
+{
+  if (incoming && hellos < 4) {
+    assert_true(gnutls_ext_raw_parse(&shares[hellos], count_share, msg,
+                                     GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO) >= 0);
+    hellos++;
+  }
+  return 0;
+}
+
+/* The ClientHello carries one key share (one key generation); a server that wants another
+ * group asks for it with a HelloRetryRequest, and the handshake goes on with one share for
+ * that group. */
+static void run_key_share(const char *server_group, int want_hellos)
+{
+  struct pair p;
+  char prio[128];
+  snprintf(prio, sizeof prio, "%s%s%s", TLS13, server_group ? ":-GROUP-ALL:+GROUP-" : "",
+           server_group ? server_group : "");
+  pair_open(&p, prio, CASS_SSL_VERIFY_PEER_CERT);
+  hellos = 0;
+  memset(shares, 0, sizeof shares);
+  gnutls_handshake_set_hook_function(p.srv.s, GNUTLS_HANDSHAKE_CLIENT_HELLO, GNUTLS_HOOK_PRE,
+                                     on_client_hello);
+  pair_handshake(&p, 0);
+  assert_int_equal(hellos, want_hellos);
+  for (int i = 0; i < hellos; i++)
+    assert_int_equal(shares[i], 1);
+  if (server_group) {
+    cassl_session_info info;
+    assert_int_equal(cassl_session_get_info(p.cs, &info), CASS_OK);
+    char kx[64];
+    snprintf(kx, sizeof kx, "ECDHE-%s", server_group);
+    assert_string_equal(info.kx, kx);
+  }
+  ttransfer(p.cs, &p.srv, 1000, 0);
+  pair_close(&p);
+}
+
+static void test_tls13_one_key_share(void **state)
+{
+  run_key_share(NULL, 1);
+}
+
+static void test_tls13_key_share_retry(void **state)
+{
+  /* The server's only group is not the client's first: X25519, or P-256 when the system
+   * policy puts X25519 first. */
+  gnutls_priority_t prio;
+  assert_true(gnutls_priority_init2(&prio, "-VERS-TLS1.0:-VERS-TLS1.1:-VERS-DTLS-ALL", NULL,
+                                    GNUTLS_PRIORITY_INIT_DEF_APPEND) >= 0);
+  const unsigned *list;
+  assert_true(gnutls_priority_group_list(prio, &list) > 0);
+  const char *other = list[0] == GNUTLS_GROUP_X25519 ? "SECP256R1" : "X25519";
+  gnutls_priority_deinit(prio);
+  run_key_share(other, 2);
+}
+
+/* ---- queue storage ------------------------------------------------------------------ */
+
+/* An idle session holds no queue storage: each queue gives its block back once it is empty
+ * (after the handshake, after each transfer in either direction). */
+static void test_idle_session_holds_no_queue_storage(void **state)
+{
+  struct pair p;
+  pair_open(&p, TLS13, CASS_SSL_VERIFY_PEER_CERT);
+  pair_handshake(&p, 0);
+  /* The tickets the server sent after its last flight are read by the first read. */
+  unsigned char buf[64];
+  size_t n;
+  assert_int_equal(cassl_session_read(p.cs, buf, sizeof buf, &n), CASS_OK);
+  assert_null(p.cs->incoming.data);
+  assert_null(p.cs->outgoing.data);
+  ttransfer(p.cs, &p.srv, 300000, 0);
+  assert_null(p.cs->incoming.data);
+  assert_null(p.cs->outgoing.data);
+  pair_close(&p);
+}
+
+/* Emptied blocks go to the pool and the next push reuses one; a block too large for the
+ * pool goes back to the allocator; reserve/commit queue in place; drain frees the pool. */
+static void test_queue_block_pool(void **state)
+{
+  struct cassl_block_pool pool = { 0 };
+  struct cassl_bytequeue q = { .pool = &pool };
+  unsigned char data[300], out[300];
+  memset(data, 0xa5, sizeof data);
+  assert_true(cassl_bytequeue_push(&q, data, sizeof data));
+  unsigned char *block = q.data;
+  assert_non_null(block);
+  assert_int_equal(cassl_bytequeue_pop(&q, out, 100), 100);
+  assert_ptr_equal(q.data, block); /* not empty yet: kept */
+  assert_int_equal(cassl_bytequeue_pop(&q, out, sizeof out), 200);
+  assert_null(q.data);
+  assert_ptr_equal(atomic_load(&pool.slot[0]), block);
+
+  assert_true(cassl_bytequeue_push(&q, data, 10));
+  assert_ptr_equal(q.data, block); /* reused, no allocation */
+  assert_null(atomic_load(&pool.slot[0]));
+  unsigned char *room = cassl_bytequeue_reserve(&q, 20000);
+  assert_non_null(room);
+  memcpy(room, data, 5);
+  cassl_bytequeue_commit(&q, 5);
+  assert_int_equal(cassl_bytequeue_size(&q), 15);
+  cassl_bytequeue_consume(&q, 15);
+  assert_null(q.data);
+  unsigned char *grown = atomic_load(&pool.slot[0]);
+  assert_non_null(grown); /* the 32 KiB block the reservation needed */
+
+  /* A reservation nothing was read into leaves the queue empty: the block goes back. */
+  assert_non_null(cassl_bytequeue_reserve(&q, 100));
+  cassl_bytequeue_commit(&q, 0);
+  assert_null(q.data);
+
+  /* Beyond the pool's largest block: freed when emptied, the pool unchanged. */
+  static unsigned char big[200000];
+  assert_true(cassl_bytequeue_push(&q, big, sizeof big));
+  cassl_bytequeue_consume(&q, sizeof big);
+  assert_null(q.data);
+  int pooled = 0;
+  for (int i = 0; i < CASSL_BLOCK_POOL_SLOTS; i++)
+    pooled += atomic_load(&pool.slot[i]) != NULL;
+  assert_int_equal(pooled, 1);
+  cassl_bytequeue_free(&q);
+  cassl_block_pool_drain(&pool);
+  for (int i = 0; i < CASSL_BLOCK_POOL_SLOTS; i++)
+    assert_null(atomic_load(&pool.slot[i]));
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_new_bad_params),
+    cmocka_unit_test(test_idle_session_holds_no_queue_storage),
+    cmocka_unit_test(test_tls13_one_key_share),
+    cmocka_unit_test(test_tls13_key_share_retry),
+    cmocka_unit_test(test_queue_block_pool),
     cmocka_unit_test(test_state_rules),
     cmocka_unit_test(test_holds_ssl_reference),
     cmocka_unit_test(test_tls12_1_byte),

@@ -121,8 +121,11 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
 
   CassError rc;
   /* No GNUTLS_POST_HANDSHAKE_AUTH: without it the client does not offer TLS 1.3
-   * post-handshake authentication, so a server cannot ask for a certificate mid-stream. */
-  int ret = gnutls_init(&g->s, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
+   * post-handshake authentication, so a server cannot ask for a certificate mid-stream.
+   * GNUTLS_KEY_SHARE_TOP: the ClientHello carries a key share for the first group only
+   * (GnuTLS makes two by default); a server that wants another group asks for it with a
+   * HelloRetryRequest. It saves a key generation on every handshake, resumed ones too. */
+  int ret = gnutls_init(&g->s, GNUTLS_CLIENT | GNUTLS_NONBLOCK | GNUTLS_KEY_SHARE_TOP);
   if (ret < 0) {
     gtls_gen_release(g->gen);
     free(g);
