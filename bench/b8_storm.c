@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* B8 reconnect storm: N established TLS 1.3 connections on one libuv loop to the forked epoll
  * server (ECDSA P-256, session tickets, verification PEER_CERT), then a node restart: the
  * server process is killed, so the kernel closes every connection at once (no close_notify),

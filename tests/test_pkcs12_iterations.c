@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* PKCS#12 files that ask for absurd key-derivation iteration counts (the MAC's, a shrouded
  * key's) are refused before any derivation, by cassl_ssl_set_pkcs12_n and `cassl inspect`;
  * and a slow (legal) PKCS#12 setter never keeps cassl_session_new waiting. */

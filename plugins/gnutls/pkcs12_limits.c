@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* Refuses PKCS#12 files whose key derivations ask for absurd iteration counts (see the
  * header), reading the counts with GnuTLS before any derivation of that count runs. */
 #include "config.h"

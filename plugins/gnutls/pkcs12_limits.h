@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: Apache-2.0
+ * Copyright (C) 2026 The libcassl authors */
 /* The iteration counts a PKCS#12 file may ask for. Each key derivation (the MAC's, each
  * encrypted bag's, each shrouded key's) repeats a hash as often as the file says: a file
  * asking for 2^31 - 1 keeps a CPU busy for minutes. Shared by the backend's loader and the
