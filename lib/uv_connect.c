@@ -323,7 +323,7 @@ static struct cassl_uv_conn *conn_new(uv_loop_t *loop, cassl_ssl *ssl,
   c->idle.data = c;
   return c;
 
-oom: /* the only failure with a sentence: cassl_ssl_last_error says why */
+oom: { /* the only failure with a sentence: cassl_ssl_last_error says why */
   cassl_errmsg msg;
   cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
   pthread_mutex_lock(&ssl->lock);
@@ -331,6 +331,7 @@ oom: /* the only failure with a sentence: cassl_ssl_last_error says why */
   pthread_mutex_unlock(&ssl->lock);
   cassl_note_thread_error(CASS_ERROR_LIB_BAD_PARAMS, &msg);
   return NULL;
+}
 }
 
 CASSL_EXPORT CassError cassl_uv_connect(uv_loop_t *loop, cassl_ssl *ssl,
