@@ -730,7 +730,9 @@ static void test_idle_session_holds_no_queue_storage(void **state)
  * pool goes back to the allocator; reserve/commit queue in place; drain frees the pool. */
 static void test_queue_block_pool(void **state)
 {
-  struct cassl_block_pool pool = { 0 };
+  struct cassl_block_pool pool;
+  for (size_t i = 0; i < CASSL_BLOCK_POOL_SLOTS; i++)
+    atomic_init(&pool.slot[i], NULL);
   struct cassl_bytequeue q = { .pool = &pool };
   unsigned char data[300], out[300];
   memset(data, 0xa5, sizeof data);
