@@ -60,12 +60,13 @@ static void on_name(uv_getnameinfo_t *req, int status, const char *hostname,
   struct cassl_uv_conn *c = req->data;
   c->gni_active = 0;
   c->gni = NULL;
+  bool proceed = !c->closing && c->error == CASS_OK;
+  /* hostname lives in req: copy it before freeing the request. */
+  if (proceed && status == 0 && hostname && *hostname)
+    c->reverse_name = strdup(hostname); /* NULL when out of memory: no name */
   free(req);
-  if (!c->closing && c->error == CASS_OK) {
-    if (status == 0 && hostname && *hostname)
-      c->reverse_name = strdup(hostname); /* NULL when out of memory: no name */
+  if (proceed)
     start_tls(c);
-  }
   cassl_uvi_request_done(c);
 }
 
