@@ -10,7 +10,8 @@
     a step that produced nothing. When the client's flight ends the handshake (TLS 1.3 without
     a session ticket, a resumed TLS 1.2 handshake) that step would wait for a read that never
     comes, so sessions hold that final flight (CASSL_SESSION_HOLD_FINAL_FLIGHT) and send it in
-    front of the first encrypt().
+    front of the first encrypt(); unless the node asked for a client certificate: then the
+    handshake ends with the node's answer, so a refused certificate is a handshake error.
   - Verification runs in verify(), not inside the handshake (CASSL_SESSION_DEFER_VERIFY), so a
     bad certificate is a verification error for the driver, as with OpenSSL.
   - SNI is sent only when the driver gives a server name (cloud / SNI proxy).
