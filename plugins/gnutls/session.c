@@ -20,6 +20,7 @@ struct gtls_session {
   struct cassl_bytequeue *outgoing;
   int min_version;
   int max_version;
+  const char *priority;                  /* the core's, for the session's life; NULL = system */
   CassError (*check_peer)(void *ctx);    /* the core's checks (see cassl_session_params) */
   void *check_peer_ctx;
   bool peer_refused;                     /* check_peer aborted the handshake */
@@ -116,6 +117,7 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
   g->outgoing = params->outgoing;
   g->min_version = params->min_version;
   g->max_version = params->max_version;
+  g->priority = params->priority;
   g->check_peer = params->check_peer;
   g->check_peer_ctx = params->check_peer_ctx;
 
@@ -190,6 +192,11 @@ gnutls_session_t gtls_session_handle(void *session)
 const struct gtls_gen *gtls_session_gen(void *session)
 {
   return ((struct gtls_session *)session)->gen;
+}
+
+const char *gtls_session_priority(void *session)
+{
+  return ((struct gtls_session *)session)->priority;
 }
 
 void gtls_session_set_chain_alert(void *session, gnutls_alert_description_t alert)
