@@ -285,54 +285,75 @@ static void test_unit(void **state)
   for (size_t i = 0; i < sizeof b; i++)
     b[i] = (unsigned char)(i * 11);
   gnutls_datum_t chain[2] = { { a, sizeof a }, { b, sizeof b } };
-  assert_false(gtls_verified_lookup(c, chain, 2, NULL, 150));
-  gtls_verified_store(c, chain, 2, NULL, 100, 200);
+  assert_false(gtls_verified_lookup(c, chain, 2, NULL, 150, NULL));
+  gtls_verified_store(c, chain, 2, NULL, (time_t[]){ 100, 200 });
   assert_int_equal(gtls_verified_count(c), 1);
-  assert_true(gtls_verified_lookup(c, chain, 2, NULL, 150));
-  assert_true(gtls_verified_lookup(c, chain, 2, NULL, 100));
-  assert_true(gtls_verified_lookup(c, chain, 2, NULL, 200));
-  assert_false(gtls_verified_lookup(c, chain, 2, NULL, 99));
-  assert_false(gtls_verified_lookup(c, chain, 2, NULL, 201));
+  assert_true(gtls_verified_lookup(c, chain, 2, NULL, 150, NULL));
+  assert_true(gtls_verified_lookup(c, chain, 2, NULL, 100, NULL));
+  assert_true(gtls_verified_lookup(c, chain, 2, NULL, 200, NULL));
+  assert_false(gtls_verified_lookup(c, chain, 2, NULL, 99, NULL));
+  assert_false(gtls_verified_lookup(c, chain, 2, NULL, 201, NULL));
   /* Another priority string, fewer or more certificates, one byte changed anywhere, the
    * same bytes cut elsewhere: no match. */
-  assert_false(gtls_verified_lookup(c, chain, 2, "NORMAL", 150));
-  assert_false(gtls_verified_lookup(c, chain, 1, NULL, 150));
+  assert_false(gtls_verified_lookup(c, chain, 2, "NORMAL", 150, NULL));
+  assert_false(gtls_verified_lookup(c, chain, 1, NULL, 150, NULL));
   gnutls_datum_t three[3] = { chain[0], chain[1], chain[1] };
-  assert_false(gtls_verified_lookup(c, three, 3, NULL, 150));
+  assert_false(gtls_verified_lookup(c, three, 3, NULL, 150, NULL));
   for (size_t at = 0; at < sizeof a + sizeof b; at += 37) {
     unsigned char *p = at < sizeof a ? &a[at] : &b[at - sizeof a];
     *p ^= 1;
-    assert_false(gtls_verified_lookup(c, chain, 2, NULL, 150));
+    assert_false(gtls_verified_lookup(c, chain, 2, NULL, 150, NULL));
     *p ^= 1;
   }
   unsigned char ab[sizeof a + sizeof b];
   memcpy(ab, a, sizeof a);
   memcpy(ab + sizeof a, b, sizeof b);
   gnutls_datum_t recut[2] = { { ab, sizeof a - 1 }, { ab + sizeof a - 1, sizeof b + 1 } };
-  assert_false(gtls_verified_lookup(c, recut, 2, NULL, 150));
+  assert_false(gtls_verified_lookup(c, recut, 2, NULL, 150, NULL));
   /* The stored copy is the cache's own. */
   gnutls_datum_t copy[2] = { { ab, sizeof a }, { ab + sizeof a, sizeof b } };
-  assert_true(gtls_verified_lookup(c, copy, 2, NULL, 150));
+  assert_true(gtls_verified_lookup(c, copy, 2, NULL, 150, NULL));
   /* A priority string matches by value. */
   char prio[] = "NORMAL";
-  gtls_verified_store(c, chain, 2, prio, 100, 200);
+  gtls_verified_store(c, chain, 2, prio, (time_t[]){ 100, 200 });
   prio[0] = 'X';
-  assert_true(gtls_verified_lookup(c, chain, 2, "NORMAL", 150));
-  assert_false(gtls_verified_lookup(c, chain, 2, prio, 150));
+  assert_true(gtls_verified_lookup(c, chain, 2, "NORMAL", 150, NULL));
+  assert_false(gtls_verified_lookup(c, chain, 2, prio, 150, NULL));
   /* Storing the same chain again replaces its window. */
-  gtls_verified_store(c, chain, 2, NULL, 300, 400);
+  gtls_verified_store(c, chain, 2, NULL, (time_t[]){ 300, 400 });
   assert_int_equal(gtls_verified_count(c), 2);
-  assert_false(gtls_verified_lookup(c, chain, 2, NULL, 150));
-  assert_true(gtls_verified_lookup(c, chain, 2, NULL, 350));
+  assert_false(gtls_verified_lookup(c, chain, 2, NULL, 150, NULL));
+  assert_true(gtls_verified_lookup(c, chain, 2, NULL, 350, NULL));
   /* An empty window or an oversized chain is not kept. */
   gnutls_datum_t one = { b, sizeof b };
-  gtls_verified_store(c, &one, 1, NULL, 200, 100);
+  gtls_verified_store(c, &one, 1, NULL, (time_t[]){ 200, 100 });
   assert_int_equal(gtls_verified_count(c), 2);
   unsigned char *big = calloc(1, GTLS_VERIFIED_MAX_BYTES + 1);
   gnutls_datum_t huge = { big, GTLS_VERIFIED_MAX_BYTES + 1 };
-  gtls_verified_store(c, &huge, 1, NULL, 0, 1000);
-  assert_false(gtls_verified_lookup(c, &huge, 1, NULL, 500));
+  gtls_verified_store(c, &huge, 1, NULL, (time_t[]){ 0, 1000 });
+  assert_false(gtls_verified_lookup(c, &huge, 1, NULL, 500, NULL));
   free(big);
+  /* Names are kept with an entry and copied out whole, marks included. */
+  struct cassl_cert_names names = { 0 }, out = { 0 };
+  assert_false(gtls_verified_copy_names(c, chain, 2, NULL, &out));
+  assert_int_equal(cassl_names_add(&names, CASSL_NAME_DNS, "node.cassl.test", 15), CASS_OK);
+  assert_int_equal(cassl_names_add(&names, CASSL_NAME_CN, "node", 4), CASS_OK);
+  assert_int_equal(cassl_name_set_outside_constraints(&names.items[1], "CN=CA"), CASS_OK);
+  gtls_verified_keep_names(c, chain, 2, NULL, &names);
+  gtls_verified_keep_names(c, chain, 2, "OTHER", &names); /* no such entry: nothing */
+  cassl_names_clear(&names);
+  assert_false(gtls_verified_copy_names(c, chain, 2, "OTHER", &out));
+  assert_true(gtls_verified_copy_names(c, chain, 2, NULL, &out));
+  assert_int_equal(out.count, 2);
+  assert_int_equal(out.items[0].type, CASSL_NAME_DNS);
+  assert_memory_equal(out.items[0].data, "node.cassl.test", 16);
+  assert_null(out.items[0].outside_constraints_of);
+  assert_string_equal(out.items[1].outside_constraints_of, "CN=CA");
+  cassl_names_clear(&out);
+  /* Stored without a window and nothing to work it out from: never a hit. */
+  gtls_verified_store(c, &one, 1, NULL, NULL);
+  assert_false(gtls_verified_lookup(c, &one, 1, NULL, 150, NULL));
+  assert_false(gtls_verified_lookup(c, &one, 1, NULL, 0, NULL));
   gtls_verified_free(c);
 
   /* Bounded, least recently used out first. */
@@ -344,13 +365,13 @@ static void test_unit(void **state)
     d[i] = (gnutls_datum_t){ certs[i], sizeof certs[i] };
   }
   for (unsigned i = 0; i < GTLS_VERIFIED_MAX; i++)
-    gtls_verified_store(c, &d[i], 1, NULL, 0, 1000);
-  assert_true(gtls_verified_lookup(c, &d[0], 1, NULL, 10)); /* d[1] is now the oldest */
-  gtls_verified_store(c, &d[GTLS_VERIFIED_MAX], 1, NULL, 0, 1000);
+    gtls_verified_store(c, &d[i], 1, NULL, (time_t[]){ 0, 1000 });
+  assert_true(gtls_verified_lookup(c, &d[0], 1, NULL, 10, NULL)); /* d[1] is now the oldest */
+  gtls_verified_store(c, &d[GTLS_VERIFIED_MAX], 1, NULL, (time_t[]){ 0, 1000 });
   assert_int_equal(gtls_verified_count(c), GTLS_VERIFIED_MAX);
-  assert_false(gtls_verified_lookup(c, &d[1], 1, NULL, 10));
-  assert_true(gtls_verified_lookup(c, &d[0], 1, NULL, 10));
-  assert_true(gtls_verified_lookup(c, &d[GTLS_VERIFIED_MAX], 1, NULL, 10));
+  assert_false(gtls_verified_lookup(c, &d[1], 1, NULL, 10, NULL));
+  assert_true(gtls_verified_lookup(c, &d[0], 1, NULL, 10, NULL));
+  assert_true(gtls_verified_lookup(c, &d[GTLS_VERIFIED_MAX], 1, NULL, 10, NULL));
   gtls_verified_free(c);
 }
 

@@ -121,6 +121,8 @@ gnutls_session_t gtls_session_handle(void *session);
 const struct gtls_gen *gtls_session_gen(void *session);
 /* The session's priority override (NULL = the system policy). */
 const char *gtls_session_priority(void *session);
+/* Whether this session's chain is in its generation's cache of verified chains (verify.c). */
+bool *gtls_session_chain_cached(void *session);
 /* The alert session_reject sends when the core refuses the chain (set by verify.c). */
 void gtls_session_set_chain_alert(void *session, gnutls_alert_description_t alert);
 /* The fatal alert for a server the core refused (CASSL_REJECT_*). */

@@ -33,6 +33,7 @@ struct gtls_session {
   bool ticket_arrived;                   /* a NewSessionTicket came since resume data was taken */
   bool tls12_data_taken;                 /* TLS 1.2 resume data is taken once */
   gnutls_alert_description_t chain_alert; /* why verify.c refused the chain */
+  bool chain_cached;                     /* the chain is in the generation's verified cache */
 };
 
 /* ---- transport callbacks ------------------------------------------------------------- */
@@ -197,6 +198,11 @@ const struct gtls_gen *gtls_session_gen(void *session)
 const char *gtls_session_priority(void *session)
 {
   return ((struct gtls_session *)session)->priority;
+}
+
+bool *gtls_session_chain_cached(void *session)
+{
+  return &((struct gtls_session *)session)->chain_cached;
 }
 
 void gtls_session_set_chain_alert(void *session, gnutls_alert_description_t alert)

@@ -26,7 +26,10 @@ struct entry {
   unsigned lens[16];       /* each certificate's length */
   size_t total;
   char *priority;          /* NULL = the system policy */
+  bool window_known;       /* else worked out at the first lookup */
   time_t not_before, not_after;
+  bool has_names;
+  struct cassl_cert_names names;
   uint64_t used;           /* tick of the last store or hit (LRU) */
 };
 
@@ -73,6 +76,7 @@ static void entry_clear(struct entry *e)
 {
   free(e->der);
   free(e->priority);
+  cassl_names_clear(&e->names);
   memset(e, 0, sizeof *e);
 }
 
@@ -96,6 +100,9 @@ size_t gtls_verified_count(struct gtls_verified *c)
   return n;
 }
 
+static struct entry *find(struct gtls_verified *c, const gnutls_datum_t *chain, unsigned count,
+                          const char *priority);
+
 static bool same_priority(const char *a, const char *b)
 {
   return a == b || (a && b && strcmp(a, b) == 0);
@@ -116,7 +123,7 @@ static bool same_chain(const struct entry *e, const gnutls_datum_t *chain, unsig
 }
 
 bool gtls_verified_lookup(struct gtls_verified *c, const gnutls_datum_t *chain, unsigned count,
-                          const char *priority, time_t now)
+                          const char *priority, time_t now, const struct gtls_verified_source *src)
 {
   if (!c || count == 0)
     return false;
@@ -126,6 +133,15 @@ bool gtls_verified_lookup(struct gtls_verified *c, const gnutls_datum_t *chain, 
     struct entry *e = &c->e[i];
     if (!same_chain(e, chain, count, priority))
       continue;
+    if (!e->window_known) {
+      /* Once per entry, under the lock (the other sessions would wait for the same work). */
+      if (!src || !gtls_verified_window(chain, count, src->cred, src->parts, &e->not_before,
+                                        &e->not_after)) {
+        e->not_before = 1; /* an empty window: never matches */
+        e->not_after = 0;
+      }
+      e->window_known = true;
+    }
     /* GnuTLS: expired when notAfter < now, not yet valid when notBefore > now. */
     hit = e->not_before <= now && now <= e->not_after;
     if (hit)
@@ -137,11 +153,16 @@ bool gtls_verified_lookup(struct gtls_verified *c, const gnutls_datum_t *chain, 
 }
 
 void gtls_verified_store(struct gtls_verified *c, const gnutls_datum_t *chain, unsigned count,
-                         const char *priority, time_t not_before, time_t not_after)
+                         const char *priority, const time_t *window)
 {
-  struct entry fresh = { .count = count, .not_before = not_before, .not_after = not_after };
+  struct entry fresh = { .count = count };
+  if (window) {
+    fresh.window_known = true;
+    fresh.not_before = window[0];
+    fresh.not_after = window[1];
+  }
   if (!c || count == 0 || count > sizeof fresh.lens / sizeof fresh.lens[0] ||
-      not_before > not_after)
+      (window && window[0] > window[1]))
     return;
   for (unsigned i = 0; i < count; i++) {
     fresh.lens[i] = chain[i].size;
@@ -159,10 +180,7 @@ void gtls_verified_store(struct gtls_verified *c, const gnutls_datum_t *chain, u
   }
   pthread_mutex_lock(&c->lock);
   /* The same chain again (two sessions verified it at once): replace it. */
-  struct entry *slot = NULL;
-  for (unsigned i = 0; i < c->n && !slot; i++)
-    if (same_chain(&c->e[i], chain, count, priority))
-      slot = &c->e[i];
+  struct entry *slot = find(c, chain, count, priority);
   if (!slot && c->n < GTLS_VERIFIED_MAX)
     slot = &c->e[c->n++];
   if (!slot) {
@@ -174,6 +192,48 @@ void gtls_verified_store(struct gtls_verified *c, const gnutls_datum_t *chain, u
   entry_clear(slot);
   fresh.used = ++c->tick;
   *slot = fresh;
+  pthread_mutex_unlock(&c->lock);
+}
+
+static struct entry *find(struct gtls_verified *c, const gnutls_datum_t *chain, unsigned count,
+                          const char *priority)
+{
+  for (unsigned i = 0; i < c->n; i++)
+    if (same_chain(&c->e[i], chain, count, priority))
+      return &c->e[i];
+  return NULL;
+}
+
+bool gtls_verified_copy_names(struct gtls_verified *c, const gnutls_datum_t *chain,
+                              unsigned count, const char *priority, struct cassl_cert_names *out)
+{
+  if (!c)
+    return false;
+  bool copied = false;
+  pthread_mutex_lock(&c->lock);
+  struct entry *e = find(c, chain, count, priority);
+  if (e && e->has_names) {
+    copied = cassl_names_copy(out, &e->names) == CASS_OK;
+    if (!copied)
+      cassl_names_clear(out);
+  }
+  pthread_mutex_unlock(&c->lock);
+  return copied;
+}
+
+void gtls_verified_keep_names(struct gtls_verified *c, const gnutls_datum_t *chain,
+                              unsigned count, const char *priority,
+                              const struct cassl_cert_names *names)
+{
+  if (!c)
+    return;
+  pthread_mutex_lock(&c->lock);
+  struct entry *e = find(c, chain, count, priority);
+  if (e && !e->has_names) {
+    e->has_names = cassl_names_copy(&e->names, names) == CASS_OK;
+    if (!e->has_names)
+      cassl_names_clear(&e->names);
+  }
   pthread_mutex_unlock(&c->lock);
 }
 

@@ -165,9 +165,11 @@ CassError gtls_session_verify_chain(void *session, cassl_errmsg *err)
    * session neither uses nor fills the cache. */
   gnutls_datum_t ocsp;
   bool cacheable = cache && count && gnutls_ocsp_status_request_get2(s, 0, &ocsp) < 0;
+  const struct gtls_verified_source src = { gtls_gen_certificate(gen), gtls_gen_parts(gen) };
   if (cacheable && gnutls_session_is_resumed(s) &&
-      gtls_verified_lookup(cache, chain, count, priority, gtls_verified_now())) {
+      gtls_verified_lookup(cache, chain, count, priority, gtls_verified_now(), &src)) {
     gtls_session_set_chain_alert(session, chain_alert(0));
+    *gtls_session_chain_cached(session) = true;
     return CASS_OK;
   }
   gnutls_typed_vdata_st purpose = { .type = GNUTLS_DT_KEY_PURPOSE_OID,
@@ -177,10 +179,8 @@ CassError gtls_session_verify_chain(void *session, cassl_errmsg *err)
   int ret = gnutls_certificate_verify_peers(s, &purpose, 1, &status);
   gtls_session_set_chain_alert(session, ret < 0 ? GNUTLS_A_BAD_CERTIFICATE : chain_alert(status));
   if (ret >= 0 && status == 0 && cacheable) {
-    time_t not_before, not_after;
-    if (gtls_verified_window(chain, count, gtls_gen_certificate(gen), gtls_gen_parts(gen),
-                             &not_before, &not_after))
-      gtls_verified_store(cache, chain, count, priority, not_before, not_after);
+    gtls_verified_store(cache, chain, count, priority, NULL);
+    *gtls_session_chain_cached(session) = true;
   }
   if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND)
     return cassl_fail(err, CASS_ERROR_SSL_NO_PEER_CERT, "the server sent no certificate");
@@ -490,6 +490,8 @@ static CassError add_alt_names(gnutls_x509_crt_t crt, struct cassl_cert_names *n
   return rc;
 }
 
+/* The names of a chain in the verified cache come from there after the first time (parsing
+ * the leaf is most of what a resumed session costs beyond GnuTLS's own work). */
 CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
                                   cassl_errmsg *err)
 {
@@ -497,6 +499,12 @@ CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
   const gnutls_datum_t *list = peer_list(session, &count);
   if (!count)
     return cassl_fail(err, CASS_ERROR_SSL_NO_PEER_CERT, "the server sent no certificate");
+  struct gtls_verified *cache = NULL;
+  if (*gtls_session_chain_cached(session)) {
+    cache = gtls_gen_verified(gtls_session_gen(session));
+    if (gtls_verified_copy_names(cache, list, count, gtls_session_priority(session), names))
+      return CASS_OK;
+  }
   gnutls_x509_crt_t crt;
   if (gnutls_x509_crt_init(&crt) < 0)
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
@@ -511,6 +519,8 @@ CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
                         mark_constrained_cns(session, crt, names) != CASS_OK))
     rc = cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
   gnutls_x509_crt_deinit(crt);
+  if (rc == CASS_OK && cache)
+    gtls_verified_keep_names(cache, list, count, gtls_session_priority(session), names);
   return rc;
 }
 
