@@ -32,6 +32,7 @@ struct gtls_session {
   char kx[64];                           /* cassl_session_info.kx */
   bool ticket_arrived;                   /* a NewSessionTicket came since resume data was taken */
   bool tls12_data_taken;                 /* TLS 1.2 resume data is taken once */
+  bool resume_checked;                   /* the first look after the handshake was made */
   gnutls_alert_description_t chain_alert; /* why verify.c refused the chain */
   bool chain_cached;                     /* the chain is in the generation's verified cache */
 };
@@ -408,6 +409,10 @@ CassError gtls_session_read(void *session, void *buf, size_t cap, size_t *n, cas
     ssize_t ret = gnutls_record_recv(g->s, out + got, cap - got);
     if (ret > 0) {
       got += (size_t)ret;
+      /* GnuTLS pulls exactly the record it reads: with no input left and nothing decrypted
+       * pending, another call would only answer EAGAIN (half the calls of small records). */
+      if (cassl_bytequeue_size(g->incoming) == 0 && gnutls_record_check_pending(g->s) == 0)
+        break;
       continue;
     }
     if (ret == 0) {
@@ -539,12 +544,18 @@ CassError gtls_session_get_resume_data(void *session, void **data, size_t *len,
   *len = 0;
   if (!g->handshake_done)
     return CASS_OK;
+  /* The core asks after every read: nothing new is the common case. */
+  if (g->resume_checked && !g->ticket_arrived)
+    return CASS_OK;
+  g->resume_checked = true;
   if (gnutls_protocol_get_version(g->s) == GNUTLS_TLS1_3) {
     if (!g->ticket_arrived)
       return CASS_OK;
     g->ticket_arrived = false;
   } else {
-    /* TLS 1.2: a ticket or a session ID, both known once the handshake is done. */
+    /* TLS 1.2: a ticket or a session ID, both known once the handshake is done (its
+     * NewSessionTicket came inside the handshake). */
+    g->ticket_arrived = false;
     if (g->tls12_data_taken)
       return CASS_OK;
     g->tls12_data_taken = true;
