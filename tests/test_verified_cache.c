@@ -350,6 +350,13 @@ static void test_unit(void **state)
   assert_null(out.items[0].outside_constraints_of);
   assert_string_equal(out.items[1].outside_constraints_of, "CN=CA");
   cassl_names_clear(&out);
+  /* Stored again without a window (the next full handshake): the entry, its window and
+   * its names stay. */
+  gtls_verified_store(c, chain, 2, NULL, NULL);
+  assert_int_equal(gtls_verified_count(c), 2);
+  assert_true(gtls_verified_lookup(c, chain, 2, NULL, 350, NULL));
+  assert_true(gtls_verified_copy_names(c, chain, 2, NULL, &out));
+  cassl_names_clear(&out);
   /* Stored without a window and nothing to work it out from: never a hit. */
   gtls_verified_store(c, &one, 1, NULL, NULL);
   assert_false(gtls_verified_lookup(c, &one, 1, NULL, 150, NULL));

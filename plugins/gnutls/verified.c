@@ -164,6 +164,17 @@ void gtls_verified_store(struct gtls_verified *c, const gnutls_datum_t *chain, u
   if (!c || count == 0 || count > sizeof fresh.lens / sizeof fresh.lens[0] ||
       (window && window[0] > window[1]))
     return;
+  if (!window) {
+    /* Every full handshake to a node stores its chain again: an entry already there keeps
+     * its window and names (the verdict is the same), only its age changes. */
+    pthread_mutex_lock(&c->lock);
+    struct entry *known = find(c, chain, count, priority);
+    if (known)
+      known->used = ++c->tick;
+    pthread_mutex_unlock(&c->lock);
+    if (known)
+      return;
+  }
   for (unsigned i = 0; i < count; i++) {
     fresh.lens[i] = chain[i].size;
     fresh.total += chain[i].size;
@@ -179,7 +190,8 @@ void gtls_verified_store(struct gtls_verified *c, const gnutls_datum_t *chain, u
     off += chain[i].size;
   }
   pthread_mutex_lock(&c->lock);
-  /* The same chain again (two sessions verified it at once): replace it. */
+  /* The same chain again (with a window given, or two sessions storing it at once): the
+   * new entry replaces it. */
   struct entry *slot = find(c, chain, count, priority);
   if (!slot && c->n < GTLS_VERIFIED_MAX)
     slot = &c->e[c->n++];
