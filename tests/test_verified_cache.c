@@ -9,6 +9,7 @@
  * in-process GnuTLS server sharing one ticket key. */
 #include "config.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -382,6 +383,70 @@ static void test_unit(void **state)
   gtls_verified_free(c);
 }
 
+/* Threads storing, looking up and copying names of more chains than fit, at once: every
+ * hit is for a chain stored, names come out whole, the bound holds (run under a thread
+ * checker to see the locking). No cmocka assertion inside threads: counts are checked after. */
+struct hammer {
+  pthread_t tid;
+  struct gtls_verified *c;
+  unsigned seed;
+  unsigned bad;
+};
+
+static void *hammer_main(void *arg)
+{
+  struct hammer *h = arg;
+  unsigned char der[GTLS_VERIFIED_MAX * 2][64];
+  for (unsigned i = 0; i < GTLS_VERIFIED_MAX * 2; i++)
+    memset(der[i], (int)i, sizeof der[i]);
+  for (int round = 0; round < 20000; round++) {
+    unsigned i = (h->seed = h->seed * 1103515245u + 12345u) % (GTLS_VERIFIED_MAX * 2);
+    gnutls_datum_t d = { der[i], sizeof der[i] };
+    switch (round % 4) {
+    case 0:
+      gtls_verified_store(h->c, &d, 1, NULL, (time_t[]){ 0, 1000 });
+      break;
+    case 1:
+      (void)gtls_verified_lookup(h->c, &d, 1, NULL, 500, NULL);
+      break;
+    case 2: {
+      struct cassl_cert_names names = { 0 };
+      if (cassl_names_add(&names, CASSL_NAME_DNS, der[i], 8) == CASS_OK)
+        gtls_verified_keep_names(h->c, &d, 1, NULL, &names);
+      cassl_names_clear(&names);
+      break;
+    }
+    default: {
+      struct cassl_cert_names out = { 0 };
+      if (gtls_verified_copy_names(h->c, &d, 1, NULL, &out) &&
+          (out.count != 1 || out.items[0].len != 8 || memcmp(out.items[0].data, der[i], 8)))
+        h->bad++;
+      cassl_names_clear(&out);
+    }
+    }
+    if (gtls_verified_count(h->c) > GTLS_VERIFIED_MAX)
+      h->bad++;
+  }
+  return NULL;
+}
+
+static void test_threads(void **state)
+{
+  struct gtls_verified *c = gtls_verified_new();
+  assert_non_null(c);
+  struct hammer h[4];
+  for (unsigned t = 0; t < 4; t++) {
+    h[t] = (struct hammer){ .c = c, .seed = t + 1 };
+    assert_int_equal(pthread_create(&h[t].tid, NULL, hammer_main, &h[t]), 0);
+  }
+  for (unsigned t = 0; t < 4; t++) {
+    assert_int_equal(pthread_join(h[t].tid, NULL), 0);
+    assert_int_equal(h[t].bad, 0);
+  }
+  assert_int_equal(gtls_verified_count(c), GTLS_VERIFIED_MAX);
+  gtls_verified_free(c);
+}
+
 static int group_setup(void **state)
 {
   gnutls_global_set_time_function(shifted_time);
@@ -409,6 +474,7 @@ int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_unit),
+    cmocka_unit_test(test_threads),
     cmocka_unit_test(test_resumed_skips_verification),
     cmocka_unit_test(test_pins_still_checked),
     cmocka_unit_test(test_flags),
