@@ -18,7 +18,7 @@
 #include "errmsg.h"
 #include "names.h"
 
-#define CASSL_BACKEND_ABI 6
+#define CASSL_BACKEND_ABI 7
 
 enum cassl_backend_caps {
   CASSL_CAP_TLS = 1u << 0,   /* sessions work at all ("none" lacks it) */
@@ -155,6 +155,13 @@ struct cassl_backend {
    * operator reads the reason in its log rather than a dropped connection. Best effort: a
    * session that cannot send one queues nothing. */
   void (*session_reject)(void *session, enum cassl_reject_reason why);
+
+  /* Since ABI 7: the server's answer to a TLS 1.3 client's final flight
+   * (CASSL_SESSION_HOLD_FINAL_FLIGHT). NULL in a backend without sessions. */
+  /* The server asked for our certificate in this handshake. */
+  bool (*session_cert_requested)(void *session);
+  /* Handshake messages (NewSessionTicket, KeyUpdate) received after the handshake. */
+  unsigned long (*session_post_handshake_messages)(void *session);
 };
 
 /* The backend this library was built with (defined by exactly one plugin). */

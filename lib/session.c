@@ -188,6 +188,7 @@ CASSL_EXPORT CassError cassl_session_new_ex(cassl_ssl *ssl, const cassl_peer *pe
   }
   s->state = CASSL_SESSION_HANDSHAKING;
   s->backend = ssl->backend;
+  /* The pool takes ciphertext only; s->early (plaintext) allocates and wipes its own. */
   s->incoming.pool = s->outgoing.pool = &ssl->blocks;
   if ((rc = check_options(o, &msg)) != CASS_OK)
     goto fail;
@@ -268,6 +269,7 @@ CASSL_EXPORT void cassl_session_free(cassl_session *s)
     s->backend->session_free(s->impl);
   cassl_bytequeue_free(&s->incoming);
   cassl_bytequeue_free(&s->outgoing);
+  cassl_bytequeue_free(&s->early);
   free(s->hostname);
   free(s->sni);
   free(s->priority);
@@ -361,6 +363,53 @@ static CassError finish_verification(cassl_session *s)
   return CASS_OK;
 }
 
+/* The handshake is over (and not refused): established, or verification deferred. */
+static CassError handshake_over(cassl_session *s)
+{
+  if (s->options & CASSL_SESSION_DEFER_VERIFY) {
+    s->state = CASSL_SESSION_HANDSHAKE_DONE;
+    return CASS_OK;
+  }
+  return finish_verification(s);
+}
+
+/* HOLD_FINAL_FLIGHT when the server asked for our certificate (TLS 1.3): the flight went out
+ * at once, because only the server knows whether it accepts the certificate and it says so
+ * after the flight, with an alert; the handshake ends with its first message after it (a
+ * ticket, a KeyUpdate, data), so a refusal is a handshake error as it is in TLS 1.2. Data
+ * read meanwhile waits in s->early for cassl_session_read. */
+static CassError await_answer(cassl_session *s)
+{
+  unsigned char buf[4096];
+  for (;;) {
+    size_t n = 0;
+    cassl_errmsg msg = { "" };
+    CassError rc = s->backend->session_read(s->impl, buf, sizeof buf, &n, &msg);
+    if (n > 0 && !cassl_bytequeue_push(&s->early, buf, n)) {
+      cassl_wipe(buf, n);
+      return session_fail(s, cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS,
+                                        "out of memory keeping %zu received bytes", n), &msg);
+    }
+    cassl_wipe(buf, n);
+    if (rc != CASS_OK) {
+      cassl_errmsg why;
+      cassl_fail(&why, rc, "the server ended the handshake after the client's final flight: %s",
+                 msg.text[0] ? msg.text : cassl_error_desc(rc));
+      forget_resume_data(s);
+      return session_fail(s, rc == CASS_ERROR_SSL_CLOSED ? CASS_ERROR_SSL_PROTOCOL_ERROR : rc,
+                          &why);
+    }
+    if (n == 0)
+      break;
+  }
+  /* A ticket read here is stored once the server is verified (finish_verification). */
+  if (cassl_bytequeue_size(&s->early) == 0 &&
+      s->backend->session_post_handshake_messages(s->impl) == s->messages_at_flight)
+    return CASS_OK; /* nothing from the server yet */
+  s->awaiting_answer = false;
+  return handshake_over(s);
+}
+
 CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
 {
   if (!s)
@@ -369,6 +418,8 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
     return CASS_OK;
   if (s->state != CASSL_SESSION_HANDSHAKING)
     return session_refuse(s);
+  if (s->awaiting_answer)
+    return await_answer(s);
   cassl_errmsg msg = { "" };
   bool done = false;
   size_t output_before = cassl_bytequeue_size(&s->outgoing);
@@ -380,16 +431,24 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
     return session_fail(s, rc, &msg);
   if (!done && !refused)
     return CASS_OK;
-  /* A refused step is held too (TLS 1.3's compatibility ChangeCipherSpec may be in it): a
-   * loop that verifies only after a silent step must get to verify, which then drops it
-   * for the alert. */
-  if (s->options & CASSL_SESSION_HOLD_FINAL_FLIGHT)
-    s->held = cassl_bytequeue_size(&s->outgoing) - output_before;
-  if (s->options & CASSL_SESSION_DEFER_VERIFY) {
+  if (s->options & CASSL_SESSION_HOLD_FINAL_FLIGHT) {
+    size_t flight = cassl_bytequeue_size(&s->outgoing) - output_before;
+    if (!refused && flight > 0 && s->backend->session_cert_requested &&
+        s->backend->session_cert_requested(s->impl)) {
+      s->awaiting_answer = true;
+      s->messages_at_flight = s->backend->session_post_handshake_messages(s->impl);
+      return await_answer(s); /* the answer may have come with the server's flight */
+    }
+    /* A refused step is held too (TLS 1.3's compatibility ChangeCipherSpec may be in it): a
+     * loop that verifies only after a silent step must get to verify, which then drops it
+     * for the alert. */
+    s->held = flight;
+  }
+  if (refused && (s->options & CASSL_SESSION_DEFER_VERIFY)) {
     s->state = CASSL_SESSION_HANDSHAKE_DONE;
     return CASS_OK;
   }
-  return finish_verification(s);
+  return handshake_over(s);
 }
 
 CASSL_EXPORT CassError cassl_session_verify(cassl_session *s)
@@ -490,6 +549,10 @@ CASSL_EXPORT CassError cassl_session_read(cassl_session *s, void *buf, size_t ca
   }
   if (cap == 0)
     return CASS_OK;
+  if (cassl_bytequeue_size(&s->early) > 0) {
+    *n = cassl_bytequeue_pop(&s->early, buf, cap);
+    return CASS_OK;
+  }
   cassl_errmsg msg;
   msg.text[0] = '\0'; /* only the terminator: reads and writes run per record */
   size_t output_before = s->held ? cassl_bytequeue_size(&s->outgoing) : 0;

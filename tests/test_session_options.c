@@ -353,10 +353,9 @@ static void test_hold_final_flight_tls13(void **state)
   cassl_session *cs = new_session(ssl, NULL, &o);
   struct tserver srv;
   tserver_init(&srv, &(struct tserver_opts){ .cert = &server, .priority = TLS13,
-                                             .client_cert = GNUTLS_CERT_REQUIRE,
-                                             .client_ca = &ca });
+                                             .no_tickets = true });
   /* The client's first flight, the server's answer, then the client completes: its last
-   * flight (certificate, verify, Finished) is held, so a loop sees no output. */
+   * flight (Finished) is held, so a loop sees no output. */
   assert_int_equal(cassl_session_handshake(cs), CASS_OK);
   tpump(cs, &srv, 0);
   tserver_handshake(&srv);
@@ -377,7 +376,6 @@ static void test_hold_final_flight_tls13(void **state)
   tpump(cs, &srv, 0);
   assert_int_equal(tserver_handshake(&srv), 0);
   assert_true(srv.done);
-  assert_true(server_got_client_cert(&srv));
   char buf[16];
   long n = tserver_recv(&srv, buf, sizeof buf);
   assert_int_equal(n, 7);
@@ -386,6 +384,105 @@ static void test_hold_final_flight_tls13(void **state)
   cassl_session_free(cs);
   tserver_free(&srv);
   cassl_ssl_free(ssl);
+}
+
+/* The server asked for the client's certificate (TLS 1.3): the flight leaves at once, and the
+ * handshake ends with the server's next message, here a ticket or its first data. */
+static void cert_request_answered(bool tickets, bool defer)
+{
+  cassl_ssl *ssl = client_ssl(&ca, CASS_SSL_VERIFY_PEER_CERT);
+  cassl_session_options o = CASSL_SESSION_OPTIONS_INIT;
+  o.flags = CASSL_SESSION_HOLD_FINAL_FLIGHT | (defer ? CASSL_SESSION_DEFER_VERIFY : 0);
+  cassl_session *cs = new_session(ssl, NULL, &o);
+  struct tserver srv;
+  tserver_init(&srv, &(struct tserver_opts){ .cert = &server, .priority = TLS13,
+                                             .client_cert = GNUTLS_CERT_REQUIRE,
+                                             .client_ca = &ca, .no_tickets = !tickets });
+  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  tpump(cs, &srv, 0);
+  tserver_handshake(&srv);
+  tpump_to_client(cs, &srv, 0);
+  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_HANDSHAKING);
+  assert_true(cassl_session_output_pending(cs) > 0);
+  tpump(cs, &srv, 0);
+  assert_int_equal(tserver_handshake(&srv), 0);
+  assert_true(server_got_client_cert(&srv));
+  /* A step before the answer arrives leaves it waiting. */
+  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_HANDSHAKING);
+  if (!tickets)
+    tserver_send(&srv, "READY", 5);
+  tpump_to_client(cs, &srv, 0);
+  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  assert_int_equal(cassl_session_output_pending(cs), 0);
+  if (defer) {
+    assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_HANDSHAKE_DONE);
+    assert_int_equal(cassl_session_verify(cs), CASS_OK);
+  }
+  assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_ESTABLISHED);
+  char buf[16];
+  size_t n = 0;
+  assert_int_equal(cassl_session_read(cs, buf, sizeof buf, &n), CASS_OK);
+  if (!tickets) {
+    assert_int_equal(n, 5);
+    assert_memory_equal(buf, "READY", 5);
+  } else {
+    assert_int_equal(n, 0);
+  }
+  ttransfer(cs, &srv, 5000, 0);
+  cassl_session_free(cs);
+  tserver_free(&srv);
+  cassl_ssl_free(ssl);
+}
+
+static void test_cert_request_flight_goes_at_once(void **state)
+{
+  cert_request_answered(true, false);
+  cert_request_answered(true, true);
+  cert_request_answered(false, false);
+  cert_request_answered(false, true);
+}
+
+/* A server that refuses the client's certificate (none, or one from a CA it does not trust)
+ * says so after the client's flight: a handshake error with its alert, also when
+ * verification is deferred (it is not the server's certificate that failed). */
+static void cert_refused_after_flight(bool with_cert, bool defer)
+{
+  cassl_ssl *ssl = with_cert ? client_ssl(&ca, CASS_SSL_VERIFY_PEER_CERT)
+                             : tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
+  cassl_session_options o = CASSL_SESSION_OPTIONS_INIT;
+  o.flags = CASSL_SESSION_HOLD_FINAL_FLIGHT | (defer ? CASSL_SESSION_DEFER_VERIFY : 0);
+  cassl_session *cs = new_session(ssl, NULL, &o);
+  struct tserver srv;
+  tserver_init(&srv, &(struct tserver_opts){ .cert = &server, .priority = TLS13,
+                                             .client_cert = GNUTLS_CERT_REQUIRE,
+                                             .client_ca = &other_ca, .verify_client = true });
+  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  tpump(cs, &srv, 0);
+  tserver_handshake(&srv);
+  tpump_to_client(cs, &srv, 0);
+  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_HANDSHAKING);
+  tpump(cs, &srv, 0);
+  assert_true(tserver_handshake(&srv) < 0);
+  tpump_to_client(cs, &srv, 0);
+  assert_int_equal(cassl_session_handshake(cs), CASS_ERROR_SSL_PROTOCOL_ERROR);
+  assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_FAILED);
+  const char *why = cassl_session_error_message(cs);
+  assert_non_null(strstr(why, "after the client's final flight"));
+  assert_non_null(strstr(why, "alert"));
+  cassl_session_free(cs);
+  tserver_free(&srv);
+  cassl_ssl_free(ssl);
+}
+
+static void test_cert_refused_after_flight_is_handshake_error(void **state)
+{
+  cert_refused_after_flight(false, false);
+  cert_refused_after_flight(false, true);
+  cert_refused_after_flight(true, false);
+  cert_refused_after_flight(true, true);
 }
 
 static void test_hold_released_by_close(void **state)
@@ -604,6 +701,8 @@ int main(void)
     cmocka_unit_test(test_deferred_verify_failures),
     cmocka_unit_test(test_refused_server_gets_no_client_cert),
     cmocka_unit_test(test_hold_final_flight_tls13),
+    cmocka_unit_test(test_cert_request_flight_goes_at_once),
+    cmocka_unit_test(test_cert_refused_after_flight_is_handshake_error),
     cmocka_unit_test(test_hold_released_by_close),
     cmocka_unit_test(test_refused_in_last_step_shows_nothing),
     cmocka_unit_test(test_hold_tls12_full_sends_at_once),

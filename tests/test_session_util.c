@@ -246,8 +246,12 @@ void tserver_init(struct tserver *srv, const struct tserver_opts *o)
     CHECK_GNUTLS(gnutls_anon_allocate_server_credentials(&srv->anon));
     CHECK_GNUTLS(gnutls_credentials_set(srv->s, GNUTLS_CRD_ANON, srv->anon));
   }
-  CHECK_GNUTLS(gnutls_session_ticket_key_generate(&srv->ticket_key));
-  CHECK_GNUTLS(gnutls_session_ticket_enable_server(srv->s, &srv->ticket_key));
+  if (o->verify_client)
+    gnutls_session_set_verify_cert(srv->s, NULL, 0);
+  if (!o->no_tickets) {
+    CHECK_GNUTLS(gnutls_session_ticket_key_generate(&srv->ticket_key));
+    CHECK_GNUTLS(gnutls_session_ticket_enable_server(srv->s, &srv->ticket_key));
+  }
   gnutls_certificate_server_set_request(srv->s, o->client_cert);
   gnutls_transport_set_ptr(srv->s, srv);
   gnutls_transport_set_pull_function(srv->s, server_pull);

@@ -52,6 +52,8 @@ struct tserver_opts {
   gnutls_certificate_request_t client_cert; /* GNUTLS_CERT_IGNORE by default */
   const struct tpki *client_ca; /* trusted for client certificates */
   bool anon;                  /* also offer anonymous ECDH */
+  bool no_tickets;            /* send no session tickets */
+  bool verify_client;         /* check the client's chain against client_ca */
 };
 
 struct tserver {

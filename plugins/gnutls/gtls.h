@@ -116,6 +116,8 @@ CassError gtls_session_read(void *session, void *buf, size_t cap, size_t *n, cas
 CassError gtls_session_write(void *session, const void *buf, size_t len, cassl_errmsg *err);
 CassError gtls_session_close(void *session, cassl_errmsg *err);
 void gtls_session_info(void *session, cassl_session_info *info);
+bool gtls_session_cert_requested(void *session);
+unsigned long gtls_session_post_handshake_messages(void *session);
 gnutls_session_t gtls_session_handle(void *session);
 /* The credential generation the session was created with. */
 const struct gtls_gen *gtls_session_gen(void *session);

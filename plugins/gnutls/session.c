@@ -31,6 +31,8 @@ struct gtls_session {
   cassl_errmsg deferred_msg;
   char kx[64];                           /* cassl_session_info.kx */
   bool ticket_arrived;                   /* a NewSessionTicket came since resume data was taken */
+  bool cert_requested;                   /* the server sent a CertificateRequest */
+  unsigned long post_handshake_msgs;     /* handshake messages received after the handshake */
   bool tls12_data_taken;                 /* TLS 1.2 resume data is taken once */
   bool resume_checked;                   /* the first look after the handshake was made */
   gnutls_alert_description_t chain_alert; /* why verify.c refused the chain */
@@ -76,16 +78,36 @@ static ssize_t gtls_vec_push(gnutls_transport_ptr_t ptr, const giovec_t *iov, in
   return (ssize_t)total;
 }
 
-/* TLS 1.3 tickets come after the handshake, inside record reads; this notes their arrival so
- * the data is taken only once there is a ticket (before that gnutls_session_get_data2 would
- * wait for one and return placeholder data). */
-static int gtls_ticket_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
-                            const gnutls_datum_t *msg)
+/* Notes what the core asks about received handshake messages: TLS 1.3 tickets come after
+ * the handshake, inside record reads, and their data is taken only once there is one (before
+ * that gnutls_session_get_data2 would wait for one and return placeholder data); whether the
+ * server asked for our certificate; how many messages (tickets, KeyUpdate) came after the
+ * handshake, which tells that the server answered our final flight. */
+static int gtls_message_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
+                             const gnutls_datum_t *msg)
 {
   struct gtls_session *g = gnutls_session_get_ptr(s);
-  if (g && incoming && htype == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET)
+  if (!g || !incoming)
+    return 0;
+  if (htype == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET)
     g->ticket_arrived = true;
+  else if (htype == GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST)
+    g->cert_requested = true;
+  if (g->handshake_done)
+    g->post_handshake_msgs++;
   return 0;
+}
+
+bool gtls_session_cert_requested(void *session)
+{
+  const struct gtls_session *g = session;
+  return g->cert_requested;
+}
+
+unsigned long gtls_session_post_handshake_messages(void *session)
+{
+  const struct gtls_session *g = session;
+  return g->post_handshake_msgs;
 }
 
 /* The server's chain has arrived (GnuTLS calls this before it sends our certificate): the
@@ -156,8 +178,8 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
   }
   gnutls_transport_set_ptr(g->s, g);
   gnutls_session_set_ptr(g->s, g);
-  gnutls_handshake_set_hook_function(g->s, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST,
-                                     gtls_ticket_hook);
+  gnutls_handshake_set_hook_function(g->s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_POST,
+                                     gtls_message_hook);
   gnutls_session_set_verify_function(g->s, gtls_check_peer_hook);
   gnutls_transport_set_pull_function(g->s, gtls_pull);
   gnutls_transport_set_pull_timeout_function(g->s, gtls_pull_timeout);
