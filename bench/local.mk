@@ -48,6 +48,26 @@ bench_b8_storm_SOURCES = bench/b8_storm.c $(bench_common) $(bench_server)
 bench_b8_storm_CFLAGS = $(bench_cflags)
 bench_b8_storm_LDADD = $(bench_ldadd)
 
+# B7: the cpp-driver backend in the driver stand-in's socket loop (tests/driver.mk), against
+# an OpenSSL engine linked into this program only.
+if HAVE_CXX
+if HAVE_BENCH_OPENSSL
+if ENABLE_TESTS
+bench_programs += bench/b7_driver
+bench_b7_driver_SOURCES = bench/b7_driver.cc $(bench_common) $(bench_server) \
+	$(driver_standin_sources) $(driver_backend_sources)
+bench_b7_driver_CPPFLAGS = -I$(top_srcdir)/tests/driver/standin \
+	-I$(top_srcdir)/integrations/cpp-driver -I$(top_srcdir)/include -I$(top_srcdir)/bench \
+	-I$(top_builddir)
+bench_b7_driver_CXXFLAGS = -Wall -Wextra $(GNUTLS_CFLAGS) $(LIBUV_CFLAGS) \
+	$(BENCH_OPENSSL_CFLAGS) $(PTHREAD_CFLAGS)
+bench_b7_driver_CFLAGS = $(bench_cflags)
+bench_b7_driver_LDADD = $(bench_ldadd) $(BENCH_OPENSSL_LIBS)
+bench_b7_driver_LDFLAGS = $(PTHREAD_CFLAGS)
+endif
+endif
+endif
+
 # Whether the public headers declare a session-resumption call (a cache or ticket setter on
 # the CassSsl, or session data get/set): B4 reports the cassl figure only when there is one.
 bench/resume-api.h: $(cassl_headers_HEADERS)

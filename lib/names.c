@@ -39,6 +39,19 @@ CassError cassl_name_set_outside_constraints(struct cassl_name *n, const char *c
   return CASS_OK;
 }
 
+CassError cassl_names_copy(struct cassl_cert_names *dst, const struct cassl_cert_names *src)
+{
+  for (size_t i = 0; i < src->count; i++) {
+    const struct cassl_name *n = &src->items[i];
+    if (cassl_names_add(dst, n->type, n->data, n->len) != CASS_OK ||
+        (n->outside_constraints_of &&
+         cassl_name_set_outside_constraints(&dst->items[dst->count - 1],
+                                            n->outside_constraints_of) != CASS_OK))
+      return CASS_ERROR_LIB_BAD_PARAMS;
+  }
+  return CASS_OK;
+}
+
 void cassl_names_clear(struct cassl_cert_names *names)
 {
   for (size_t i = 0; i < names->count; i++) {

@@ -39,5 +39,8 @@ CassError cassl_names_add(struct cassl_cert_names *names, enum cassl_name_type t
  * only when memory runs out. */
 CassError cassl_name_set_outside_constraints(struct cassl_name *n, const char *ca);
 void cassl_names_clear(struct cassl_cert_names *names);
+/* Appends copies of every name of src, marks included; CASS_ERROR_LIB_BAD_PARAMS only when
+ * memory runs out (dst then holds what was copied so far). */
+CassError cassl_names_copy(struct cassl_cert_names *dst, const struct cassl_cert_names *src);
 
 #endif

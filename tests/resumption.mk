@@ -21,3 +21,14 @@ tests_test_resumption_CPPFLAGS = $(test_cppflags)
 tests_test_resumption_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
 tests_test_resumption_LDADD = tests/libpeers.la $(test_ldadd) $(GNUTLS_LIBS)
 endif
+
+# The cache of verified chains of the GnuTLS backend (in-process server, a test clock).
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/test_verified_cache
+TESTS += tests/test_verified_cache
+tests_test_verified_cache_SOURCES = tests/test_verified_cache.c tests/test_session_util.c \
+	tests/test_session_util.h
+tests_test_verified_cache_CPPFLAGS = $(test_cppflags) -I$(top_srcdir)/plugins/gnutls
+tests_test_verified_cache_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
+tests_test_verified_cache_LDADD = $(test_ldadd) $(GNUTLS_LIBS)
+endif

@@ -328,6 +328,51 @@ static void test_tls13_new_session_ticket(void **state)
   pair_close(&p);
 }
 
+/* Several records fed at once all come out of one read with room for them, and the read
+ * after it finds nothing left (a read stops once the input is used up). */
+static void records_in_one_feed(const char *version)
+{
+  struct pair p;
+  pair_open(&p, version, CASS_SSL_VERIFY_PEER_CERT);
+  pair_handshake(&p, 0);
+  ttransfer(p.cs, &p.srv, 1000, 0);
+  unsigned char data[1000], buf[16384];
+  for (int records = 1; records <= 5; records++) {
+    for (int i = 0; i < records; i++) {
+      memset(data, 'a' + i, sizeof data);
+      tserver_send(&p.srv, data, sizeof data);
+    }
+    tpump_to_client(p.cs, &p.srv, 0);
+    size_t n = 0;
+    assert_int_equal(cassl_session_read(p.cs, buf, sizeof buf, &n), CASS_OK);
+    assert_int_equal(n, records * sizeof data);
+    for (int i = 0; i < records; i++)
+      assert_int_equal(buf[i * sizeof data + sizeof data - 1], 'a' + i);
+    assert_int_equal(cassl_session_read(p.cs, buf, sizeof buf, &n), CASS_OK);
+    assert_int_equal(n, 0);
+  }
+  /* Room for two and a half: the rest comes with the next read. */
+  for (int i = 0; i < 4; i++)
+    tserver_send(&p.srv, data, sizeof data);
+  tpump_to_client(p.cs, &p.srv, 0);
+  size_t n = 0;
+  assert_int_equal(cassl_session_read(p.cs, buf, 2500, &n), CASS_OK);
+  assert_int_equal(n, 2500);
+  assert_int_equal(cassl_session_read(p.cs, buf, sizeof buf, &n), CASS_OK);
+  assert_int_equal(n, 1500);
+  pair_close(&p);
+}
+
+static void test_tls12_records_in_one_feed(void **state)
+{
+  records_in_one_feed(TLS12);
+}
+
+static void test_tls13_records_in_one_feed(void **state)
+{
+  records_in_one_feed(TLS13);
+}
+
 /* TLS 1.2: a server's renegotiation request is refused with a no_renegotiation warning and
  * the stream goes on both ways. */
 static void test_tls12_rehandshake_refused(void **state)
@@ -803,6 +848,8 @@ int main(void)
     cmocka_unit_test(test_tls13_data_with_last_flight),
     cmocka_unit_test(test_tls13_key_update),
     cmocka_unit_test(test_tls13_new_session_ticket),
+    cmocka_unit_test(test_tls12_records_in_one_feed),
+    cmocka_unit_test(test_tls13_records_in_one_feed),
     cmocka_unit_test(test_tls12_rehandshake_refused),
     cmocka_unit_test(test_close_from_server),
     cmocka_unit_test(test_close_from_client),

@@ -227,7 +227,10 @@ CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(cassl_ssl *ssl, const cha
  * cassl_session_info.resumed tells whether a session resumed; client_cert_sent is 0 then,
  * as the server accepted our certificate in the full handshake.
  * A resumed session is verified like any other, per the verify flags, pins, trusted set and
- * CRLs in force when it was created: the server's chain is checked again, and its identity against the address
+ * CRLs in force when it was created: the server's chain is checked again (unless the same
+ * configuration of this CassSsl already accepted exactly this chain, under the same priority
+ * string, and no validity date of its certificates or of the CRLs has passed since: then
+ * that verdict stands), the pins, and its identity against the address
  * or host name of this connection (the chain is the one of the full handshake the data
  * comes from; a resumed session that fails verification drops the peer's entry, so the next
  * session makes a full handshake and sees the server's current certificate). Data is never

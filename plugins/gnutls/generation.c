@@ -19,11 +19,13 @@
 #include <gnutls/abstract.h>
 
 #include "gtls.h"
+#include "verified.h"
 
 struct gtls_gen {
   atomic_uint refs;
   gnutls_certificate_credentials_t cred; /* trust list built from the parts below */
   struct gtls_gen_parts parts;           /* each part holds a reference */
+  struct gtls_verified *verified;        /* chains verified under this generation, or NULL */
   struct gtls_gen *next;                 /* in the registry */
 };
 
@@ -165,6 +167,7 @@ void gtls_gen_release(struct gtls_gen *gen)
   if (!gen || atomic_fetch_sub_explicit(&gen->refs, 1, memory_order_acq_rel) != 1)
     return;
   registry_remove(gen);
+  gtls_verified_free(gen->verified);
   if (gen->cred)
     gnutls_certificate_free_credentials(gen->cred);
   parts_unref(&gen->parts); /* the key half wipes the key when its last holder goes */
@@ -230,6 +233,7 @@ static CassError gen_build(const struct gtls_gen_parts *parts, struct gtls_gen *
     return rc;
   }
   gnutls_certificate_set_retrieve_function3(gen->cred, gtls_retrieve);
+  gen->verified = gtls_verified_new(); /* out of memory: nothing is cached */
   registry_add(gen);
   *out = gen;
   return CASS_OK;
@@ -323,6 +327,11 @@ gnutls_certificate_credentials_t gtls_gen_certificate(const struct gtls_gen *gen
 const struct gtls_gen_parts *gtls_gen_parts(const struct gtls_gen *gen)
 {
   return &gen->parts;
+}
+
+struct gtls_verified *gtls_gen_verified(const struct gtls_gen *gen)
+{
+  return gen->verified;
 }
 
 struct gtls_cert_half **gtls_creds_pending_cert(void *creds)

@@ -56,6 +56,8 @@ struct gtls_gen *gtls_creds_acquire(void *creds);
 void gtls_gen_release(struct gtls_gen *gen);
 gnutls_certificate_credentials_t gtls_gen_certificate(const struct gtls_gen *gen);
 const struct gtls_gen_parts *gtls_gen_parts(const struct gtls_gen *gen);
+/* The generation's cache of verified chains (verified.h), or NULL. */
+struct gtls_verified *gtls_gen_verified(const struct gtls_gen *gen);
 /* The setters' refused half (see credentials.c). */
 struct gtls_cert_half **gtls_creds_pending_cert(void *creds);
 struct gtls_key_half **gtls_creds_pending_key(void *creds);
@@ -119,6 +121,10 @@ unsigned long gtls_session_post_handshake_messages(void *session);
 gnutls_session_t gtls_session_handle(void *session);
 /* The credential generation the session was created with. */
 const struct gtls_gen *gtls_session_gen(void *session);
+/* The session's priority override (NULL = the system policy). */
+const char *gtls_session_priority(void *session);
+/* Whether this session's chain is in its generation's cache of verified chains (verify.c). */
+bool *gtls_session_chain_cached(void *session);
 /* The alert session_reject sends when the core refuses the chain (set by verify.c). */
 void gtls_session_set_chain_alert(void *session, gnutls_alert_description_t alert);
 /* The fatal alert for a server the core refused (CASSL_REJECT_*). */
@@ -139,6 +145,8 @@ CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
 /* Whether the handshake error ret means GnuTLS could not parse the server's certificate
  * (then it stops the handshake itself, whatever the verify flags), and the sentence for it. */
 bool gtls_peer_cert_unparsable(void *session, int ret);
+/* verified.c: counts one chain verification made by GnuTLS. */
+void gtls_chain_verification_counted(void);
 CassError gtls_fail_unparsable_peer_cert(int ret, cassl_errmsg *err);
 
 #endif

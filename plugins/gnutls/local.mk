@@ -14,6 +14,7 @@ backend_sources = \
 	plugins/gnutls/priority.c \
 	plugins/gnutls/session.c \
 	plugins/gnutls/trust.c \
+	plugins/gnutls/verified.c plugins/gnutls/verified.h \
 	plugins/gnutls/verify.c
 backend_cflags = $(GNUTLS_CFLAGS) $(NETTLE_CFLAGS) -I$(top_srcdir)/plugins/gnutls
 backend_libs = $(GNUTLS_LIBS) $(NETTLE_LIBS)

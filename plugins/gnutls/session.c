@@ -20,6 +20,7 @@ struct gtls_session {
   struct cassl_bytequeue *outgoing;
   int min_version;
   int max_version;
+  const char *priority;                  /* the core's, for the session's life; NULL = system */
   CassError (*check_peer)(void *ctx);    /* the core's checks (see cassl_session_params) */
   void *check_peer_ctx;
   bool peer_refused;                     /* check_peer aborted the handshake */
@@ -33,7 +34,9 @@ struct gtls_session {
   bool cert_requested;                   /* the server sent a CertificateRequest */
   unsigned long post_handshake_msgs;     /* handshake messages received after the handshake */
   bool tls12_data_taken;                 /* TLS 1.2 resume data is taken once */
+  bool resume_checked;                   /* the first look after the handshake was made */
   gnutls_alert_description_t chain_alert; /* why verify.c refused the chain */
+  bool chain_cached;                     /* the chain is in the generation's verified cache */
 };
 
 /* ---- transport callbacks ------------------------------------------------------------- */
@@ -138,6 +141,7 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
   g->outgoing = params->outgoing;
   g->min_version = params->min_version;
   g->max_version = params->max_version;
+  g->priority = params->priority;
   g->check_peer = params->check_peer;
   g->check_peer_ctx = params->check_peer_ctx;
 
@@ -212,6 +216,16 @@ gnutls_session_t gtls_session_handle(void *session)
 const struct gtls_gen *gtls_session_gen(void *session)
 {
   return ((struct gtls_session *)session)->gen;
+}
+
+const char *gtls_session_priority(void *session)
+{
+  return ((struct gtls_session *)session)->priority;
+}
+
+bool *gtls_session_chain_cached(void *session)
+{
+  return &((struct gtls_session *)session)->chain_cached;
 }
 
 void gtls_session_set_chain_alert(void *session, gnutls_alert_description_t alert)
@@ -417,6 +431,10 @@ CassError gtls_session_read(void *session, void *buf, size_t cap, size_t *n, cas
     ssize_t ret = gnutls_record_recv(g->s, out + got, cap - got);
     if (ret > 0) {
       got += (size_t)ret;
+      /* GnuTLS pulls exactly the record it reads: with no input left and nothing decrypted
+       * pending, another call would only answer EAGAIN (half the calls of small records). */
+      if (cassl_bytequeue_size(g->incoming) == 0 && gnutls_record_check_pending(g->s) == 0)
+        break;
       continue;
     }
     if (ret == 0) {
@@ -548,12 +566,18 @@ CassError gtls_session_get_resume_data(void *session, void **data, size_t *len,
   *len = 0;
   if (!g->handshake_done)
     return CASS_OK;
+  /* The core asks after every read: nothing new is the common case. */
+  if (g->resume_checked && !g->ticket_arrived)
+    return CASS_OK;
+  g->resume_checked = true;
   if (gnutls_protocol_get_version(g->s) == GNUTLS_TLS1_3) {
     if (!g->ticket_arrived)
       return CASS_OK;
     g->ticket_arrived = false;
   } else {
-    /* TLS 1.2: a ticket or a session ID, both known once the handshake is done. */
+    /* TLS 1.2: a ticket or a session ID, both known once the handshake is done (its
+     * NewSessionTicket came inside the handshake). */
+    g->ticket_arrived = false;
     if (g->tls12_data_taken)
       return CASS_OK;
     g->tls12_data_taken = true;

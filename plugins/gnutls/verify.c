@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "gtls.h"
+#include "verified.h"
 
 static const gnutls_datum_t *peer_list(void *session, unsigned *count)
 {
@@ -149,15 +150,38 @@ static gnutls_alert_description_t chain_alert(unsigned status)
 
 /* The chain against the trusted set, validity dates and revocation included; the leaf must
  * be fit for a TLS server (extended key usage serverAuth when it names any), as OpenSSL
- * clients also require. On failure the session keeps the alert for session_reject. */
+ * clients also require. On failure the session keeps the alert for session_reject.
+ * A resumed session whose chain this generation already accepted, under the same priority
+ * string and with no validity date crossed since, is not verified again (verified.c). */
 CassError gtls_session_verify_chain(void *session, cassl_errmsg *err)
 {
   gnutls_session_t s = gtls_session_handle(session);
+  unsigned count;
+  const gnutls_datum_t *chain = peer_list(session, &count);
+  const struct gtls_gen *gen = gtls_session_gen(session);
+  struct gtls_verified *cache = gtls_gen_verified(gen);
+  const char *priority = gtls_session_priority(session);
+  /* A stapled OCSP response is verified with the chain and has dates of its own: such a
+   * session neither uses nor fills the cache. */
+  gnutls_datum_t ocsp;
+  bool cacheable = cache && count && gnutls_ocsp_status_request_get2(s, 0, &ocsp) < 0;
+  const struct gtls_verified_source src = { gtls_gen_certificate(gen), gtls_gen_parts(gen) };
+  if (cacheable && gnutls_session_is_resumed(s) &&
+      gtls_verified_lookup(cache, chain, count, priority, gtls_verified_now(), &src)) {
+    gtls_session_set_chain_alert(session, chain_alert(0));
+    *gtls_session_chain_cached(session) = true;
+    return CASS_OK;
+  }
   gnutls_typed_vdata_st purpose = { .type = GNUTLS_DT_KEY_PURPOSE_OID,
                                     .data = (unsigned char *)GNUTLS_KP_TLS_WWW_SERVER };
   unsigned status = 0;
+  gtls_chain_verification_counted();
   int ret = gnutls_certificate_verify_peers(s, &purpose, 1, &status);
   gtls_session_set_chain_alert(session, ret < 0 ? GNUTLS_A_BAD_CERTIFICATE : chain_alert(status));
+  if (ret >= 0 && status == 0 && cacheable) {
+    gtls_verified_store(cache, chain, count, priority, NULL);
+    *gtls_session_chain_cached(session) = true;
+  }
   if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND)
     return cassl_fail(err, CASS_ERROR_SSL_NO_PEER_CERT, "the server sent no certificate");
   if (ret < 0)
@@ -466,6 +490,8 @@ static CassError add_alt_names(gnutls_x509_crt_t crt, struct cassl_cert_names *n
   return rc;
 }
 
+/* The names of a chain in the verified cache come from there after the first time (parsing
+ * the leaf is most of what a resumed session costs beyond GnuTLS's own work). */
 CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
                                   cassl_errmsg *err)
 {
@@ -473,6 +499,12 @@ CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
   const gnutls_datum_t *list = peer_list(session, &count);
   if (!count)
     return cassl_fail(err, CASS_ERROR_SSL_NO_PEER_CERT, "the server sent no certificate");
+  struct gtls_verified *cache = NULL;
+  if (*gtls_session_chain_cached(session)) {
+    cache = gtls_gen_verified(gtls_session_gen(session));
+    if (gtls_verified_copy_names(cache, list, count, gtls_session_priority(session), names))
+      return CASS_OK;
+  }
   gnutls_x509_crt_t crt;
   if (gnutls_x509_crt_init(&crt) < 0)
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
@@ -487,6 +519,8 @@ CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
                         mark_constrained_cns(session, crt, names) != CASS_OK))
     rc = cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
   gnutls_x509_crt_deinit(crt);
+  if (rc == CASS_OK && cache)
+    gtls_verified_keep_names(cache, list, count, gtls_session_priority(session), names);
   return rc;
 }
 
