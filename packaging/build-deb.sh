@@ -33,7 +33,7 @@ fi
 
 base=$(basename "$tarball" .tar.gz)
 version=${base#libcassl-}
-rm -rf "$out/$base"
+rm -rf "${out:?}/${base:?}"
 cp "$tarball" "$out/libcassl_$version.orig.tar.gz"
 tar -C "$out" -xzf "$tarball"
 # The tarball carries the reference packaging; debian/ is the packager's, beside upstream.
