@@ -85,7 +85,9 @@ endif
 # and runs every target for FUZZ_SECONDS (default 20) each, or until FUZZ_RUNS executions.
 FUZZ_SECONDS = 20
 FUZZ_RUNS =
+FUZZ_PARALLEL = 1
 fuzz-smoke:
-	FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_RUNS='$(FUZZ_RUNS)' $(SHELL) '$(abs_top_srcdir)/fuzz/smoke.sh' \
+	FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_RUNS='$(FUZZ_RUNS)' FUZZ_PARALLEL='$(FUZZ_PARALLEL)' \
+	  $(SHELL) '$(abs_top_srcdir)/fuzz/smoke.sh' \
 	  '$(abs_top_srcdir)' '$(abs_top_builddir)/fuzzing'
 .PHONY: fuzz-smoke

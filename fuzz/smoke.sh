@@ -5,7 +5,8 @@
 # bounded time from the generated seed corpora.
 #   fuzz/smoke.sh SRCDIR BUILDDIR [TARGET...]
 # Environment: FUZZ_SECONDS (per target, default 20), FUZZ_RUNS (stop a target earlier after
-# this many executions), FUZZ_CC (default clang), FUZZ_JOBS.
+# this many executions), FUZZ_CC (default clang), FUZZ_JOBS (make's -j), FUZZ_PARALLEL
+# (targets run at once, default 1).
 # Exits non-zero when a target crashes, leaks or times out; the input is kept under
 # BUILDDIR/artifacts/.
 set -eu
@@ -47,15 +48,31 @@ fi
 # Only the target names: make may print its own lines first (config.status re-running).
 targets=${*:-$(make -s fuzz-list | tr ' ' '\n' | grep '^fuzz/fuzz_')}
 mkdir -p artifacts found
+# FUZZ_PARALLEL targets run at once (default 1); each still gets FUZZ_SECONDS.
+run_target() {
+  name=$1
+  seeds=corpus/$name
+  mkdir -p "found/$name" "$seeds"
+  if "./fuzz/fuzz_$name" -max_total_time="$secs" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} \
+       -timeout=25 -print_final_stats=1 \
+       -artifact_prefix="artifacts/$name-" "found/$name" "$seeds" >"found/$name.log" 2>&1; then
+    echo 0 >"found/$name.status"
+  else
+    echo 1 >"found/$name.status"
+  fi
+}
+running=0
+for t in $targets; do
+  run_target "${t#fuzz/fuzz_}" &
+  running=$((running + 1))
+  if [ "$running" -ge "${FUZZ_PARALLEL:-1}" ]; then wait; running=0; fi
+done
+wait
 status=0
 for t in $targets; do
   name=${t#fuzz/fuzz_}
-  seeds=corpus/$name
-  mkdir -p "found/$name" "$seeds"
   log=found/$name.log
-  if "./fuzz/fuzz_$name" -max_total_time="$secs" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} \
-       -timeout=25 -print_final_stats=1 \
-       -artifact_prefix="artifacts/$name-" "found/$name" "$seeds" >"$log" 2>&1; then
+  if [ "$(cat "found/$name.status")" = 0 ]; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     took=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
     echo "fuzz-smoke: $name: ${execs:-?} executions in ${took:-$secs}s, no finding"

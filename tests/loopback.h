@@ -18,7 +18,11 @@ static inline bool loopback_has_ipv6(void)
   int fd = socket(AF_INET6, SOCK_STREAM, 0);
   if (fd < 0)
     return false;
-  struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+  /* No designated initializer: the C++ tests (-pedantic) include this header too. */
+  struct sockaddr_in6 sin6;
+  memset(&sin6, 0, sizeof sin6);
+  sin6.sin6_family = AF_INET6;
+  sin6.sin6_addr = in6addr_loopback;
   bool ok = bind(fd, (struct sockaddr *)&sin6, sizeof sin6) == 0;
   close(fd);
   return ok;
