@@ -18,7 +18,7 @@
 #include "errmsg.h"
 #include "names.h"
 
-#define CASSL_BACKEND_ABI 7
+#define CASSL_BACKEND_ABI 8
 
 enum cassl_backend_caps {
   CASSL_CAP_TLS = 1u << 0,   /* sessions work at all ("none" lacks it) */
@@ -162,6 +162,10 @@ struct cassl_backend {
   bool (*session_cert_requested)(void *session);
   /* Handshake messages (NewSessionTicket, KeyUpdate) received after the handshake. */
   unsigned long (*session_post_handshake_messages)(void *session);
+
+  /* Since ABI 8: output goes to sink instead of the outgoing queue until it is set back to
+   * NULL (cassl_session_write_to). A sink that fails is a push failure (out of memory). */
+  void (*session_set_sink)(void *session, cassl_output_sink sink, void *ctx);
 };
 
 /* The backend this library was built with (defined by exactly one plugin). */

@@ -595,6 +595,40 @@ CASSL_EXPORT CassError cassl_session_write(cassl_session *s, const void *buf, si
   return CASS_OK;
 }
 
+CASSL_EXPORT CassError cassl_session_write_to(cassl_session *s, const void *buf, size_t len,
+                                              cassl_output_sink sink, void *ctx)
+{
+  if (!s || (!buf && len) || !sink)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->state != CASSL_SESSION_ESTABLISHED)
+    return s->state == CASSL_SESSION_HANDSHAKING ? CASS_ERROR_LIB_BAD_PARAMS
+                                                 : session_refuse(s);
+  release_held(s);
+  cassl_errmsg msg;
+  size_t n;
+  const unsigned char *p;
+  while ((p = cassl_bytequeue_peek(&s->outgoing, &n)) != NULL && n > 0) {
+    if (sink(ctx, p, n) != 0)
+      return session_fail(s, cassl_fail(&msg, CASS_ERROR_SSL_PROTOCOL_ERROR,
+                                        "the output sink did not take %zu bytes", n), &msg);
+    cassl_bytequeue_consume(&s->outgoing, n);
+  }
+  if (len == 0)
+    return CASS_OK;
+  if (!s->backend->session_set_sink) {
+    /* A backend that cannot hand its output over: queued, then passed on. */
+    CassError rc = cassl_session_write(s, buf, len);
+    return rc != CASS_OK ? rc : cassl_session_write_to(s, NULL, 0, sink, ctx);
+  }
+  msg.text[0] = '\0';
+  s->backend->session_set_sink(s->impl, sink, ctx);
+  CassError rc = s->backend->session_write(s->impl, buf, len, &msg);
+  s->backend->session_set_sink(s->impl, NULL, NULL);
+  if (rc != CASS_OK)
+    return session_fail(s, rc, &msg);
+  return CASS_OK;
+}
+
 CASSL_EXPORT CassError cassl_session_close(cassl_session *s)
 {
   if (!s)

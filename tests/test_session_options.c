@@ -485,6 +485,109 @@ static void test_cert_refused_after_flight_is_handshake_error(void **state)
   cert_refused_after_flight(true, true);
 }
 
+/* ---- output handed to a sink ---------------------------------------------------------- */
+
+/* A sink that appends to a byte queue (the server's input), or refuses after a budget. */
+struct sink_target {
+  struct cassl_bytequeue *q;
+  size_t calls;
+  long budget; /* calls allowed before it refuses; -1 = no limit */
+};
+
+static int queue_sink(void *ctx, const void *data, size_t len)
+{
+  struct sink_target *t = ctx;
+  if (t->budget >= 0 && (long)t->calls >= t->budget)
+    return 1;
+  t->calls++;
+  return cassl_bytequeue_push(t->q, data, len) ? 0 : 1;
+}
+
+static void test_write_to_sink(void **state)
+{
+  cassl_ssl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
+  cassl_session_options o = CASSL_SESSION_OPTIONS_INIT;
+  o.flags = CASSL_SESSION_HOLD_FINAL_FLIGHT;
+  cassl_session *cs = new_session(ssl, NULL, &o);
+  struct tserver srv;
+  tserver_init(&srv, &(struct tserver_opts){ .cert = &server, .priority = TLS13,
+                                             .no_tickets = true });
+  struct sink_target t = { &srv.in, 0, -1 };
+  /* Nothing to write to while handshaking, and a sink is required. */
+  assert_int_equal(cassl_session_write_to(cs, "x", 1, queue_sink, &t), CASS_ERROR_LIB_BAD_PARAMS);
+  assert_int_equal(drive(cs, &srv), CASS_OK);
+  assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_ESTABLISHED);
+  assert_int_equal(cassl_session_write_to(cs, "x", 1, NULL, NULL), CASS_ERROR_LIB_BAD_PARAMS);
+  assert_false(srv.done);
+
+  /* The held flight goes to the sink first, then the records: the server completes its
+   * handshake and reads the data; nothing is left queued. */
+  enum { BIG = 100000 };
+  unsigned char *big = malloc(BIG);
+  assert_non_null(big);
+  for (size_t i = 0; i < BIG; i++)
+    big[i] = tpattern(i, 7);
+  assert_int_equal(cassl_session_write_to(cs, "STARTUP", 7, queue_sink, &t), CASS_OK);
+  assert_int_equal(cassl_session_write_to(cs, big, BIG, queue_sink, &t), CASS_OK);
+  assert_true(t.calls >= 3);
+  assert_int_equal(cassl_session_output_pending(cs), 0);
+  assert_int_equal(tserver_handshake(&srv), 0);
+  assert_true(srv.done);
+  char buf[8];
+  assert_int_equal(tserver_recv(&srv, buf, 7), 7);
+  assert_memory_equal(buf, "STARTUP", 7);
+  unsigned char *got = malloc(BIG);
+  assert_non_null(got);
+  size_t have = 0;
+  while (have < BIG) {
+    long n = tserver_recv(&srv, got + have, BIG - have);
+    assert_true(n > 0);
+    have += (size_t)n;
+  }
+  assert_memory_equal(got, big, BIG);
+  /* Output of later calls is queued as usual. */
+  assert_int_equal(cassl_session_write(cs, "OPTIONS", 7), CASS_OK);
+  assert_true(cassl_session_output_pending(cs) > 7);
+  tpump(cs, &srv, 0);
+  assert_int_equal(tserver_recv(&srv, buf, 7), 7);
+  assert_memory_equal(buf, "OPTIONS", 7);
+  ttransfer(cs, &srv, 5000, 0);
+  free(big);
+  free(got);
+  cassl_session_free(cs);
+  tserver_free(&srv);
+  cassl_ssl_free(ssl);
+}
+
+/* A sink that cannot take the bytes fails the session with a sentence: while the queued
+ * output (the held flight) goes, or while the write's records go. */
+static void sink_refuses(long budget)
+{
+  cassl_ssl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
+  cassl_session_options o = CASSL_SESSION_OPTIONS_INIT;
+  o.flags = CASSL_SESSION_HOLD_FINAL_FLIGHT;
+  cassl_session *cs = new_session(ssl, NULL, &o);
+  struct tserver srv;
+  tserver_init(&srv, &(struct tserver_opts){ .cert = &server, .priority = TLS13,
+                                             .no_tickets = true });
+  assert_int_equal(drive(cs, &srv), CASS_OK);
+  struct sink_target t = { &srv.in, 0, budget };
+  assert_int_equal(cassl_session_write_to(cs, "STARTUP", 7, queue_sink, &t),
+                   CASS_ERROR_SSL_PROTOCOL_ERROR);
+  assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_FAILED);
+  assert_true(strlen(cassl_session_error_message(cs)) > 0);
+  assert_int_equal(cassl_session_write(cs, "x", 1), CASS_ERROR_SSL_PROTOCOL_ERROR);
+  cassl_session_free(cs);
+  tserver_free(&srv);
+  cassl_ssl_free(ssl);
+}
+
+static void test_write_to_sink_refusing(void **state)
+{
+  sink_refuses(0); /* the held flight */
+  sink_refuses(1); /* the records */
+}
+
 static void test_hold_released_by_close(void **state)
 {
   cassl_ssl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
@@ -704,6 +807,8 @@ int main(void)
     cmocka_unit_test(test_cert_request_flight_goes_at_once),
     cmocka_unit_test(test_cert_refused_after_flight_is_handshake_error),
     cmocka_unit_test(test_hold_released_by_close),
+    cmocka_unit_test(test_write_to_sink),
+    cmocka_unit_test(test_write_to_sink_refusing),
     cmocka_unit_test(test_refused_in_last_step_shows_nothing),
     cmocka_unit_test(test_hold_tls12_full_sends_at_once),
     cmocka_unit_test(test_one_feed_many_records),

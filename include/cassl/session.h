@@ -150,6 +150,16 @@ CASSL_EXPORT CassError cassl_session_read(cassl_session *session, void *buf, siz
                                           size_t *n);
 /* Encrypts all of buf (split into records); the ciphertext becomes output. */
 CASSL_EXPORT CassError cassl_session_write(cassl_session *session, const void *buf, size_t len);
+/* Where cassl_session_write_to puts output: len bytes of ciphertext, in order. Returns 0, or
+ * nonzero when it cannot take them (out of memory), which fails the session. */
+typedef int (*cassl_output_sink)(void *ctx, const void *data, size_t len);
+/* cassl_session_write, with the output handed to sink as it is made instead of queued: first
+ * what the output queue holds (a held final flight, what reads produced), then this write's
+ * records. For a caller that copies the output into a buffer of its own anyway (one copy
+ * less). Output made by later calls is queued as usual. CASS_ERROR_LIB_BAD_PARAMS without a
+ * sink; a sink that fails gives CASS_ERROR_SSL_PROTOCOL_ERROR and a failed session. */
+CASSL_EXPORT CassError cassl_session_write_to(cassl_session *session, const void *buf,
+                                              size_t len, cassl_output_sink sink, void *ctx);
 /* Queues close_notify (once; also as the answer to the peer's). */
 CASSL_EXPORT CassError cassl_session_close(cassl_session *session);
 

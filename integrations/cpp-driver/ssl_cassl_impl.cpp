@@ -82,12 +82,18 @@ void CasslSession::verify() {
   }
 }
 
+// cassl_session_write_to's sink: the records go straight into the driver's ring buffer.
+static int write_to_ring(void* ring, const void* data, size_t len) {
+  static_cast<rb::RingBuffer*>(ring)->write(static_cast<const char*>(data), len);
+  return 0;
+}
+
 int CasslSession::encrypt(const char* buf, size_t size) {
   if (session_ == NULL || has_error()) return -1;
   // Whatever the session holds (the final handshake flight, the answer to a KeyUpdate read
   // by decrypt()) comes out in front of these records.
-  CassError rc = cassl_session_write(session_, buf, size);
-  move_output();
+  CassError rc = cassl_session_write_to(session_, buf, size, write_to_ring, &outgoing_);
+  if (rc != CASS_OK) move_output(); // the alert of a failed write, if any
   if (rc != CASS_OK) {
     set_error(rc);
     return -1;

@@ -117,6 +117,7 @@ CassError gtls_session_write(void *session, const void *buf, size_t len, cassl_e
 CassError gtls_session_close(void *session, cassl_errmsg *err);
 void gtls_session_info(void *session, cassl_session_info *info);
 bool gtls_session_cert_requested(void *session);
+void gtls_session_set_sink(void *session, cassl_output_sink sink, void *ctx);
 unsigned long gtls_session_post_handshake_messages(void *session);
 gnutls_session_t gtls_session_handle(void *session);
 /* The credential generation the session was created with. */

@@ -32,6 +32,8 @@ struct gtls_session {
   char kx[64];                           /* cassl_session_info.kx */
   bool ticket_arrived;                   /* a NewSessionTicket came since resume data was taken */
   bool cert_requested;                   /* the server sent a CertificateRequest */
+  cassl_output_sink sink;                /* output goes here instead of outgoing when set */
+  void *sink_ctx;
   unsigned long post_handshake_msgs;     /* handshake messages received after the handshake */
   bool tls12_data_taken;                 /* TLS 1.2 resume data is taken once */
   bool resume_checked;                   /* the first look after the handshake was made */
@@ -67,7 +69,9 @@ static ssize_t gtls_vec_push(gnutls_transport_ptr_t ptr, const giovec_t *iov, in
   struct gtls_session *g = ptr;
   size_t total = 0;
   for (int i = 0; i < iovcnt; i++) {
-    if (!cassl_bytequeue_push(g->outgoing, iov[i].iov_base, iov[i].iov_len)) {
+    bool taken = g->sink ? g->sink(g->sink_ctx, iov[i].iov_base, iov[i].iov_len) == 0
+                         : cassl_bytequeue_push(g->outgoing, iov[i].iov_base, iov[i].iov_len);
+    if (!taken) {
       if (total)
         return (ssize_t)total;
       gnutls_transport_set_errno(g->s, ENOMEM);
@@ -96,6 +100,13 @@ static int gtls_message_hook(gnutls_session_t s, unsigned htype, unsigned when, 
   if (g->handshake_done)
     g->post_handshake_msgs++;
   return 0;
+}
+
+void gtls_session_set_sink(void *session, cassl_output_sink sink, void *ctx)
+{
+  struct gtls_session *g = session;
+  g->sink = sink;
+  g->sink_ctx = ctx;
 }
 
 bool gtls_session_cert_requested(void *session)
