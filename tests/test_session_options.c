@@ -89,6 +89,28 @@ static bool server_got_client_cert(const struct tserver *srv)
   return gnutls_certificate_get_peers(srv->s, &n) != NULL && n > 0;
 }
 
+/* The client's first flight, the server's answer fed in one piece, and the client's step on
+ * it (the one that completes a TLS 1.3 handshake). */
+static void to_final_step(cassl_session *cs, struct tserver *srv)
+{
+  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  tpump(cs, srv, 0);
+  tserver_handshake(srv);
+  tpump_to_client(cs, srv, 0);
+  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+}
+
+/* A session holding its final flight, against a TLS 1.3 server that sends no ticket. */
+static cassl_session *held_session(cassl_ssl *ssl, struct tserver *srv)
+{
+  cassl_session_options o = CASSL_SESSION_OPTIONS_INIT;
+  o.flags = CASSL_SESSION_HOLD_FINAL_FLIGHT;
+  cassl_session *cs = new_session(ssl, NULL, &o);
+  tserver_init(srv, &(struct tserver_opts){ .cert = &server, .priority = TLS13,
+                                            .no_tickets = true });
+  return cs;
+}
+
 /* ---- per-session verify flags ------------------------------------------------------- */
 
 static void test_session_flags_override_object(void **state)
@@ -348,19 +370,11 @@ static void test_refused_server_gets_no_client_cert(void **state)
 static void test_hold_final_flight_tls13(void **state)
 {
   cassl_ssl *ssl = client_ssl(&ca, CASS_SSL_VERIFY_PEER_CERT);
-  cassl_session_options o = CASSL_SESSION_OPTIONS_INIT;
-  o.flags = CASSL_SESSION_HOLD_FINAL_FLIGHT;
-  cassl_session *cs = new_session(ssl, NULL, &o);
   struct tserver srv;
-  tserver_init(&srv, &(struct tserver_opts){ .cert = &server, .priority = TLS13,
-                                             .no_tickets = true });
+  cassl_session *cs = held_session(ssl, &srv);
   /* The client's first flight, the server's answer, then the client completes: its last
    * flight (Finished) is held, so a loop sees no output. */
-  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
-  tpump(cs, &srv, 0);
-  tserver_handshake(&srv);
-  tpump_to_client(cs, &srv, 0);
-  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  to_final_step(cs, &srv);
   assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_ESTABLISHED);
   assert_int_equal(cassl_session_output_pending(cs), 0);
   size_t len = 1;
@@ -398,11 +412,7 @@ static void cert_request_answered(bool tickets, bool defer)
   tserver_init(&srv, &(struct tserver_opts){ .cert = &server, .priority = TLS13,
                                              .client_cert = GNUTLS_CERT_REQUIRE,
                                              .client_ca = &ca, .no_tickets = !tickets });
-  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
-  tpump(cs, &srv, 0);
-  tserver_handshake(&srv);
-  tpump_to_client(cs, &srv, 0);
-  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  to_final_step(cs, &srv);
   assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_HANDSHAKING);
   assert_true(cassl_session_output_pending(cs) > 0);
   tpump(cs, &srv, 0);
@@ -458,11 +468,7 @@ static void cert_refused_after_flight(bool with_cert, bool defer)
   tserver_init(&srv, &(struct tserver_opts){ .cert = &server, .priority = TLS13,
                                              .client_cert = GNUTLS_CERT_REQUIRE,
                                              .client_ca = &other_ca, .verify_client = true });
-  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
-  tpump(cs, &srv, 0);
-  tserver_handshake(&srv);
-  tpump_to_client(cs, &srv, 0);
-  assert_int_equal(cassl_session_handshake(cs), CASS_OK);
+  to_final_step(cs, &srv);
   assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_HANDSHAKING);
   tpump(cs, &srv, 0);
   assert_true(tserver_handshake(&srv) < 0);
@@ -506,12 +512,8 @@ static int queue_sink(void *ctx, const void *data, size_t len)
 static void test_write_to_sink(void **state)
 {
   cassl_ssl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
-  cassl_session_options o = CASSL_SESSION_OPTIONS_INIT;
-  o.flags = CASSL_SESSION_HOLD_FINAL_FLIGHT;
-  cassl_session *cs = new_session(ssl, NULL, &o);
   struct tserver srv;
-  tserver_init(&srv, &(struct tserver_opts){ .cert = &server, .priority = TLS13,
-                                             .no_tickets = true });
+  cassl_session *cs = held_session(ssl, &srv);
   struct sink_target t = { &srv.in, 0, -1 };
   /* Nothing to write to while handshaking, and a sink is required. */
   assert_int_equal(cassl_session_write_to(cs, "x", 1, queue_sink, &t), CASS_ERROR_LIB_BAD_PARAMS);
@@ -564,12 +566,8 @@ static void test_write_to_sink(void **state)
 static void sink_refuses(long budget)
 {
   cassl_ssl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
-  cassl_session_options o = CASSL_SESSION_OPTIONS_INIT;
-  o.flags = CASSL_SESSION_HOLD_FINAL_FLIGHT;
-  cassl_session *cs = new_session(ssl, NULL, &o);
   struct tserver srv;
-  tserver_init(&srv, &(struct tserver_opts){ .cert = &server, .priority = TLS13,
-                                             .no_tickets = true });
+  cassl_session *cs = held_session(ssl, &srv);
   assert_int_equal(drive(cs, &srv), CASS_OK);
   struct sink_target t = { &srv.in, 0, budget };
   assert_int_equal(cassl_session_write_to(cs, "STARTUP", 7, queue_sink, &t),
