@@ -586,6 +586,39 @@ static void test_write_to_sink_refusing(void **state)
   sink_refuses(1); /* the records */
 }
 
+/* After cassl_session_close a write to a sink is refused: close_notify stays queued, last,
+ * and the sink is not called. */
+static void test_write_to_sink_after_close(void **state)
+{
+  cassl_ssl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
+  cassl_session_options o = CASSL_SESSION_OPTIONS_INIT;
+  o.flags = CASSL_SESSION_HOLD_FINAL_FLIGHT;
+  cassl_session *cs = new_session(ssl, NULL, &o);
+  struct tserver srv;
+  tserver_init(&srv, &(struct tserver_opts){ .cert = &server, .priority = TLS13,
+                                             .no_tickets = true });
+  assert_int_equal(drive(cs, &srv), CASS_OK);
+  struct sink_target t = { &srv.in, 0, -1 };
+  assert_int_equal(cassl_session_write_to(cs, "STARTUP", 7, queue_sink, &t), CASS_OK);
+  size_t calls = t.calls;
+  assert_int_equal(cassl_session_close(cs), CASS_OK);
+  size_t close_len = cassl_session_output_pending(cs);
+  assert_true(close_len > 0);
+  assert_int_equal(cassl_session_write_to(cs, "x", 1, queue_sink, &t), CASS_ERROR_SSL_CLOSED);
+  assert_int_equal(cassl_session_write_to(cs, NULL, 0, queue_sink, &t), CASS_ERROR_SSL_CLOSED);
+  assert_int_equal(t.calls, calls);
+  assert_int_equal(cassl_session_output_pending(cs), close_len);
+  tpump(cs, &srv, 0);
+  assert_int_equal(tserver_handshake(&srv), 0);
+  char buf[8];
+  assert_int_equal(tserver_recv(&srv, buf, 7), 7);
+  assert_memory_equal(buf, "STARTUP", 7);
+  assert_int_equal(tserver_recv(&srv, buf, sizeof buf), -1); /* close_notify */
+  cassl_session_free(cs);
+  tserver_free(&srv);
+  cassl_ssl_free(ssl);
+}
+
 static void test_hold_released_by_close(void **state)
 {
   cassl_ssl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
@@ -640,8 +673,19 @@ static void refused_in_last_step(const char *priority, const struct tpki *truste
   }
   assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_HANDSHAKE_DONE);
   assert_int_equal(cassl_session_output_pending(cs), 0);
+  /* A write to a sink before the verification neither releases the held flight nor calls
+   * the sink. */
+  struct sink_target t = { &srv.in, 0, -1 };
+  assert_int_equal(cassl_session_write_to(cs, "x", 1, queue_sink, &t), CASS_ERROR_LIB_BAD_PARAMS);
+  assert_int_equal(t.calls, 0);
+  assert_int_equal(cassl_session_output_pending(cs), 0);
   assert_int_equal(cassl_session_verify(cs), expected);
-  assert_true(cassl_session_output_pending(cs) > 0);
+  size_t alert_len = cassl_session_output_pending(cs);
+  assert_true(alert_len > 0);
+  /* After the refusal only the alert may leave, and only through the queue. */
+  assert_int_equal(cassl_session_write_to(cs, "x", 1, queue_sink, &t), expected);
+  assert_int_equal(t.calls, 0);
+  assert_int_equal(cassl_session_output_pending(cs), alert_len);
   tpump(cs, &srv, 0);
   assert_int_equal(tserver_alert_received(&srv), alert);
   cassl_session_free(cs);
@@ -807,6 +851,7 @@ int main(void)
     cmocka_unit_test(test_hold_released_by_close),
     cmocka_unit_test(test_write_to_sink),
     cmocka_unit_test(test_write_to_sink_refusing),
+    cmocka_unit_test(test_write_to_sink_after_close),
     cmocka_unit_test(test_refused_in_last_step_shows_nothing),
     cmocka_unit_test(test_hold_tls12_full_sends_at_once),
     cmocka_unit_test(test_one_feed_many_records),
