@@ -11,15 +11,13 @@ tests_test_beyond_api_CPPFLAGS = $(test_cppflags)
 tests_test_beyond_api_CFLAGS = $(test_cflags)
 tests_test_beyond_api_LDADD = $(test_ldadd)
 
-beyond_test_sources = tests/beyond_util.c tests/beyond_util.h tests/test_session_net.c \
-	tests/test_session_net.h
 beyond_test_cflags = $(test_cflags) $(GNUTLS_CFLAGS)
-beyond_test_ldadd = tests/libpeers.la $(test_ldadd) $(GNUTLS_LIBS)
+beyond_test_ldadd = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
 
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_beyond_pkcs12
 TESTS += tests/test_beyond_pkcs12
-tests_test_beyond_pkcs12_SOURCES = tests/test_beyond_pkcs12.c $(beyond_test_sources)
+tests_test_beyond_pkcs12_SOURCES = tests/test_beyond_pkcs12.c
 tests_test_beyond_pkcs12_CPPFLAGS = $(test_cppflags)
 tests_test_beyond_pkcs12_CFLAGS = $(beyond_test_cflags)
 tests_test_beyond_pkcs12_LDADD = $(beyond_test_ldadd)
@@ -28,7 +26,7 @@ endif
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_beyond_trust
 TESTS += tests/test_beyond_trust
-tests_test_beyond_trust_SOURCES = tests/test_beyond_trust.c $(beyond_test_sources)
+tests_test_beyond_trust_SOURCES = tests/test_beyond_trust.c
 tests_test_beyond_trust_CPPFLAGS = $(test_cppflags)
 tests_test_beyond_trust_CFLAGS = $(beyond_test_cflags)
 tests_test_beyond_trust_LDADD = $(beyond_test_ldadd)
@@ -37,8 +35,7 @@ endif
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_beyond_pins
 TESTS += tests/test_beyond_pins
-tests_test_beyond_pins_SOURCES = tests/test_beyond_pins.c $(beyond_test_sources) \
-	tests/test_session_util.c tests/test_session_util.h
+tests_test_beyond_pins_SOURCES = tests/test_beyond_pins.c
 tests_test_beyond_pins_CPPFLAGS = $(test_cppflags)
 tests_test_beyond_pins_CFLAGS = $(beyond_test_cflags)
 tests_test_beyond_pins_LDADD = $(beyond_test_ldadd)
@@ -48,7 +45,7 @@ endif
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_pkcs12_iterations
 TESTS += tests/test_pkcs12_iterations
-tests_test_pkcs12_iterations_SOURCES = tests/test_pkcs12_iterations.c $(session_test_sources)
+tests_test_pkcs12_iterations_SOURCES = tests/test_pkcs12_iterations.c
 tests_test_pkcs12_iterations_CPPFLAGS = $(test_cppflags)
 tests_test_pkcs12_iterations_CFLAGS = $(session_test_cflags)
 tests_test_pkcs12_iterations_LDADD = $(session_test_ldadd)

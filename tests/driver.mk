@@ -30,13 +30,13 @@ tests_test_driver_SOURCES = tests/driver/test_driver.cpp $(driver_standin_source
 	$(driver_backend_sources) tools/src/cql.c tools/src/cql.h
 # The stand-in first: its cassandra.h comes before libcassl's headers, as in the driver.
 tests_test_driver_CPPFLAGS = -I$(top_srcdir)/tests/driver/standin \
-	-I$(top_srcdir)/integrations/cpp-driver -I$(top_srcdir)/include -I$(top_srcdir)/tests \
+	-I$(top_srcdir)/integrations/cpp-driver -I$(top_srcdir)/include -I$(top_srcdir)/tests/support \
 	-I$(top_srcdir)/tools/src -I$(top_builddir)
 tests_test_driver_CXXFLAGS = $(driver_cxxflags) $(CMOCKA_CFLAGS) $(LIBUV_CFLAGS) \
 	$(GNUTLS_CFLAGS) $(PTHREAD_CFLAGS)
 tests_test_driver_CFLAGS = $(AM_CFLAGS)
 # The installed library's exports only, as the driver links it.
-tests_test_driver_LDADD = tests/libpeers.la $(cassl_lib) $(CMOCKA_LIBS) $(LIBUV_LIBS) \
+tests_test_driver_LDADD = tests/support/libpeers.la $(cassl_lib) $(CMOCKA_LIBS) $(LIBUV_LIBS) \
 	$(GNUTLS_LIBS)
 # -no-install: a real binary (no libtool wrapper script), so valgrind sees the test itself.
 tests_test_driver_LDFLAGS = $(PTHREAD_CFLAGS) -no-install

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "fault_relay.h"
-#include "test_transport_util.h"
+#include "transport_util.h"
 
 #define SBUF_CAP (256 * 1024)
 

@@ -5,11 +5,10 @@
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_faults
 TESTS += tests/test_faults
-tests_test_faults_SOURCES = tests/test_faults.c tests/fault_relay.c tests/fault_relay.h \
-	tests/test_transport_tls_peer.c $(transport_util)
+tests_test_faults_SOURCES = tests/test_faults.c tests/fault_relay.c tests/fault_relay.h
 tests_test_faults_CPPFLAGS = $(test_cppflags)
 tests_test_faults_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
-tests_test_faults_LDADD = $(test_ldadd) $(GNUTLS_LIBS)
+tests_test_faults_LDADD = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
 endif
 
 # The allocation-failure sweep links a copy of the library archive whose allocator calls
@@ -29,11 +28,10 @@ if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_faults_alloc
 TESTS += tests/test_faults_alloc
 tests_test_faults_alloc_SOURCES = tests/test_faults_alloc.c tests/faults_alloc.c \
-	tests/faults_alloc.h tests/test_transport_tls_peer.c $(transport_util) \
-	$(session_test_sources)
+	tests/faults_alloc.h
 tests_test_faults_alloc_CPPFLAGS = $(test_cppflags)
 tests_test_faults_alloc_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
-tests_test_faults_alloc_LDADD = tests/libcassl-faults.a $(CMOCKA_LIBS) $(LIBUV_LIBS) \
+tests_test_faults_alloc_LDADD = $(test_support) tests/libcassl-faults.a $(CMOCKA_LIBS) $(LIBUV_LIBS) \
 	$(GNUTLS_LIBS) $(NETTLE_LIBS) -lpthread
 EXTRA_tests_test_faults_alloc_DEPENDENCIES = tests/libcassl-faults.a
 endif

@@ -2,9 +2,11 @@
 # Copyright (C) 2026 The libcassl authors
 # Test suite: plain automake parallel harness; one cmocka group per binary; exit 77 = skip.
 # Each group keeps its rules in tests/<group>.mk.
-test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/support
 test_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBUV_CFLAGS)
 test_ldadd = lib/libcassl-impl.la $(CMOCKA_LIBS) $(LIBUV_LIBS)
+# The shared helpers (tests/support), compiled once; link them before the library.
+test_support = tests/support/libsupport.la tests/support/libpeers.la
 
 AM_TESTS_ENVIRONMENT = \
 	CASSL_SRCDIR='$(abs_top_srcdir)'; export CASSL_SRCDIR; \
@@ -19,6 +21,9 @@ AM_TESTS_ENVIRONMENT = \
 	CASSL_BUILD_CFLAGS='$(CFLAGS)'; export CASSL_BUILD_CFLAGS; \
 	CASSL_BUILD_LDFLAGS='$(LDFLAGS)'; export CASSL_BUILD_LDFLAGS;
 
+check_LTLIBRARIES =
+
+include tests/support/local.mk
 include tests/api.mk
 include tests/credentials.mk
 include tests/identity.mk
@@ -34,8 +39,6 @@ include tests/faults.mk
 include tests/driver.mk
 
 EXTRA_DIST += tests/valgrind-wrap tests/valgrind.supp
-# Shared by the groups that use ::1 (cases degrade without IPv6 on loopback).
-EXTRA_DIST += tests/loopback.h
 
 # The compiled tests under valgrind memcheck (shell tests run as usual).
 check-valgrind:

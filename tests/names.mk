@@ -6,7 +6,7 @@ EXTRA_DIST += tests/fixtures/names.sh
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_names_peers
 TESTS += tests/test_names_peers
-tests_test_names_peers_SOURCES = tests/test_names_peers.c $(beyond_test_sources)
+tests_test_names_peers_SOURCES = tests/test_names_peers.c
 tests_test_names_peers_CPPFLAGS = $(test_cppflags)
 tests_test_names_peers_CFLAGS = $(beyond_test_cflags)
 tests_test_names_peers_LDADD = $(beyond_test_ldadd)

@@ -14,21 +14,18 @@ tests_test_resumption_api_LDADD = $(test_ldadd)
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_resumption
 TESTS += tests/test_resumption
-tests_test_resumption_SOURCES = tests/test_resumption.c tests/test_session_util.c \
-	tests/test_session_util.h tests/test_session_net.c tests/test_session_net.h \
-	tests/test_transport_util.c tests/test_transport_util.h
+tests_test_resumption_SOURCES = tests/test_resumption.c
 tests_test_resumption_CPPFLAGS = $(test_cppflags)
 tests_test_resumption_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
-tests_test_resumption_LDADD = tests/libpeers.la $(test_ldadd) $(GNUTLS_LIBS)
+tests_test_resumption_LDADD = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
 endif
 
 # The cache of verified chains of the GnuTLS backend (in-process server, a test clock).
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_verified_cache
 TESTS += tests/test_verified_cache
-tests_test_verified_cache_SOURCES = tests/test_verified_cache.c tests/test_session_util.c \
-	tests/test_session_util.h
+tests_test_verified_cache_SOURCES = tests/test_verified_cache.c
 tests_test_verified_cache_CPPFLAGS = $(test_cppflags) -I$(top_srcdir)/plugins/gnutls
 tests_test_verified_cache_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
-tests_test_verified_cache_LDADD = $(test_ldadd) $(GNUTLS_LIBS)
+tests_test_verified_cache_LDADD = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
 endif

@@ -1,14 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (C) 2026 The libcassl authors
 # tests/session.mk: the session engine groups (in-process GnuTLS server peer).
-session_test_sources = tests/test_session_util.c tests/test_session_util.h
 session_test_cflags = $(test_cflags) $(GNUTLS_CFLAGS)
-session_test_ldadd = $(test_ldadd) $(GNUTLS_LIBS)
+session_test_ldadd = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
 
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_session
 TESTS += tests/test_session
-tests_test_session_SOURCES = tests/test_session.c $(session_test_sources)
+tests_test_session_SOURCES = tests/test_session.c
 tests_test_session_CPPFLAGS = $(test_cppflags)
 tests_test_session_CFLAGS = $(session_test_cflags)
 tests_test_session_LDADD = $(session_test_ldadd)
@@ -17,7 +16,7 @@ endif
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_session_verify
 TESTS += tests/test_session_verify
-tests_test_session_verify_SOURCES = tests/test_session_verify.c $(session_test_sources)
+tests_test_session_verify_SOURCES = tests/test_session_verify.c
 tests_test_session_verify_CPPFLAGS = $(test_cppflags)
 tests_test_session_verify_CFLAGS = $(session_test_cflags)
 tests_test_session_verify_LDADD = $(session_test_ldadd)
@@ -26,7 +25,7 @@ endif
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_session_threads
 TESTS += tests/test_session_threads
-tests_test_session_threads_SOURCES = tests/test_session_threads.c $(session_test_sources)
+tests_test_session_threads_SOURCES = tests/test_session_threads.c
 tests_test_session_threads_CPPFLAGS = $(test_cppflags)
 tests_test_session_threads_CFLAGS = $(session_test_cflags)
 tests_test_session_threads_LDADD = $(session_test_ldadd)
@@ -36,28 +35,26 @@ endif
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_session_peers
 TESTS += tests/test_session_peers
-tests_test_session_peers_SOURCES = tests/test_session_peers.c tests/test_session_net.c \
-	tests/test_session_net.h
+tests_test_session_peers_SOURCES = tests/test_session_peers.c
 tests_test_session_peers_CPPFLAGS = $(test_cppflags)
 tests_test_session_peers_CFLAGS = $(session_test_cflags)
-tests_test_session_peers_LDADD = tests/libpeers.la $(session_test_ldadd)
+tests_test_session_peers_LDADD = $(session_test_ldadd)
 endif
 
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_session_jsse
 TESTS += tests/test_session_jsse
-tests_test_session_jsse_SOURCES = tests/test_session_jsse.c tests/test_session_net.c \
-	tests/test_session_net.h
+tests_test_session_jsse_SOURCES = tests/test_session_jsse.c
 tests_test_session_jsse_CPPFLAGS = $(test_cppflags)
 tests_test_session_jsse_CFLAGS = $(session_test_cflags)
-tests_test_session_jsse_LDADD = tests/libpeers.la $(session_test_ldadd)
+tests_test_session_jsse_LDADD = $(session_test_ldadd)
 endif
 
 # Session options: per-session flags, SNI policy, deferred verification, held final flight.
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_session_options
 TESTS += tests/test_session_options
-tests_test_session_options_SOURCES = tests/test_session_options.c $(session_test_sources)
+tests_test_session_options_SOURCES = tests/test_session_options.c
 tests_test_session_options_CPPFLAGS = $(test_cppflags)
 tests_test_session_options_CFLAGS = $(session_test_cflags)
 tests_test_session_options_LDADD = $(session_test_ldadd)
@@ -67,7 +64,7 @@ endif
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_session_reconfigure
 TESTS += tests/test_session_reconfigure
-tests_test_session_reconfigure_SOURCES = tests/test_session_reconfigure.c $(session_test_sources)
+tests_test_session_reconfigure_SOURCES = tests/test_session_reconfigure.c
 tests_test_session_reconfigure_CPPFLAGS = $(test_cppflags)
 tests_test_session_reconfigure_CFLAGS = $(session_test_cflags)
 tests_test_session_reconfigure_LDADD = $(session_test_ldadd)

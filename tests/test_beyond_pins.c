@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "beyond_util.h"
-#include "test_session_util.h"
+#include "session_util.h"
 
 #define PEER_CERT CASS_SSL_VERIFY_PEER_CERT
 #define PEER_IP CASS_SSL_VERIFY_PEER_IDENTITY

@@ -24,7 +24,7 @@
 #include <gnutls/gnutls.h>
 
 #include "fault_relay.h"
-#include "test_transport_util.h"
+#include "transport_util.h"
 
 #define MIB ((size_t)1 << 20)
 #define TLS12 "NORMAL:-VERS-ALL:+VERS-TLS1.2"

@@ -30,8 +30,8 @@
 #include <gnutls/x509.h>
 
 #include "faults_alloc.h"
-#include "test_session_util.h"
-#include "test_transport_util.h"
+#include "session_util.h"
+#include "transport_util.h"
 
 /* ---- one run of a scenario ------------------------------------------------------------ */
 

@@ -225,7 +225,7 @@ static int group_setup(void **state)
   peers_require("gnutls-serv");
   peers_require("openssl");
   char mknulcert[4096];
-  snprintf(mknulcert, sizeof mknulcert, "%s/tests/mknulcert", getenv("CASSL_BUILDDIR"));
+  snprintf(mknulcert, sizeof mknulcert, "%s/tests/support/mknulcert", getenv("CASSL_BUILDDIR"));
   setenv("MKNULCERT", mknulcert, 1);
   return beyond_make_fixtures("names.sh") == 0 ? 0 : -1;
 }

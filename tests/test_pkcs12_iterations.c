@@ -19,7 +19,7 @@
 #include <cmocka.h>
 #include <gnutls/pkcs12.h>
 
-#include "test_session_util.h"
+#include "session_util.h"
 
 #define PASSWORD "cassandra"
 #define ABSURD 2147483647u   /* 2^31 - 1 */

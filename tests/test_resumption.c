@@ -26,9 +26,9 @@
 #include "cassl/uv.h"
 #include "session_cache.h"
 #include "ssl_object.h"
-#include "test_session_net.h"
-#include "test_session_util.h"
-#include "test_transport_util.h"
+#include "session_net.h"
+#include "session_util.h"
+#include "transport_util.h"
 
 #define PEER_CERT CASS_SSL_VERIFY_PEER_CERT
 #define PEER_IP CASS_SSL_VERIFY_PEER_IDENTITY

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "session_object.h"
-#include "test_session_util.h"
+#include "session_util.h"
 
 #define TLS12 "NORMAL:-VERS-ALL:+VERS-TLS1.2"
 #define TLS13 "NORMAL:-VERS-ALL:+VERS-TLS1.3"

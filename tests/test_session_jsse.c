@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "loopback.h"
-#include "test_session_net.h"
+#include "session_net.h"
 
 #define PEER_CERT CASS_SSL_VERIFY_PEER_CERT
 #define PEER_IP CASS_SSL_VERIFY_PEER_IDENTITY

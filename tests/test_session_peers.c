@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "loopback.h"
-#include "test_session_net.h"
+#include "session_net.h"
 
 #define PEER_CERT CASS_SSL_VERIFY_PEER_CERT
 #define PEER_IP CASS_SSL_VERIFY_PEER_IDENTITY
@@ -323,7 +323,7 @@ static void test_verify_nul_names(void **state)
 {
   FILE *f = fopen(tnet_pki("server-nul.pem"), "r");
   if (!f) {
-    /* Made only when tests/mknulcert was built (GnuTLS builds); covered in-process too. */
+    /* Made only when tests/support/mknulcert was built (GnuTLS builds); covered in-process too. */
     print_message("server-nul.pem not in the fixtures; NUL names checked in-process only\n");
     skip();
   }

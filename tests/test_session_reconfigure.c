@@ -19,7 +19,7 @@
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
 
-#include "test_session_util.h"
+#include "session_util.h"
 
 #define THREADS 8
 #define HANDSHAKES 60

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "test_session_util.h"
+#include "session_util.h"
 
 #define THREADS 8
 #define ROUNDS 6

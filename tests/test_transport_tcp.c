@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "test_transport_util.h"
+#include "transport_util.h"
 #include "uv_conn.h"
 
 struct fixture {

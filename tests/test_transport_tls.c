@@ -23,7 +23,7 @@
 #include <cmocka.h>
 
 #include "loopback.h"
-#include "test_transport_util.h"
+#include "transport_util.h"
 #include "uv_conn.h"
 
 #define MIB ((size_t)1 << 20)

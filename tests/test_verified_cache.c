@@ -23,7 +23,7 @@
 #include <gnutls/x509.h>
 
 #include "cassl/cassl.h"
-#include "test_session_util.h"
+#include "session_util.h"
 #include "verified.h"
 
 #define PEER_CERT CASS_SSL_VERIFY_PEER_CERT

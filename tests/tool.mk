@@ -10,7 +10,7 @@ TESTS += tests/test_tool_peers
 tests_test_tool_peers_SOURCES = tests/test_tool_peers.c
 tests_test_tool_peers_CPPFLAGS = $(test_cppflags)
 tests_test_tool_peers_CFLAGS = $(test_cflags)
-tests_test_tool_peers_LDADD = tests/libpeers.la $(test_ldadd)
+tests_test_tool_peers_LDADD = tests/support/libpeers.la $(test_ldadd)
 endif
 
 # The CQL codec and the report emitter need no TLS backend.

@@ -99,7 +99,7 @@ head -5 "$pki/ca.pem" >"$tmp/trunc.pem"
 run 3 inspect "$tmp/trunc.pem"; err "has no END line"; hint "truncated"
 
 # An empty subject (SAN-only, RFC 5280 4.1.2.6) and an empty issuer are shown as empty.
-MKNULCERT="$CASSL_BUILDDIR/tests/mknulcert" sh "$CASSL_SRCDIR/tests/fixtures/names.sh" >&2 ||
+MKNULCERT="$CASSL_BUILDDIR/tests/support/mknulcert" sh "$CASSL_SRCDIR/tests/fixtures/names.sh" >&2 ||
   { echo "cannot make tests/fixtures/names.sh's certificates" >&2; exit 1; }
 names="$CASSL_FIXTURES/names"
 t "inspect: empty subject"

@@ -3,31 +3,28 @@
 # tests/transport.mk: the transport test group (the libuv transport, include/cassl/uv.h).
 # test_transport_tcp needs no TLS peer; test_transport_tls runs the transport against real
 # TLS peers (an in-process GnuTLS server, gnutls-serv) and so needs the GnuTLS backend.
-transport_util = tests/test_transport_util.c tests/test_transport_util.h
-
 check_PROGRAMS += tests/test_transport_tcp
 TESTS += tests/test_transport_tcp
-tests_test_transport_tcp_SOURCES = tests/test_transport_tcp.c $(transport_util)
+tests_test_transport_tcp_SOURCES = tests/test_transport_tcp.c
 tests_test_transport_tcp_CPPFLAGS = $(test_cppflags)
 tests_test_transport_tcp_CFLAGS = $(test_cflags)
-tests_test_transport_tcp_LDADD = $(test_ldadd)
+tests_test_transport_tcp_LDADD = $(test_support) $(test_ldadd)
 
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_transport_tls
 TESTS += tests/test_transport_tls
-tests_test_transport_tls_SOURCES = tests/test_transport_tls.c tests/test_transport_tls_peer.c \
-	$(transport_util)
+tests_test_transport_tls_SOURCES = tests/test_transport_tls.c
 tests_test_transport_tls_CPPFLAGS = $(test_cppflags)
 tests_test_transport_tls_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
-tests_test_transport_tls_LDADD = $(test_ldadd) $(GNUTLS_LIBS)
+tests_test_transport_tls_LDADD = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
 endif
 
 # The transport against the shared interop peers (openssl s_server, JSSE, relay).
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_transport_peers
 TESTS += tests/test_transport_peers
-tests_test_transport_peers_SOURCES = tests/test_transport_peers.c $(transport_util)
+tests_test_transport_peers_SOURCES = tests/test_transport_peers.c
 tests_test_transport_peers_CPPFLAGS = $(test_cppflags)
 tests_test_transport_peers_CFLAGS = $(test_cflags)
-tests_test_transport_peers_LDADD = tests/libpeers.la $(test_ldadd)
+tests_test_transport_peers_LDADD = $(test_support) $(test_ldadd)
 endif

@@ -117,7 +117,7 @@ enum tt_tls_mode {
   TT_TLS_ABORT     /* after delay_ms, close the socket unread (a reset), no close_notify */
 };
 
-/* In test_transport_tls_peer.c (GnuTLS builds only). */
+/* In transport_tls_server.c (GnuTLS builds only). */
 struct tt_tls_server {
   enum tt_tls_mode mode;
   int family;

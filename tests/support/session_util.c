@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright (C) 2026 The libcassl authors */
-/* Helpers shared by the session test groups (see test_session_util.h). */
+/* Helpers shared by the session test groups (see session_util.h). */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "test_session_util.h"
+#include "session_util.h"
 
 #define CHECK_GNUTLS(expr)                                                                   \
   do {                                                                                       \

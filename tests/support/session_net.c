@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright (C) 2026 The libcassl authors */
-/* A blocking-style socket driver for the session engine (see test_session_net.h). */
+/* A blocking-style socket driver for the session engine (see session_net.h). */
 #include "config.h"
 
 #include <errno.h>
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "test_session_net.h"
+#include "session_net.h"
 
 #define IO_TIMEOUT_MS 10000
 #define READ_CHUNK 65536

@@ -338,7 +338,7 @@ const char *peers_pki(const char *name)
     const char *build = getenv("CASSL_BUILDDIR");
     char script[PATH_MAX], nul[PATH_MAX];
     snprintf(script, sizeof script, "%s/tests/fixtures/pki.sh", src ? src : ".");
-    snprintf(nul, sizeof nul, "%s/tests/mknulcert", build ? build : ".");
+    snprintf(nul, sizeof nul, "%s/tests/support/mknulcert", build ? build : ".");
     char *argv[] = { "sh", script, NULL };
     const char *envs[] = { "CASSL_FIXTURES", fx, "MKNULCERT", nul, NULL };
     if (run_wait(argv, envs) != 0) {

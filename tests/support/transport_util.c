@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright (C) 2026 The libcassl authors */
-/* Helpers of the transport test groups (see test_transport_util.h). */
+/* Helpers of the transport test groups (see transport_util.h). */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "loopback.h"
-#include "test_transport_util.h"
+#include "transport_util.h"
 #include "uv_conn.h"
 
 /* ---- loop ---------------------------------------------------------------------------- */

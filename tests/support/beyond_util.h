@@ -2,14 +2,14 @@
  * Copyright (C) 2026 The libcassl authors */
 /* Shared by the beyond-the-driver groups (PKCS#12, trust and CRLs, pins): their fixtures
  * (tests/fixtures/p12.sh, crl.sh, keys.sh over the test PKI) and a handshake-and-echo run
- * against a real peer through the session engine (tests/test_session_net.h). */
+ * against a real peer through the session engine (tests/support/session_net.h). */
 #ifndef TESTS_BEYOND_UTIL_H
 #define TESTS_BEYOND_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "test_session_net.h"
+#include "session_net.h"
 
 /* Makes the fixtures with the given script of tests/fixtures/ ("p12.sh", "crl.sh",
  * "keys.sh"); 0 ready, 77 a tool is missing (after a message), -1 failure. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright (C) 2026 The libcassl authors */
-/* The in-process GnuTLS server of the transport tests (see test_transport_util.h). */
+/* The in-process GnuTLS server of the transport tests (see transport_util.h). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -15,7 +15,7 @@
 #include <cmocka.h>
 #include <gnutls/gnutls.h>
 
-#include "test_transport_util.h"
+#include "transport_util.h"
 
 /* ---- in-process GnuTLS server -------------------------------------------------------- */
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright (C) 2026 The libcassl authors */
 /* Drives a cassl_session over a plain TCP socket (poll + non-blocking send/recv), for the
- * session tests against real peers (tests/peers.h). */
+ * session tests against real peers (tests/support/peers.h). */
 #ifndef TEST_SESSION_NET_H
 #define TEST_SESSION_NET_H
 
