@@ -253,7 +253,8 @@ static const char *names_fixture(const char *file)
   static char path[4][600];
   static unsigned next;
   char cmd[2048];
-  snprintf(cmd, sizeof cmd, "MKNULCERT='%s/tests/support/mknulcert' sh '%s/tests/fixtures/names.sh'",
+  snprintf(cmd, sizeof cmd,
+           "MKNULCERT='%s/tests/support/mknulcert' sh '%s/tests/fixtures/names.sh'",
            getenv("CASSL_BUILDDIR"), getenv("CASSL_SRCDIR"));
   assert_int_equal(system(cmd), 0);
   char *out = path[next++ % 4];
