@@ -6,7 +6,10 @@
 # Real peers for the interop tests (peers.h): servers in child processes and TCP listeners
 # in threads. Link tests/support/libpeers.la.
 check_LTLIBRARIES += tests/support/libpeers.la
-tests_support_libpeers_la_SOURCES = tests/support/peers.c tests/support/peers.h
+tests_support_libpeers_la_SOURCES = tests/support/peers.h tests/support/peer_internal.h \
+	tests/support/peer.c tests/support/peer_fixtures.c tests/support/peer_process.c \
+	tests/support/peer_gnutls_serv.c tests/support/peer_openssl.c tests/support/peer_jsse.c \
+	tests/support/peer_thread.c tests/support/peer_tcp.c tests/support/peer_relay.c
 tests_support_libpeers_la_CPPFLAGS = $(test_cppflags)
 tests_support_libpeers_la_CFLAGS = $(AM_CFLAGS)
 

@@ -23,6 +23,13 @@
  *     "olleh\n"; a line "CLOSE" makes it close the connection.
  *   JsseServer: PEER_MODE_ECHO echoes every byte; PEER_MODE_CQL answers CQL v4 OPTIONS
  *     (SUPPORTED {CQL_VERSION:[3.4.5], COMPRESSION:[]}) and STARTUP (READY), stream ids kept.
+ *
+ * One file per peer kind: peer_gnutls_serv.c, peer_openssl.c, peer_jsse.c (over the child
+ * process plumbing of peer_process.c), peer_tcp.c (plain, closer, stall) and peer_relay.c
+ * (over the listener threads of peer_thread.c); peer.c holds the object, the registry and
+ * the accessors, peer_fixtures.c the test PKI and peers_have (peer_internal.h: what they
+ * share). The in-process GnuTLS servers are in session_util.h (over memory) and
+ * transport_util.h (over loopback TCP).
  */
 #ifndef CASSL_TESTS_PEERS_H
 #define CASSL_TESTS_PEERS_H
