@@ -24,7 +24,7 @@ AM_TESTS_ENVIRONMENT = \
 check_LTLIBRARIES =
 
 include tests/support/local.mk
-include tests/api.mk
+include tests/api/local.mk
 include tests/credentials.mk
 include tests/identity.mk
 include tests/session.mk

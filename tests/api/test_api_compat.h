@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright (C) 2026 The libcassl authors */
-/* What tests/test_api_compat.c (built against the driver's header) observed. */
+/* What tests/api/test_api_compat.c (built against the driver's header) observed. */
 #ifndef CASSL_TEST_API_COMPAT_H
 #define CASSL_TEST_API_COMPAT_H
 
