@@ -11,16 +11,14 @@ tests_test_beyond_api_CPPFLAGS = $(test_cppflags)
 tests_test_beyond_api_CFLAGS = $(test_cflags)
 tests_test_beyond_api_LDADD = $(test_ldadd)
 
-beyond_test_cflags = $(test_cflags) $(GNUTLS_CFLAGS)
-beyond_test_ldadd = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
 
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_beyond_pkcs12
 TESTS += tests/test_beyond_pkcs12
 tests_test_beyond_pkcs12_SOURCES = tests/test_beyond_pkcs12.c
 tests_test_beyond_pkcs12_CPPFLAGS = $(test_cppflags)
-tests_test_beyond_pkcs12_CFLAGS = $(beyond_test_cflags)
-tests_test_beyond_pkcs12_LDADD = $(beyond_test_ldadd)
+tests_test_beyond_pkcs12_CFLAGS = $(test_gnutls_cflags)
+tests_test_beyond_pkcs12_LDADD = $(test_gnutls_ldadd)
 endif
 
 if BACKEND_GNUTLS
@@ -28,8 +26,8 @@ check_PROGRAMS += tests/test_beyond_trust
 TESTS += tests/test_beyond_trust
 tests_test_beyond_trust_SOURCES = tests/test_beyond_trust.c
 tests_test_beyond_trust_CPPFLAGS = $(test_cppflags)
-tests_test_beyond_trust_CFLAGS = $(beyond_test_cflags)
-tests_test_beyond_trust_LDADD = $(beyond_test_ldadd)
+tests_test_beyond_trust_CFLAGS = $(test_gnutls_cflags)
+tests_test_beyond_trust_LDADD = $(test_gnutls_ldadd)
 endif
 
 if BACKEND_GNUTLS
@@ -37,8 +35,8 @@ check_PROGRAMS += tests/test_beyond_pins
 TESTS += tests/test_beyond_pins
 tests_test_beyond_pins_SOURCES = tests/test_beyond_pins.c
 tests_test_beyond_pins_CPPFLAGS = $(test_cppflags)
-tests_test_beyond_pins_CFLAGS = $(beyond_test_cflags)
-tests_test_beyond_pins_LDADD = $(beyond_test_ldadd)
+tests_test_beyond_pins_CFLAGS = $(test_gnutls_cflags)
+tests_test_beyond_pins_LDADD = $(test_gnutls_ldadd)
 endif
 
 # PKCS#12 iteration counts: refused when absurd; a slow setter never blocks session creation.
@@ -47,6 +45,6 @@ check_PROGRAMS += tests/test_pkcs12_iterations
 TESTS += tests/test_pkcs12_iterations
 tests_test_pkcs12_iterations_SOURCES = tests/test_pkcs12_iterations.c
 tests_test_pkcs12_iterations_CPPFLAGS = $(test_cppflags)
-tests_test_pkcs12_iterations_CFLAGS = $(session_test_cflags)
-tests_test_pkcs12_iterations_LDADD = $(session_test_ldadd)
+tests_test_pkcs12_iterations_CFLAGS = $(test_gnutls_cflags)
+tests_test_pkcs12_iterations_LDADD = $(test_gnutls_ldadd)
 endif

@@ -7,6 +7,9 @@ test_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBUV_CFLAGS)
 test_ldadd = lib/libcassl-impl.la $(CMOCKA_LIBS) $(LIBUV_LIBS)
 # The shared helpers (tests/support), compiled once; link them before the library.
 test_support = tests/support/libsupport.la tests/support/libpeers.la
+# The groups that run GnuTLS themselves (an in-process server, a test PKI, fixtures).
+test_gnutls_cflags = $(test_cflags) $(GNUTLS_CFLAGS)
+test_gnutls_ldadd = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
 
 AM_TESTS_ENVIRONMENT = \
 	CASSL_SRCDIR='$(abs_top_srcdir)'; export CASSL_SRCDIR; \
@@ -25,15 +28,14 @@ check_LTLIBRARIES =
 
 include tests/support/local.mk
 include tests/api/local.mk
-include tests/credentials.mk
-include tests/identity.mk
+include tests/credentials/local.mk
+include tests/identity/local.mk
 include tests/session.mk
 include tests/transport.mk
 include tests/tool.mk
 include tests/packaging.mk
 include tests/hardening.mk
 include tests/beyond.mk
-include tests/names.mk
 include tests/resumption.mk
 include tests/faults.mk
 include tests/driver.mk

@@ -1,16 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (C) 2026 The libcassl authors
 # tests/session.mk: the session engine groups (in-process GnuTLS server peer).
-session_test_cflags = $(test_cflags) $(GNUTLS_CFLAGS)
-session_test_ldadd = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
-
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/test_session
 TESTS += tests/test_session
 tests_test_session_SOURCES = tests/test_session.c
 tests_test_session_CPPFLAGS = $(test_cppflags)
-tests_test_session_CFLAGS = $(session_test_cflags)
-tests_test_session_LDADD = $(session_test_ldadd)
+tests_test_session_CFLAGS = $(test_gnutls_cflags)
+tests_test_session_LDADD = $(test_gnutls_ldadd)
 endif
 
 if BACKEND_GNUTLS
@@ -18,8 +15,8 @@ check_PROGRAMS += tests/test_session_verify
 TESTS += tests/test_session_verify
 tests_test_session_verify_SOURCES = tests/test_session_verify.c
 tests_test_session_verify_CPPFLAGS = $(test_cppflags)
-tests_test_session_verify_CFLAGS = $(session_test_cflags)
-tests_test_session_verify_LDADD = $(session_test_ldadd)
+tests_test_session_verify_CFLAGS = $(test_gnutls_cflags)
+tests_test_session_verify_LDADD = $(test_gnutls_ldadd)
 endif
 
 if BACKEND_GNUTLS
@@ -27,8 +24,8 @@ check_PROGRAMS += tests/test_session_threads
 TESTS += tests/test_session_threads
 tests_test_session_threads_SOURCES = tests/test_session_threads.c
 tests_test_session_threads_CPPFLAGS = $(test_cppflags)
-tests_test_session_threads_CFLAGS = $(session_test_cflags)
-tests_test_session_threads_LDADD = $(session_test_ldadd)
+tests_test_session_threads_CFLAGS = $(test_gnutls_cflags)
+tests_test_session_threads_LDADD = $(test_gnutls_ldadd)
 endif
 
 # Against real servers over sockets (tests/peers.h).
@@ -37,8 +34,8 @@ check_PROGRAMS += tests/test_session_peers
 TESTS += tests/test_session_peers
 tests_test_session_peers_SOURCES = tests/test_session_peers.c
 tests_test_session_peers_CPPFLAGS = $(test_cppflags)
-tests_test_session_peers_CFLAGS = $(session_test_cflags)
-tests_test_session_peers_LDADD = $(session_test_ldadd)
+tests_test_session_peers_CFLAGS = $(test_gnutls_cflags)
+tests_test_session_peers_LDADD = $(test_gnutls_ldadd)
 endif
 
 if BACKEND_GNUTLS
@@ -46,8 +43,8 @@ check_PROGRAMS += tests/test_session_jsse
 TESTS += tests/test_session_jsse
 tests_test_session_jsse_SOURCES = tests/test_session_jsse.c
 tests_test_session_jsse_CPPFLAGS = $(test_cppflags)
-tests_test_session_jsse_CFLAGS = $(session_test_cflags)
-tests_test_session_jsse_LDADD = $(session_test_ldadd)
+tests_test_session_jsse_CFLAGS = $(test_gnutls_cflags)
+tests_test_session_jsse_LDADD = $(test_gnutls_ldadd)
 endif
 
 # Session options: per-session flags, SNI policy, deferred verification, held final flight.
@@ -56,8 +53,8 @@ check_PROGRAMS += tests/test_session_options
 TESTS += tests/test_session_options
 tests_test_session_options_SOURCES = tests/test_session_options.c
 tests_test_session_options_CPPFLAGS = $(test_cppflags)
-tests_test_session_options_CFLAGS = $(session_test_cflags)
-tests_test_session_options_LDADD = $(session_test_ldadd)
+tests_test_session_options_CFLAGS = $(test_gnutls_cflags)
+tests_test_session_options_LDADD = $(test_gnutls_ldadd)
 endif
 
 # Setters racing handshakes on one object; what each session verifies against.
@@ -66,6 +63,6 @@ check_PROGRAMS += tests/test_session_reconfigure
 TESTS += tests/test_session_reconfigure
 tests_test_session_reconfigure_SOURCES = tests/test_session_reconfigure.c
 tests_test_session_reconfigure_CPPFLAGS = $(test_cppflags)
-tests_test_session_reconfigure_CFLAGS = $(session_test_cflags)
-tests_test_session_reconfigure_LDADD = $(session_test_ldadd)
+tests_test_session_reconfigure_CFLAGS = $(test_gnutls_cflags)
+tests_test_session_reconfigure_LDADD = $(test_gnutls_ldadd)
 endif
