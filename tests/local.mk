@@ -30,8 +30,8 @@ include tests/support/local.mk
 include tests/api/local.mk
 include tests/credentials/local.mk
 include tests/identity/local.mk
-include tests/session.mk
-include tests/transport.mk
+include tests/session/local.mk
+include tests/transport/local.mk
 include tests/tool.mk
 include tests/packaging.mk
 include tests/hardening.mk

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright (C) 2026 The libcassl authors */
-/* The libuv transport against the shared interop peers (tests/support/peers.h): openssl s_server
- * forced to TLS 1.2 and 1.3, the JSSE server with the driver guide's keytool stores
+/* The libuv transport against the shared interop peers (tests/support/peers.h): openssl
+ * s_server forced to TLS 1.2 and 1.3, the JSSE server with the driver guide's keytool stores
  * (require_client_auth true), and the relay cut in the middle of a stream. */
 #include "config.h"
 

@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
+# tests/session/local.mk: the session engine groups (in-process GnuTLS server peer).
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/session/test_session
+TESTS += tests/session/test_session
+tests_session_test_session_SOURCES = tests/session/test_session.c
+tests_session_test_session_CPPFLAGS = $(test_cppflags)
+tests_session_test_session_CFLAGS = $(test_gnutls_cflags)
+tests_session_test_session_LDADD = $(test_gnutls_ldadd)
+endif
+
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/session/test_session_verify
+TESTS += tests/session/test_session_verify
+tests_session_test_session_verify_SOURCES = tests/session/test_session_verify.c
+tests_session_test_session_verify_CPPFLAGS = $(test_cppflags)
+tests_session_test_session_verify_CFLAGS = $(test_gnutls_cflags)
+tests_session_test_session_verify_LDADD = $(test_gnutls_ldadd)
+endif
+
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/session/test_session_threads
+TESTS += tests/session/test_session_threads
+tests_session_test_session_threads_SOURCES = tests/session/test_session_threads.c
+tests_session_test_session_threads_CPPFLAGS = $(test_cppflags)
+tests_session_test_session_threads_CFLAGS = $(test_gnutls_cflags)
+tests_session_test_session_threads_LDADD = $(test_gnutls_ldadd)
+endif
+
+# Against real servers over sockets (tests/peers.h).
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/session/test_session_peers
+TESTS += tests/session/test_session_peers
+tests_session_test_session_peers_SOURCES = tests/session/test_session_peers.c
+tests_session_test_session_peers_CPPFLAGS = $(test_cppflags)
+tests_session_test_session_peers_CFLAGS = $(test_gnutls_cflags)
+tests_session_test_session_peers_LDADD = $(test_gnutls_ldadd)
+endif
+
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/session/test_session_jsse
+TESTS += tests/session/test_session_jsse
+tests_session_test_session_jsse_SOURCES = tests/session/test_session_jsse.c
+tests_session_test_session_jsse_CPPFLAGS = $(test_cppflags)
+tests_session_test_session_jsse_CFLAGS = $(test_gnutls_cflags)
+tests_session_test_session_jsse_LDADD = $(test_gnutls_ldadd)
+endif
+
+# Session options: per-session flags, SNI policy, deferred verification, held final flight.
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/session/test_session_options
+TESTS += tests/session/test_session_options
+tests_session_test_session_options_SOURCES = tests/session/test_session_options.c
+tests_session_test_session_options_CPPFLAGS = $(test_cppflags)
+tests_session_test_session_options_CFLAGS = $(test_gnutls_cflags)
+tests_session_test_session_options_LDADD = $(test_gnutls_ldadd)
+endif
+
+# Setters racing handshakes on one object; what each session verifies against.
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/session/test_session_reconfigure
+TESTS += tests/session/test_session_reconfigure
+tests_session_test_session_reconfigure_SOURCES = tests/session/test_session_reconfigure.c
+tests_session_test_session_reconfigure_CPPFLAGS = $(test_cppflags)
+tests_session_test_session_reconfigure_CFLAGS = $(test_gnutls_cflags)
+tests_session_test_session_reconfigure_LDADD = $(test_gnutls_ldadd)
+endif
