@@ -32,8 +32,8 @@ include tests/credentials/local.mk
 include tests/identity/local.mk
 include tests/session/local.mk
 include tests/transport/local.mk
-include tests/tool.mk
-include tests/packaging.mk
+include tests/tool/local.mk
+include tests/packaging/local.mk
 include tests/hardening.mk
 include tests/beyond.mk
 include tests/resumption.mk

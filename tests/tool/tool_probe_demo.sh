@@ -3,7 +3,7 @@
 # Copyright (C) 2026 The libcassl authors
 # cassl probe against the demo's TLS CQL responder (client certificate required): success,
 # --json, every local-credential failure, peer verification failures, password handling.
-. "${CASSL_SRCDIR:-.}/tests/tool_lib.sh"
+. "${CASSL_SRCDIR:-.}/tests/tool/tool_lib.sh"
 
 demo="$tmp/demo"
 mkdir "$demo"

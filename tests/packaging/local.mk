@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (C) 2026 The libcassl authors
-# tests/packaging.mk: what a distribution installs (symbols, SONAME, pkg-config, headers,
+# tests/packaging/local.mk: what a distribution installs (symbols, SONAME, pkg-config, headers,
 # the static archive's global names, the API man pages) and the release metadata (version
 # macros, cassl_version).
 TESTS += tests/packaging/install.sh tests/packaging/static.sh tests/packaging/man.sh
@@ -12,9 +12,9 @@ TESTS += tests/packaging/symbols.sh
 EXTRA_DIST += tests/packaging/symbols.sh tests/packaging/fake_cassandra.c \
 	tests/packaging/driver_names_app.c
 
-check_PROGRAMS += tests/test_version
-TESTS += tests/test_version
-tests_test_version_SOURCES = tests/test_version.c
-tests_test_version_CPPFLAGS = $(test_cppflags)
-tests_test_version_CFLAGS = $(test_cflags)
-tests_test_version_LDADD = $(test_ldadd)
+check_PROGRAMS += tests/packaging/test_version
+TESTS += tests/packaging/test_version
+tests_packaging_test_version_SOURCES = tests/packaging/test_version.c
+tests_packaging_test_version_CPPFLAGS = $(test_cppflags)
+tests_packaging_test_version_CFLAGS = $(test_cflags)
+tests_packaging_test_version_LDADD = $(test_ldadd)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (C) 2026 The libcassl authors
 # cassl: command line, help, version, inspect (every format, --match, --json) and demo.
-. "${CASSL_SRCDIR:-.}/tests/tool_lib.sh"
+. "${CASSL_SRCDIR:-.}/tests/tool/tool_lib.sh"
 need_pki
 
 # ---- usage, help, version -------------------------------------------------------------
@@ -99,7 +99,8 @@ head -5 "$pki/ca.pem" >"$tmp/trunc.pem"
 run 3 inspect "$tmp/trunc.pem"; err "has no END line"; hint "truncated"
 
 # An empty subject (SAN-only, RFC 5280 4.1.2.6) and an empty issuer are shown as empty.
-MKNULCERT="$CASSL_BUILDDIR/tests/support/mknulcert" sh "$CASSL_SRCDIR/tests/fixtures/names.sh" >&2 ||
+MKNULCERT="$CASSL_BUILDDIR/tests/support/mknulcert" \
+  sh "$CASSL_SRCDIR/tests/fixtures/names.sh" >&2 ||
   { echo "cannot make tests/fixtures/names.sh's certificates" >&2; exit 1; }
 names="$CASSL_FIXTURES/names"
 t "inspect: empty subject"
