@@ -34,7 +34,7 @@ include tests/session/local.mk
 include tests/transport/local.mk
 include tests/tool/local.mk
 include tests/packaging/local.mk
-include tests/hardening.mk
+include tests/hardening/local.mk
 include tests/beyond.mk
 include tests/resumption.mk
 include tests/faults.mk

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright (C) 2026 The libcassl authors */
-/* Fixtures of the hardening tests: made by tests/hardening-fixtures.sh, read as strings. */
+/* Fixtures of the hardening tests: made by tests/hardening/fixtures.sh, read as strings. */
 #include "config.h"
 
 #include <stdio.h>
@@ -22,7 +22,7 @@ void hardening_fixtures_init(void)
   }
   snprintf(fixture_dir, sizeof fixture_dir, "%s/hardening", fx);
   char cmd[8192];
-  snprintf(cmd, sizeof cmd, "sh '%s/tests/hardening-fixtures.sh' '%s'", src, fixture_dir);
+  snprintf(cmd, sizeof cmd, "sh '%s/tests/hardening/fixtures.sh' '%s'", src, fixture_dir);
   int status = system(cmd);
   if (status == -1 || !WIFEXITED(status)) {
     fprintf(stderr, "cannot run %s\n", cmd);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright (C) 2026 The libcassl authors */
-/* Fixtures of the hardening tests (tests/hardening-fixtures.sh), read into memory. */
+/* Fixtures of the hardening tests (tests/hardening/fixtures.sh), read into memory. */
 #ifndef CASSL_TESTS_HARDENING_UTIL_H
 #define CASSL_TESTS_HARDENING_UTIL_H
 

@@ -296,5 +296,5 @@ int main(void)
     cmocka_unit_test(test_inspect_certificate_with_nul),
     cmocka_unit_test(test_inspect_camellia_short_key),
   };
-  return cmocka_run_group_tests_name("regressions", tests, NULL, NULL);
+  return cmocka_run_group_tests_name("fuzz_regressions", tests, NULL, NULL);
 }

@@ -14,7 +14,7 @@ stamp=.complete-v4   # bump when the set of fixtures changes
 # An older set: replaced (tests read their fixtures into memory once, at start).
 if [ -d "$dir" ] && mv "$dir" "$dir.old.$$" 2>/dev/null; then rm -rf "$dir.old.$$"; fi
 for tool in certtool openssl; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "hardening-fixtures.sh: $tool not found" >&2; exit 77; }
+  command -v "$tool" >/dev/null 2>&1 || { echo "hardening/fixtures.sh: $tool not found" >&2; exit 77; }
 done
 parent=$(dirname "$dir")
 mkdir -p "$parent"
@@ -86,5 +86,5 @@ touch .complete "$stamp"
 if mv -T "$work" "$dir" 2>/dev/null; then
   trap - EXIT
 else
-  [ -f "$dir/$stamp" ] || { echo "hardening-fixtures.sh: cannot create $dir" >&2; exit 1; }
+  [ -f "$dir/$stamp" ] || { echo "hardening/fixtures.sh: cannot create $dir" >&2; exit 1; }
 fi

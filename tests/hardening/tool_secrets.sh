@@ -10,7 +10,7 @@ set -u
 : "${CASSL_FIXTURES:?run through make check}"
 cassl="$CASSL_BUILDDIR/tools/cassl"
 [ -x "$cassl" ] || { echo "SKIP: $cassl is not built" >&2; exit 77; }
-sh "$CASSL_SRCDIR/tests/hardening-fixtures.sh" || exit $?
+sh "$CASSL_SRCDIR/tests/hardening/fixtures.sh" || exit $?
 fx="$CASSL_FIXTURES/hardening"
 pw=$(cat "$fx/password")
 wrong="Wrong-Hardening-Password-51"
