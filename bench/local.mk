@@ -48,8 +48,8 @@ bench_b8_storm_SOURCES = bench/b8_storm.c $(bench_common) $(bench_server)
 bench_b8_storm_CFLAGS = $(bench_cflags)
 bench_b8_storm_LDADD = $(bench_ldadd)
 
-# B7: the cpp-driver backend in the driver stand-in's socket loop (tests/driver.mk), against
-# an OpenSSL engine linked into this program only.
+# B7: the cpp-driver backend in the driver stand-in's socket loop (tests/driver/local.mk),
+# against an OpenSSL engine linked into this program only.
 if HAVE_CXX
 if HAVE_BENCH_OPENSSL
 if ENABLE_TESTS

@@ -35,10 +35,10 @@ include tests/transport/local.mk
 include tests/tool/local.mk
 include tests/packaging/local.mk
 include tests/hardening/local.mk
-include tests/beyond.mk
-include tests/resumption.mk
-include tests/faults.mk
-include tests/driver.mk
+include tests/beyond/local.mk
+include tests/resumption/local.mk
+include tests/faults/local.mk
+include tests/driver/local.mk
 
 EXTRA_DIST += tests/valgrind-wrap tests/valgrind.supp
 

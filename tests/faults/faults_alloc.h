@@ -2,7 +2,7 @@
  * Copyright (C) 2026 The libcassl authors */
 /* Allocation-failure injection into libcassl's own allocations (test_faults_alloc).
  *
- * How only the library's allocations are reached: tests/faults.mk copies the library's
+ * How only the library's allocations are reached: tests/faults/local.mk copies the library's
  * static archive (lib/.libs/libcassl-impl.a) with objcopy --redefine-sym, so that inside the
  * library's objects, and nowhere else, the calls to malloc, calloc, realloc, strdup, strndup
  * and free, and the gnutls_malloc/gnutls_calloc/gnutls_free function pointers, name the

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (C) 2026 The libcassl authors
-# tests/driver.mk: the cpp-driver backend (integrations/cpp-driver) built as C++ against a
-# stand-in of the driver's TLS interfaces and socket loop (tests/driver/standin), run over
-# TCP against real peers. Needs a working C++ compiler (configure: HAVE_CXX).
+# tests/driver/local.mk: the cpp-driver backend (integrations/cpp-driver) built as C++
+# against a stand-in of the driver's TLS interfaces and socket loop (tests/driver/standin),
+# run over TCP against real peers. Needs a working C++ compiler (configure: HAVE_CXX).
 driver_standin_sources = \
 	tests/driver/standin/address.cpp tests/driver/standin/address.hpp \
 	tests/driver/standin/allocated.hpp tests/driver/standin/cassandra.h \
@@ -24,21 +24,21 @@ EXTRA_DIST += integrations/cpp-driver/README.md integrations/cpp-driver/cpp-driv
 
 if HAVE_CXX
 if BACKEND_GNUTLS
-check_PROGRAMS += tests/test_driver
-TESTS += tests/test_driver
-tests_test_driver_SOURCES = tests/driver/test_driver.cpp $(driver_standin_sources) \
+check_PROGRAMS += tests/driver/test_driver
+TESTS += tests/driver/test_driver
+tests_driver_test_driver_SOURCES = tests/driver/test_driver.cpp $(driver_standin_sources) \
 	$(driver_backend_sources) tools/src/cql.c tools/src/cql.h
 # The stand-in first: its cassandra.h comes before libcassl's headers, as in the driver.
-tests_test_driver_CPPFLAGS = -I$(top_srcdir)/tests/driver/standin \
-	-I$(top_srcdir)/integrations/cpp-driver -I$(top_srcdir)/include -I$(top_srcdir)/tests/support \
-	-I$(top_srcdir)/tools/src -I$(top_builddir)
-tests_test_driver_CXXFLAGS = $(driver_cxxflags) $(CMOCKA_CFLAGS) $(LIBUV_CFLAGS) \
+tests_driver_test_driver_CPPFLAGS = -I$(top_srcdir)/tests/driver/standin \
+	-I$(top_srcdir)/integrations/cpp-driver -I$(top_srcdir)/include \
+	-I$(top_srcdir)/tests/support -I$(top_srcdir)/tools/src -I$(top_builddir)
+tests_driver_test_driver_CXXFLAGS = $(driver_cxxflags) $(CMOCKA_CFLAGS) $(LIBUV_CFLAGS) \
 	$(GNUTLS_CFLAGS) $(PTHREAD_CFLAGS)
-tests_test_driver_CFLAGS = $(AM_CFLAGS)
+tests_driver_test_driver_CFLAGS = $(AM_CFLAGS)
 # The installed library's exports only, as the driver links it.
-tests_test_driver_LDADD = tests/support/libpeers.la $(cassl_lib) $(CMOCKA_LIBS) $(LIBUV_LIBS) \
-	$(GNUTLS_LIBS)
+tests_driver_test_driver_LDADD = tests/support/libpeers.la $(cassl_lib) $(CMOCKA_LIBS) \
+	$(LIBUV_LIBS) $(GNUTLS_LIBS)
 # -no-install: a real binary (no libtool wrapper script), so valgrind sees the test itself.
-tests_test_driver_LDFLAGS = $(PTHREAD_CFLAGS) -no-install
+tests_driver_test_driver_LDFLAGS = $(PTHREAD_CFLAGS) -no-install
 endif
 endif

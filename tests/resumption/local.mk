@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
+# tests/resumption/local.mk: TLS session resumption against real peers (gnutls-serv, openssl
+# s_server), an in-process GnuTLS server sharing one ticket key, threads and the libuv
+# transport.
+# The API level, for every backend (--with-tls=none: CASS_ERROR_LIB_NOT_IMPLEMENTED).
+check_PROGRAMS += tests/resumption/test_resumption_api
+TESTS += tests/resumption/test_resumption_api
+tests_resumption_test_resumption_api_SOURCES = tests/resumption/test_resumption_api.c
+tests_resumption_test_resumption_api_CPPFLAGS = $(test_cppflags)
+tests_resumption_test_resumption_api_CFLAGS = $(test_cflags)
+tests_resumption_test_resumption_api_LDADD = $(test_ldadd)
+
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/resumption/test_resumption
+TESTS += tests/resumption/test_resumption
+tests_resumption_test_resumption_SOURCES = tests/resumption/test_resumption.c
+tests_resumption_test_resumption_CPPFLAGS = $(test_cppflags)
+tests_resumption_test_resumption_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
+tests_resumption_test_resumption_LDADD = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
+endif
+
+# The cache of verified chains of the GnuTLS backend (in-process server, a test clock).
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/resumption/test_verified_cache
+TESTS += tests/resumption/test_verified_cache
+tests_resumption_test_verified_cache_SOURCES = tests/resumption/test_verified_cache.c
+tests_resumption_test_verified_cache_CPPFLAGS = $(test_cppflags) -I$(top_srcdir)/plugins/gnutls
+tests_resumption_test_verified_cache_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
+tests_resumption_test_verified_cache_LDADD = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
+endif
