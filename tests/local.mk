@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (C) 2026 The libcassl authors
 # Test suite: plain automake parallel harness; one cmocka group per binary; exit 77 = skip.
-# Each group keeps its rules in tests/<group>.mk.
+# One folder per layer (tests/<layer>/: its tests, its own helpers and local.mk, included
+# below); a new group goes into its layer's local.mk, a new layer into a folder of its own.
+# What several layers share is in tests/support/, compiled once into check-only convenience
+# libraries; the fixture scripts are in tests/fixtures/, which also receives their output.
 test_cppflags = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/support
 test_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(LIBUV_CFLAGS)
 test_ldadd = lib/libcassl-impl.la $(CMOCKA_LIBS) $(LIBUV_LIBS)
