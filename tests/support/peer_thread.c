@@ -17,16 +17,22 @@
 
 #include "peer_internal.h"
 
+/* Closes both sockets of a connection whose threads are all gone (p->lock held). */
+static void close_conn(struct conn *c)
+{
+  if (c->fd >= 0)
+    close(c->fd);
+  if (c->up >= 0)
+    close(c->up);
+  c->fd = c->up = -1;
+}
+
 void peers_conn_finish(struct conn *c)
 {
   struct peer *p = c->peer;
   pthread_mutex_lock(&p->lock);
   if (--c->running == 0) {
-    if (c->fd >= 0)
-      close(c->fd);
-    if (c->up >= 0)
-      close(c->up);
-    c->fd = c->up = -1;
+    close_conn(c);
   }
   pthread_mutex_unlock(&p->lock);
 }
@@ -100,11 +106,7 @@ static void start_conn(struct peer *p, int fd)
     }
   }
   if (c->running == 0) {
-    if (c->fd >= 0)
-      close(c->fd);
-    if (c->up >= 0)
-      close(c->up);
-    c->fd = c->up = -1;
+    close_conn(c);
   }
   pthread_mutex_unlock(&p->lock);
 }
