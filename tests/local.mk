@@ -32,6 +32,7 @@ include tests/names.mk
 include tests/resumption.mk
 include tests/faults.mk
 include tests/driver.mk
+include tests/inspect.mk
 
 EXTRA_DIST += tests/valgrind-wrap tests/valgrind.supp
 # Shared by the groups that use ::1 (cases degrade without IPv6 on loopback).
