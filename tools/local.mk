@@ -9,6 +9,10 @@
 # fuzz targets instead of being compiled again for each.
 # tools/cassl.1 is made by configure from tools/cassl.1.in (version and date in the footer).
 
+# No -I for lib/ or plugins/: a tool source including a private header does not compile.
+tool_cppflags = -I$(top_builddir)/include -I$(top_srcdir)/include -I$(top_builddir) \
+	-I$(top_srcdir)/tools/src
+
 if ENABLE_TOOL
 bin_PROGRAMS += tools/cassl
 man_MANS += tools/cassl.1
@@ -26,12 +30,12 @@ tools_libcassl_tool_la_SOURCES = \
 	tools/src/pki.c tools/src/pki.h \
 	tools/src/responder.c tools/src/responder.h \
 	tools/src/demo.c
-tools_libcassl_tool_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src
+tools_libcassl_tool_la_CPPFLAGS = $(tool_cppflags)
 tools_libcassl_tool_la_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(LIBUV_CFLAGS)
 tools_libcassl_tool_la_LIBADD = $(cassl_lib) $(GNUTLS_LIBS) $(LIBUV_LIBS)
 
 tools_cassl_SOURCES = tools/src/main.c
-tools_cassl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src
+tools_cassl_CPPFLAGS = $(tool_cppflags)
 tools_cassl_LDADD = tools/libcassl-tool.la
 # A static-only build links the archive: after it is rewritten, not while.
 EXTRA_tools_cassl_DEPENDENCIES = $(static_localized)
