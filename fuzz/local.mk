@@ -62,17 +62,16 @@ fuzz_session_seeds_SOURCES = fuzz/session_seeds.c $(fuzz_memserver)
 fuzz_session_seeds_CFLAGS = $(fuzz_session_cflags)
 fuzz_session_seeds_LDADD = $(fuzz_session_ldadd)
 
-# The cassl tool's parsers, compiled from its sources (its main() is left out).
+# The cassl tool's parsers: the CQL codec compiled alone, inspect through the tool's
+# convenience library (all but its main()).
 fuzz_fuzz_cql_SOURCES = fuzz/fuzz_cql.c tools/src/cql.c tools/src/cql.h
 fuzz_fuzz_cql_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src
 fuzz_fuzz_cql_LDFLAGS = $(FUZZ_LDFLAGS)
 
-fuzz_fuzz_inspect_SOURCES = fuzz/fuzz_inspect.c tools/src/inspect.c tools/src/options.c \
-	tools/src/report.c tools/src/certinfo.c tools/src/hint.c
-fuzz_fuzz_inspect_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src -I$(top_srcdir)/plugins/gnutls
-fuzz_fuzz_inspect_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(NETTLE_CFLAGS)
+fuzz_fuzz_inspect_SOURCES = fuzz/fuzz_inspect.c
+fuzz_fuzz_inspect_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src
 fuzz_fuzz_inspect_LDFLAGS = $(FUZZ_LDFLAGS)
-fuzz_fuzz_inspect_LDADD = $(fuzz_ldadd) $(GNUTLS_LIBS) $(NETTLE_LIBS)
+fuzz_fuzz_inspect_LDADD = tools/libcassl-tool.la
 
 # Only the fuzz targets (the rest of the tree need not build for them).
 fuzz-build: $(fuzz_programs) fuzz/session_seeds

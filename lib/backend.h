@@ -18,7 +18,9 @@
 #include "errmsg.h"
 #include "names.h"
 
-#define CASSL_BACKEND_ABI 8
+struct cassl_file_info;
+
+#define CASSL_BACKEND_ABI 9
 
 enum cassl_backend_caps {
   CASSL_CAP_TLS = 1u << 0,   /* sessions work at all ("none" lacks it) */
@@ -166,6 +168,13 @@ struct cassl_backend {
   /* Since ABI 8: output goes to sink instead of the outgoing queue until it is set back to
    * NULL (cassl_session_write_to). A sink that fails is a push failure (out of memory). */
   void (*session_set_sink)(void *session, cassl_output_sink sink, void *ctx);
+
+  /* Since ABI 9: <cassl/inspect.h>. Reads len bytes of PEM, DER or PKCS#12 into info
+   * (file_info.h) as the creds_* setters would read them, password NULL for none: what
+   * does not load is recorded in info (cassl_file_info_fail), never returned. Returns an
+   * error only when the reading itself cannot go on (memory; no TLS in this build). */
+  CassError (*file_read)(const void *data, size_t len, const char *password,
+                         struct cassl_file_info *info, cassl_errmsg *err);
 };
 
 /* The backend this library was built with (defined by exactly one plugin). */

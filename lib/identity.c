@@ -45,15 +45,15 @@ static bool is_ldh(int c)
 /* RFC 1123 host names: LDH labels of 1..63 bytes not starting or ending with '-', 253 bytes
  * at most without the optional trailing dot, and a last label that is not all digits (so a
  * dotted-decimal IPv4 literal is never taken for a host name, RFC 1123 2.1 / RFC 3696 2). */
-bool cassl_hostname_is_valid(const char *name)
+CASSL_EXPORT cass_bool_t cassl_hostname_is_valid(const char *name)
 {
   if (!name)
-    return false;
+    return cass_false;
   size_t len = strlen(name);
   if (len > 0 && name[len - 1] == '.')
     len--;
   if (len == 0 || len > 253)
-    return false;
+    return cass_false;
 
   size_t label_start = 0;
   bool label_all_digits = true;
@@ -61,28 +61,30 @@ bool cassl_hostname_is_valid(const char *name)
     if (i == len || name[i] == '.') {
       size_t label_len = i - label_start;
       if (label_len == 0 || label_len > 63)
-        return false;
+        return cass_false;
       if (name[label_start] == '-' || name[i - 1] == '-')
-        return false;
+        return cass_false;
       if (i == len && label_all_digits)
-        return false;
+        return cass_false;
       label_start = i + 1;
       label_all_digits = true;
       continue;
     }
     unsigned char c = (unsigned char)name[i];
     if (!is_ldh(c))
-      return false;
+      return cass_false;
     if (c < '0' || c > '9')
       label_all_digits = false;
   }
-  return true;
+  return cass_true;
 }
 
-bool cassl_is_ip_literal(const char *text)
+CASSL_EXPORT cass_bool_t cassl_is_ip_literal(const char *text)
 {
   unsigned char buf[sizeof(struct in6_addr)];
-  return text && (inet_pton(AF_INET, text, buf) == 1 || inet_pton(AF_INET6, text, buf) == 1);
+  return text && (inet_pton(AF_INET, text, buf) == 1 || inet_pton(AF_INET6, text, buf) == 1)
+             ? cass_true
+             : cass_false;
 }
 
 /* The pattern without one trailing dot; false when it holds a NUL or is empty. */
@@ -263,8 +265,9 @@ static size_t address_bytes(const struct sockaddr *address, unsigned char out[16
   return 0;
 }
 
-CassError cassl_identity_check_ip(const struct cassl_cert_names *names,
-                                  const struct sockaddr *address, cassl_errmsg *err)
+CassError cassl_identity_match_ip(const struct cassl_cert_names *names,
+                                  const struct sockaddr *address,
+                                  const struct cassl_name **matched, cassl_errmsg *err)
 {
   unsigned char want[16];
   size_t want_len;
@@ -297,8 +300,11 @@ CassError cassl_identity_check_ip(const struct cassl_cert_names *names,
         have_len = 16;
     }
     if (have_len && have_len == want_len && memcmp(have, want, want_len) == 0) {
-      if (!n->outside_constraints_of)
+      if (!n->outside_constraints_of) {
+        if (matched)
+          *matched = n;
         return CASS_OK;
+      }
       note_constrained_cn(n, note, sizeof note);
     } else if (have_len && !note[0] && ip_same_but_mapped(have, have_len, want, want_len)) {
       snprintf(note, sizeof note,
@@ -310,8 +316,8 @@ CassError cassl_identity_check_ip(const struct cassl_cert_names *names,
   return mismatch(names, want_text, note, err);
 }
 
-CassError cassl_identity_check_dns(const struct cassl_cert_names *names, const char *hostname,
-                                   cassl_errmsg *err)
+CassError cassl_identity_match_dns(const struct cassl_cert_names *names, const char *hostname,
+                                   const struct cassl_name **matched, cassl_errmsg *err)
 {
   if (!hostname)
     return cassl_fail(err, CASS_ERROR_SSL_IDENTITY_MISMATCH,
@@ -335,8 +341,11 @@ CassError cassl_identity_check_dns(const struct cassl_cert_names *names, const c
     const struct cassl_name *n = &names->items[i];
     if (n->type == CASSL_NAME_DNS || (n->type == CASSL_NAME_CN && !sans))
       if (cassl_dns_pattern_matches(n->data, n->len, hostname)) {
-        if (!n->outside_constraints_of)
+        if (!n->outside_constraints_of) {
+          if (matched)
+            *matched = n;
           return CASS_OK;
+        }
         note_constrained_cn(n, note, sizeof note);
       }
   }
@@ -356,4 +365,16 @@ CassError cassl_identity_check_names_sane(const struct cassl_cert_names *names, 
                       n->type == CASSL_NAME_DNS ? "DNS" : "CN", text);
   }
   return CASS_OK;
+}
+
+CassError cassl_identity_check_ip(const struct cassl_cert_names *names,
+                                  const struct sockaddr *address, cassl_errmsg *err)
+{
+  return cassl_identity_match_ip(names, address, NULL, err);
+}
+
+CassError cassl_identity_check_dns(const struct cassl_cert_names *names, const char *hostname,
+                                   cassl_errmsg *err)
+{
+  return cassl_identity_match_dns(names, hostname, NULL, err);
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "cassl/inspect.h"
 #include "errmsg.h"
 #include "names.h"
 
@@ -25,12 +26,15 @@ CassError cassl_identity_check_dns(const struct cassl_cert_names *names, const c
 /* CASS_ERROR_SSL_INVALID_PEER_CERT when a DNS SAN or CN holds a NUL byte, else CASS_OK. */
 CassError cassl_identity_check_names_sane(const struct cassl_cert_names *names, cassl_errmsg *err);
 
-/* Whether name is a usable reference host name (letters, digits, hyphens, dot-separated
- * non-empty labels of at most 63 bytes, one optional trailing dot, at most 253 bytes). */
-bool cassl_hostname_is_valid(const char *name);
+/* The same checks, also saying which name matched (*matched, when matched is not NULL, on
+ * CASS_OK): cassl_cert_info_check_identity tells the user why a certificate fits. */
+CassError cassl_identity_match_ip(const struct cassl_cert_names *names,
+                                  const struct sockaddr *address,
+                                  const struct cassl_name **matched, cassl_errmsg *err);
+CassError cassl_identity_match_dns(const struct cassl_cert_names *names, const char *hostname,
+                                   const struct cassl_name **matched, cassl_errmsg *err);
 
-/* Whether text parses as an IPv4 or IPv6 literal. */
-bool cassl_is_ip_literal(const char *text);
+/* cassl_hostname_is_valid and cassl_is_ip_literal are public (<cassl/inspect.h>). */
 
 /* One certificate DNS pattern against a valid reference name, with the wildcard rules. */
 bool cassl_dns_pattern_matches(const unsigned char *pattern, size_t pattern_len,

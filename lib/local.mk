@@ -2,7 +2,8 @@
 # Copyright (C) 2026 The libcassl authors
 # The backend-independent core, linked together with exactly one plugin.
 cassl_headersdir = $(includedir)/cassl
-cassl_headers_HEADERS = include/cassl/cassl.h include/cassl/session.h include/cassl/uv.h
+cassl_headers_HEADERS = include/cassl/cassl.h include/cassl/inspect.h include/cassl/session.h \
+	include/cassl/uv.h
 nodist_cassl_headers_HEADERS = include/cassl/version.h
 EXTRA_DIST += include/cassl/version.h.in
 DISTCLEANFILES += include/cassl/version.h
@@ -11,7 +12,9 @@ pkgconfig_DATA += cassl-$(TLS_BACKEND).pc
 core_sources = \
 	lib/backend.h \
 	lib/bytequeue.c lib/bytequeue.h \
+	lib/cert_info.c \
 	lib/errmsg.h lib/errors.c \
+	lib/file_info.c lib/file_info.h \
 	lib/identity.c lib/identity.h \
 	lib/names.c lib/names.h \
 	lib/secure.c lib/secure.h \

@@ -3,5 +3,5 @@
 # The API reference in section 3: one page per header or function family, made by configure
 # from man/*.3.in (version and date in the footer), installed with the library.
 api_man_pages = man/cassl_ssl.3 man/cassl_session.3 man/cassl_uv.3 man/cassl_errors.3 \
-	man/cassl_version.3
+	man/cassl_version.3 man/cassl_inspect.3
 man_MANS += $(api_man_pages)

@@ -42,6 +42,7 @@ include tests/beyond/local.mk
 include tests/resumption/local.mk
 include tests/faults/local.mk
 include tests/driver/local.mk
+include tests/inspect/local.mk
 
 EXTRA_DIST += tests/valgrind-wrap tests/valgrind.supp
 

@@ -1,17 +1,25 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (C) 2026 The libcassl authors
-# tools: the cassl command (probe, inspect, demo). It talks to servers only through the
-# installed library's public API; GnuTLS is used directly to read files, make the demo PKI and
-# run the demo's embedded server. The identity policy objects are linked in for `inspect
-# --match` (they are not exported by the library), so the rules are the library's own.
+# tools: the cassl command (probe, inspect, demo). It uses the library through its public
+# API only (it links the installed library's build, compiles none of its sources): servers
+# are reached with cassl_uv_connect, files are read and identities judged with
+# <cassl/inspect.h>. GnuTLS is used directly only by the demo, for its own PKI (pki.c) and
+# its embedded TLS responder (responder.c): the library is a client.
+# Everything but main() is one convenience library, linked by the tool, its tests and the
+# fuzz targets instead of being compiled again for each.
 # tools/cassl.1 is made by configure from tools/cassl.1.in (version and date in the footer).
+
+# No -I for lib/ or plugins/: a tool source including a private header does not compile.
+tool_cppflags = -I$(top_builddir)/include -I$(top_srcdir)/include -I$(top_builddir) \
+	-I$(top_srcdir)/tools/src
 
 if ENABLE_TOOL
 bin_PROGRAMS += tools/cassl
 man_MANS += tools/cassl.1
+noinst_LTLIBRARIES += tools/libcassl-tool.la
 
-tools_cassl_SOURCES = \
-	tools/src/main.c tools/src/tool.h \
+tools_libcassl_tool_la_SOURCES = \
+	tools/src/tool.h \
 	tools/src/options.c tools/src/options.h \
 	tools/src/report.c tools/src/report.h \
 	tools/src/certinfo.c tools/src/certinfo.h \
@@ -21,13 +29,14 @@ tools_cassl_SOURCES = \
 	tools/src/cql.c tools/src/cql.h \
 	tools/src/pki.c tools/src/pki.h \
 	tools/src/responder.c tools/src/responder.h \
-	tools/src/demo.c \
-	lib/identity.c lib/names.c lib/errors.c \
-	plugins/gnutls/pem_traditional.c plugins/gnutls/pkcs8_schemes.c \
-	plugins/gnutls/pkcs12_limits.c
-tools_cassl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/src -I$(top_srcdir)/plugins/gnutls
-tools_cassl_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(NETTLE_CFLAGS) $(LIBUV_CFLAGS)
-tools_cassl_LDADD = $(cassl_lib) $(GNUTLS_LIBS) $(NETTLE_LIBS) $(LIBUV_LIBS)
+	tools/src/demo.c
+tools_libcassl_tool_la_CPPFLAGS = $(tool_cppflags)
+tools_libcassl_tool_la_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(LIBUV_CFLAGS)
+tools_libcassl_tool_la_LIBADD = $(cassl_lib) $(GNUTLS_LIBS) $(LIBUV_LIBS)
+
+tools_cassl_SOURCES = tools/src/main.c
+tools_cassl_CPPFLAGS = $(tool_cppflags)
+tools_cassl_LDADD = tools/libcassl-tool.la
 # A static-only build links the archive: after it is rewritten, not while.
 EXTRA_tools_cassl_DEPENDENCIES = $(static_localized)
 endif

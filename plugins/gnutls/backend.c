@@ -60,4 +60,5 @@ const struct cassl_backend cassl_backend_impl = {
   .session_cert_requested = gtls_session_cert_requested,
   .session_post_handshake_messages = gtls_session_post_handshake_messages,
   .session_set_sink = gtls_session_set_sink,
+  .file_read = gtls_file_read,
 };

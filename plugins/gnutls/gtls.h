@@ -97,6 +97,9 @@ CassError gtls_creds_add_crl(void *creds, const char *pem, size_t len, cassl_err
 
 /* pins.c: public-key pins in curl's form, checked against the server's leaf. */
 struct gtls_pins *gtls_pins_ref(struct gtls_pins *pins);
+/* The pin of a DER certificate's public key, in the form creds_add_pins takes; false when
+ * its key cannot be read or cap is too small. */
+bool gtls_pin_of_cert(const unsigned char *der, size_t len, char *out, size_t cap);
 void gtls_pins_unref(struct gtls_pins *pins);
 CassError gtls_creds_add_pins(void *creds, const char *pins, cassl_errmsg *err);
 CassError gtls_session_verify_pins(void *session, cassl_errmsg *err);
@@ -143,11 +146,23 @@ CassError gtls_session_peer_cert(void *session, size_t idx, const unsigned char 
 CassError gtls_session_verify_chain(void *session, cassl_errmsg *err);
 CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
                                   cassl_errmsg *err);
+/* A certificate's DNS and IP SANs and subject CNs, as the identity policy reads them. */
+CassError gtls_crt_names(gnutls_x509_crt_t crt, struct cassl_cert_names *names,
+                         cassl_errmsg *err);
 /* Whether the handshake error ret means GnuTLS could not parse the server's certificate
  * (then it stops the handshake itself, whatever the verify flags), and the sentence for it. */
 bool gtls_peer_cert_unparsable(void *session, int ret);
 /* verified.c: counts one chain verification made by GnuTLS. */
 void gtls_chain_verification_counted(void);
 CassError gtls_fail_unparsable_peer_cert(int ret, cassl_errmsg *err);
+
+/* file_read.c, cert_describe.c: <cassl/inspect.h>. */
+struct cassl_file_info;
+struct cassl_cert_info;
+CassError gtls_file_read(const void *data, size_t len, const char *password,
+                         struct cassl_file_info *info, cassl_errmsg *err);
+/* Fills cert from crt; a GnuTLS error when it cannot (cert is then partly filled: the core
+ * frees what it holds). */
+int gtls_cert_describe(gnutls_x509_crt_t crt, struct cassl_cert_info *cert);
 
 #endif

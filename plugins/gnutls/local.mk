@@ -3,7 +3,9 @@
 if BACKEND_GNUTLS
 backend_sources = \
 	plugins/gnutls/backend.c \
+	plugins/gnutls/cert_describe.c \
 	plugins/gnutls/credentials.c \
+	plugins/gnutls/file_read.c \
 	plugins/gnutls/generation.c \
 	plugins/gnutls/gtls.h \
 	plugins/gnutls/pem_traditional.c plugins/gnutls/pem_traditional.h \

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright (C) 2026 The libcassl authors */
 /* OpenSSL's traditional encrypted PEM keys ("Proc-Type: 4,ENCRYPTED" + "DEK-Info:"), made
- * safe to hand to GnuTLS. Shared by the backend's key loader and the cassl tool. */
+ * safe to hand to GnuTLS. Shared by the key loader and the file reader (file_read.c). */
 #ifndef CASSL_PEM_TRADITIONAL_H
 #define CASSL_PEM_TRADITIONAL_H
 

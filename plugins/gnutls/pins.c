@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <gnutls/abstract.h>
@@ -141,6 +142,18 @@ static CassError leaf_key_hash(const unsigned char *der, size_t len, uint8_t *ha
   sha256_digest(&ctx, SHA256_DIGEST_SIZE, hash);
   gnutls_free(spki.data);
   return CASS_OK;
+}
+
+bool gtls_pin_of_cert(const unsigned char *der, size_t len, char *out, size_t cap)
+{
+  uint8_t hash[SHA256_DIGEST_SIZE];
+  char b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE) + 1];
+  if (cap < sizeof PIN_PREFIX + sizeof b64 - 1 || leaf_key_hash(der, len, hash, NULL) != CASS_OK)
+    return false;
+  base64_encode_raw(b64, sizeof hash, hash);
+  b64[sizeof b64 - 1] = '\0';
+  snprintf(out, cap, "%s%s", PIN_PREFIX, b64);
+  return true;
 }
 
 CassError gtls_session_verify_pins(void *session, cassl_errmsg *err)

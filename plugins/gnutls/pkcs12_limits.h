@@ -2,8 +2,8 @@
  * Copyright (C) 2026 The libcassl authors */
 /* The iteration counts a PKCS#12 file may ask for. Each key derivation (the MAC's, each
  * encrypted bag's, each shrouded key's) repeats a hash as often as the file says: a file
- * asking for 2^31 - 1 keeps a CPU busy for minutes. Shared by the backend's loader and the
- * cassl tool, which both check before deriving any key. */
+ * asking for 2^31 - 1 keeps a CPU busy for minutes. Shared by the PKCS#12 loader and the
+ * file reader (file_read.c), which both check before deriving any key. */
 #ifndef CASSL_PKCS12_LIMITS_H
 #define CASSL_PKCS12_LIMITS_H
 

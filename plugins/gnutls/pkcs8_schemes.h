@@ -2,7 +2,7 @@
  * Copyright (C) 2026 The libcassl authors */
 /* Names of private-key encryption schemes GnuTLS cannot decrypt (PBES2 with scrypt,
  * Camellia, ARIA, SEED; some PBES1 and PKCS#12 PBE forms), so a refusal can say which.
- * Shared by the backend's loaders and the cassl tool. */
+ * Shared by the loaders and the file reader (file_read.c). */
 #ifndef CASSL_PKCS8_SCHEMES_H
 #define CASSL_PKCS8_SCHEMES_H
 

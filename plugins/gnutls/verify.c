@@ -490,6 +490,15 @@ static CassError add_alt_names(gnutls_x509_crt_t crt, struct cassl_cert_names *n
   return rc;
 }
 
+CassError gtls_crt_names(gnutls_x509_crt_t crt, struct cassl_cert_names *names,
+                         cassl_errmsg *err)
+{
+  CassError rc = add_alt_names(crt, names, err);
+  if (rc == CASS_OK && add_common_names(crt, names) != CASS_OK)
+    rc = cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+  return rc;
+}
+
 /* The names of a chain in the verified cache come from there after the first time (parsing
  * the leaf is most of what a resumed session costs beyond GnuTLS's own work). */
 CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
@@ -514,9 +523,8 @@ CassError gtls_session_peer_names(void *session, struct cassl_cert_names *names,
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PEER_CERT,
                     "the server's certificate cannot be parsed: %s", gnutls_strerror(ret));
   if (rc == CASS_OK)
-    rc = add_alt_names(crt, names, err);
-  if (rc == CASS_OK && (add_common_names(crt, names) != CASS_OK ||
-                        mark_constrained_cns(session, crt, names) != CASS_OK))
+    rc = gtls_crt_names(crt, names, err);
+  if (rc == CASS_OK && mark_constrained_cns(session, crt, names) != CASS_OK)
     rc = cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
   gnutls_x509_crt_deinit(crt);
   if (rc == CASS_OK && cache)

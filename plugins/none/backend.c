@@ -170,6 +170,12 @@ static void none_session_reject(void *session, enum cassl_reject_reason why)
 {
 }
 
+static CassError none_file_read(const void *data, size_t len, const char *password,
+                                struct cassl_file_info *info, cassl_errmsg *err)
+{
+  return none_unavailable(err);
+}
+
 const struct cassl_backend cassl_backend_impl = {
   .abi_version = CASSL_BACKEND_ABI,
   .name = "none",
@@ -203,4 +209,5 @@ const struct cassl_backend cassl_backend_impl = {
   .session_get_resume_data = none_session_get_resume_data,
   .session_set_resume_data = none_session_set_resume_data,
   .session_reject = none_session_reject,
+  .file_read = none_file_read,
 };

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <gnutls/pkcs12.h>
 
+#include "cassl/inspect.h"
 #include "session_util.h"
 
 #define PASSWORD "cassandra"
@@ -251,6 +252,29 @@ static void test_ordinary_counts_load(void **state)
   gnutls_free(p12.data);
 }
 
+/* cassl_file_info_read refuses such a file before any key derivation, as the setter does:
+ * the MAC is described, the encryption is not read. */
+static void test_file_info_refuses_absurd_count(void **state)
+{
+  unsigned counts[][2] = { { 0, ABSURD }, { ABOVE_BOUND, 0 } };
+  for (size_t i = 0; i < 2; i++) {
+    gnutls_datum_t p12 = make_p12(counts[i][0], counts[i][1]);
+    cassl_file_info *fi = NULL;
+    assert_int_equal(cassl_file_info_read(p12.data, p12.size, PASSWORD, &fi),
+                     CASS_ERROR_SSL_INVALID_CERT);
+    char count[32];
+    snprintf(count, sizeof count, "%u", counts[i][0] ? counts[i][0] : counts[i][1]);
+    if (!strstr(cassl_file_info_error_message(fi), count))
+      fail_msg("%s", cassl_file_info_error_message(fi));
+    assert_string_equal(cassl_file_info_format(fi), "PKCS#12");
+    assert_non_null(cassl_file_info_pkcs12_mac(fi));
+    assert_null(cassl_file_info_pkcs12_cert_encryption(fi));
+    assert_int_equal(cassl_file_info_cert_count(fi) + cassl_file_info_key_count(fi), 0);
+    cassl_file_info_free(fi);
+    gnutls_free(p12.data);
+  }
+}
+
 /* `cassl inspect --password` refuses the file with the count (exit 3) instead of hanging. */
 static void test_inspect_refuses_absurd_count(void **state)
 {
@@ -370,6 +394,7 @@ int main(void)
     cmocka_unit_test(test_key_iterations_above_bound_refused),
     cmocka_unit_test(test_absurd_key_iterations_refused),
     cmocka_unit_test(test_ordinary_counts_load),
+    cmocka_unit_test(test_file_info_refuses_absurd_count),
     cmocka_unit_test(test_inspect_refuses_absurd_count),
     cmocka_unit_test(test_session_new_proceeds_during_slow_setter),
   };

@@ -20,7 +20,7 @@ incdir="$dest$CASSL_INCLUDEDIR"
 soname_want="libcassl-$CASSL_BACKEND.so.$CASSL_SONAME_MAJOR"
 so="$libdir/$soname_want"
 [ -f "$so" ] || fail "no $so"
-for h in cassl.h session.h uv.h version.h; do
+for h in cassl.h inspect.h session.h uv.h version.h; do
   [ -f "$incdir/cassl/$h" ] || fail "no installed cassl/$h"
 done
 [ -f "$libdir/pkgconfig/cassl-$CASSL_BACKEND.pc" ] || fail "no cassl-$CASSL_BACKEND.pc"

@@ -10,7 +10,7 @@ if ! command -v mandoc >/dev/null 2>&1; then
   exit 77
 fi
 fail() { echo "FAIL: $*" >&2; exit 1; }
-pages="cassl_ssl cassl_session cassl_uv cassl_errors cassl_version"
+pages="cassl_ssl cassl_session cassl_uv cassl_errors cassl_version cassl_inspect"
 version=$(sed -n 's/^#define CASSL_VERSION_STRING "\(.*\)"$/\1/p' \
   "$CASSL_BUILDDIR/include/cassl/version.h")
 [ -n "$version" ] || fail "no CASSL_VERSION_STRING in include/cassl/version.h"

@@ -28,7 +28,7 @@ tests_session_test_session_threads_CFLAGS = $(test_gnutls_cflags)
 tests_session_test_session_threads_LDADD = $(test_gnutls_ldadd)
 endif
 
-# Against real servers over sockets (tests/peers.h).
+# Against real servers over sockets (tests/support/peers.h).
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/session/test_session_peers
 TESTS += tests/session/test_session_peers

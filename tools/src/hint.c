@@ -9,8 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <gnutls/x509.h>
-
 #include "options.h"
 #include "probe.h"
 
@@ -28,20 +26,11 @@ static bool ca_files_hold(const struct probe_opts *o, const char *subject)
     size_t len;
     if (read_file(o->ca[i], &data, &len) != 0)
       continue;
-    gnutls_datum_t d = { data, (unsigned)len };
-    gnutls_x509_crt_t *list = NULL;
-    unsigned int count = 0;
-    if (gnutls_x509_crt_list_import2(&list, &count, &d, GNUTLS_X509_FMT_PEM, 0) >= 0) {
-      for (unsigned j = 0; j < count; j++) {
-        gnutls_datum_t dn = { NULL, 0 };
-        if (!found && gnutls_x509_crt_get_dn3(list[j], &dn, 0) >= 0) {
-          found = strlen(subject) == dn.size && !memcmp(subject, dn.data, dn.size);
-          gnutls_free(dn.data);
-        }
-        gnutls_x509_crt_deinit(list[j]);
-      }
-      gnutls_free(list);
-    }
+    cassl_file_info *fi = NULL;
+    cassl_file_info_read(data, len, NULL, &fi);
+    for (size_t j = 0; j < cassl_file_info_cert_count(fi) && !found; j++)
+      found = !strcmp(subject, cassl_cert_info_subject(cassl_file_info_cert(fi, j)));
+    cassl_file_info_free(fi);
     free(data);
   }
   return found;
@@ -50,8 +39,8 @@ static bool ca_files_hold(const struct probe_opts *o, const char *subject)
 static void verify_hint(const struct probe_opts *o, const struct probe_result *res, char *buf,
                         size_t cap)
 {
-  const struct cert_info *leaf = res->chain_count ? &res->chain[0] : NULL;
-  const struct cert_info *top = res->chain_count ? &res->chain[res->chain_count - 1] : NULL;
+  const cassl_cert_info *leaf = res->chain_count ? res->chain[0].cert : NULL;
+  const cassl_cert_info *top = res->chain_count ? res->chain[res->chain_count - 1].cert : NULL;
   if (res->status == CASS_ERROR_SSL_NO_PEER_CERT) {
     snprintf(buf, cap, "the server sent no certificate: peer-cert needs one; configure the "
                        "node's keystore, or use --verify none to look without checking");
@@ -60,7 +49,7 @@ static void verify_hint(const struct probe_opts *o, const struct probe_result *r
   if (res->status == CASS_ERROR_SSL_IDENTITY_MISMATCH) {
     char names[700] = "no names";
     if (leaf)
-      cert_info_names_text(leaf, names, sizeof names);
+      cert_names_text(leaf, names, sizeof names);
     if (contains(res->message, "outside the name constraints")) {
       snprintf(buf, cap,
                "a CA of the node's chain restricts the names it may vouch for (nameConstraints) "
@@ -117,14 +106,16 @@ static void verify_hint(const struct probe_opts *o, const struct probe_result *r
                        "renew the CA, or trust its current certificate");
     return;
   }
-  if (leaf && !leaf->valid_now) {
+  if (leaf && !cert_valid_now(leaf)) {
     char until[40];
-    format_time(leaf->not_after, until, sizeof until);
+    format_time(cassl_cert_info_not_after(leaf), until, sizeof until);
     snprintf(buf, cap, "the node certificate is not valid now (valid until %s): renew it",
              until);
     return;
   }
-  const char *issuer = top ? (top->self_signed ? top->subject : top->issuer) : NULL;
+  const char *issuer = top ? (cassl_cert_info_is_self_signed(top) ? cassl_cert_info_subject(top)
+                                                                   : cassl_cert_info_issuer(top))
+                          : NULL;
   if (issuer && !issuer[0])
     issuer = NULL; /* an empty DN names nothing to look for */
   if (o->ca_count == 0 && !o->system_ca) {

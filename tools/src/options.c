@@ -11,10 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <gnutls/gnutls.h>
 
 #include "cassl/cassl.h"
-#include "identity.h"
+#include "cassl/inspect.h"
 #include "options.h"
 #include "tool.h"
 
@@ -63,7 +62,7 @@ void probe_opts_init(struct probe_opts *o)
 void free_secret(char *s)
 {
   if (s) {
-    gnutls_memset(s, 0, strlen(s));
+    explicit_bzero(s, strlen(s));
     free(s);
   }
 }
@@ -198,7 +197,7 @@ int read_password_file(const char *path, char **out)
     return -1;
   size_t line = strcspn((char *)data, "\r\n");
   char *pw = strndup((char *)data, line);
-  gnutls_memset(data, 0, len);
+  explicit_bzero(data, len);
   free(data);
   if (!pw)
     return -1;
@@ -292,7 +291,7 @@ int probe_parse(int argc, char **argv, struct probe_opts *o)
       set_password(o, strdup(optarg), "--key-password");
       password_given = true;
       /* Hide it from ps where the platform allows. */
-      gnutls_memset(optarg, 'x', strlen(optarg));
+      memset(optarg, 'x', strlen(optarg));
       break;
     case OPT_KEY_PASSWORD_FILE: password_file = optarg; break;
     case OPT_VERIFY:

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gnutls/gnutls.h>
 #include <uv.h>
 
 #include "cassl/cassl.h"
@@ -133,7 +132,7 @@ static int load_credentials(CassSsl *ssl, const struct probe_opts *o, struct pro
       return -1;
     const char *pw = o->key_password;
     rc = cassl_ssl_set_pkcs12_n(ssl, data, len, pw, pw ? strlen(pw) : 0);
-    gnutls_memset(data, 0, len);
+    explicit_bzero(data, len);
     free(data);
     if (rc != CASS_OK) {
       const char *sentence = cassl_ssl_last_error(ssl);
@@ -165,7 +164,7 @@ static int load_credentials(CassSsl *ssl, const struct probe_opts *o, struct pro
     bool encrypted = memmem(data, len, "ENCRYPTED", 9) != NULL;
     const char *pw = o->key_password;
     rc = cass_ssl_set_private_key_n(ssl, (const char *)data, len, pw, pw ? strlen(pw) : 0);
-    gnutls_memset(data, 0, len);
+    explicit_bzero(data, len);
     free(data);
     if (rc != CASS_OK) {
       const char *sentence = cassl_ssl_last_error(ssl);

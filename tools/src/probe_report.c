@@ -139,7 +139,7 @@ void probe_report(struct report *r, const struct probe_opts *o, const struct pro
   for (size_t i = 0; i < res->chain_count; i++) {
     char title[64];
     snprintf(title, sizeof title, "certificate %zu%s", i, i == 0 ? " (leaf)" : "");
-    cert_info_report(r, &res->chain[i], NULL, title);
+    cert_report(r, res->chain[i].cert, NULL, title);
   }
   report_end(r);
 
