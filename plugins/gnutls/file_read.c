@@ -243,8 +243,10 @@ static int read_pem(struct cassl_file_info *fi, const char *text, size_t len,
     stop += strlen(footer);
     blocks++;
     int ret = read_pem_block(fi, name, p, (size_t)(stop - p), blocks, password);
-    if (ret < 0)
+    if (ret < 0) {
+      *any = true;
       return ret;
+    }
     p = stop;
   }
   *any = blocks > 0;
@@ -432,7 +434,7 @@ static int read_der(struct cassl_file_info *fi, const gnutls_datum_t *d, const c
 CassError gtls_file_read(const void *data, size_t len, const char *password,
                          struct cassl_file_info *fi, cassl_errmsg *err)
 {
-  bool recognised;
+  bool recognised = false;
   int ret;
   if (memmem(data, len, "-----BEGIN ", 11)) {
     fi->format = "PEM";
