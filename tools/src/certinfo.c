@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -59,8 +60,11 @@ void cert_report(struct report *r, const cassl_cert_info *cert, const char *key,
   format_time(cassl_cert_info_not_before(cert), from, sizeof from);
   format_time(cassl_cert_info_not_after(cert), until, sizeof until);
   bool ca = cassl_cert_info_is_ca(cert), self = cassl_cert_info_is_self_signed(cert);
+  /* Heap, not a VLA: the count comes from the certificate. */
   size_t san_count = cassl_cert_info_san_count(cert);
-  const char *sans[san_count ? san_count : 1];
+  const char **sans = calloc(san_count ? san_count : 1, sizeof *sans);
+  if (!sans)
+    san_count = 0;
   for (size_t i = 0; i < san_count; i++)
     sans[i] = cassl_cert_info_san(cert, i);
   report_object(r, key, title);
@@ -79,6 +83,7 @@ void cert_report(struct report *r, const cassl_cert_info *cert, const char *key,
   report_str(r, "sha256", "SHA-256", cassl_cert_info_sha256(cert));
   report_str(r, "pin", NULL, cassl_cert_info_pin(cert));
   report_end(r);
+  free(sans);
 }
 
 void cert_names_text(const cassl_cert_info *cert, char *buf, size_t cap)
