@@ -20,7 +20,7 @@
 
 struct cassl_file_info;
 
-#define CASSL_BACKEND_ABI 9
+#define CASSL_BACKEND_ABI 10
 
 enum cassl_backend_caps {
   CASSL_CAP_TLS = 1u << 0,   /* sessions work at all ("none" lacks it) */
@@ -142,11 +142,12 @@ struct cassl_backend {
 
   /* Since ABI 3: session resumption (CASSL_CAP_RESUMPTION). */
   /* Resumption data the session gained since the last call, for a later session to the same
-   * peer: once after a TLS 1.2 handshake (ticket or session ID), after each TLS 1.3
-   * NewSessionTicket. *data is malloc'ed (holds secrets: the caller wipes and frees it);
-   * *data = NULL with CASS_OK when there is nothing new. */
+   * peer: once after a TLS 1.2 handshake (ticket or session ID), once per TLS 1.3
+   * NewSessionTicket (the core calls until *data is NULL: a read may bring several).
+   * *data is malloc'ed (holds secrets: the caller wipes and frees it); *data = NULL with
+   * CASS_OK when there is nothing new. *single_use: a TLS 1.3 ticket, offered once (ABI 10). */
   CassError (*session_get_resume_data)(void *session, void **data, size_t *len,
-                                       cassl_errmsg *err);
+                                       bool *single_use, cassl_errmsg *err);
   /* Offers data from session_get_resume_data to a new session, before its first handshake
    * step. On failure the session stays usable and makes a full handshake. */
   CassError (*session_set_resume_data)(void *session, const void *data, size_t len,
@@ -158,12 +159,8 @@ struct cassl_backend {
    * session that cannot send one queues nothing. */
   void (*session_reject)(void *session, enum cassl_reject_reason why);
 
-  /* Since ABI 7: the server's answer to a TLS 1.3 client's final flight
-   * (CASSL_SESSION_HOLD_FINAL_FLIGHT). NULL in a backend without sessions. */
-  /* The server asked for our certificate in this handshake. */
-  bool (*session_cert_requested)(void *session);
-  /* Handshake messages (NewSessionTicket, KeyUpdate) received after the handshake. */
-  unsigned long (*session_post_handshake_messages)(void *session);
+  /* ABI 7's session_cert_requested and session_post_handshake_messages went in ABI 10: a
+   * held final flight no longer waits for the server's answer. */
 
   /* Since ABI 8: output goes to sink instead of the outgoing queue until it is set back to
    * NULL (cassl_session_write_to). A sink that fails is a push failure (out of memory). */

@@ -104,16 +104,21 @@ static void capture_resume_data(cassl_session *s)
 {
   if (!s->cacheable)
     return;
-  void *data = NULL;
-  size_t len = 0;
-  cassl_errmsg ignored;
-  if (s->backend->session_get_resume_data(s->impl, &data, &len, &ignored) != CASS_OK || !data)
-    return;
-  cassl_session_info info = { 0 };
-  s->backend->session_info(s->impl, &info);
-  uint64_t born = info.resumed ? s->cache_ticket.born_ms : 0;
-  cassl_session_cache_store(&s->ssl->sessions, &s->cache_key, s->cache_ticket.generation, born,
-                            data, len);
+  /* Every ticket a read brought (servers send up to two in a row), in arrival order. */
+  for (;;) {
+    void *data = NULL;
+    size_t len = 0;
+    bool single_use = false;
+    cassl_errmsg ignored;
+    if (s->backend->session_get_resume_data(s->impl, &data, &len, &single_use, &ignored) !=
+            CASS_OK || !data)
+      return;
+    cassl_session_info info = { 0 };
+    s->backend->session_info(s->impl, &info);
+    uint64_t born = info.resumed ? s->cache_ticket.born_ms : 0;
+    cassl_session_cache_store(&s->ssl->sessions, &s->cache_key, s->cache_ticket.generation,
+                              born, single_use, data, len);
+  }
 }
 
 /* A resumed session that fails verification carries the chain of an earlier handshake; the
@@ -188,7 +193,6 @@ CASSL_EXPORT CassError cassl_session_new_ex(cassl_ssl *ssl, const cassl_peer *pe
   }
   s->state = CASSL_SESSION_HANDSHAKING;
   s->backend = ssl->backend;
-  /* The pool takes ciphertext only; s->early (plaintext) allocates and wipes its own. */
   s->incoming.pool = s->outgoing.pool = &ssl->blocks;
   if ((rc = check_options(o, &msg)) != CASS_OK)
     goto fail;
@@ -269,7 +273,6 @@ CASSL_EXPORT void cassl_session_free(cassl_session *s)
     s->backend->session_free(s->impl);
   cassl_bytequeue_free(&s->incoming);
   cassl_bytequeue_free(&s->outgoing);
-  cassl_bytequeue_free(&s->early);
   free(s->hostname);
   free(s->sni);
   free(s->priority);
@@ -373,43 +376,6 @@ static CassError handshake_over(cassl_session *s)
   return finish_verification(s);
 }
 
-/* HOLD_FINAL_FLIGHT when the server asked for our certificate (TLS 1.3): the flight went out
- * at once, because only the server knows whether it accepts the certificate and it says so
- * after the flight, with an alert; the handshake ends with its first message after it (a
- * ticket, a KeyUpdate, data), so a refusal is a handshake error as it is in TLS 1.2. Data
- * read meanwhile waits in s->early for cassl_session_read. */
-static CassError await_answer(cassl_session *s)
-{
-  unsigned char buf[4096];
-  for (;;) {
-    size_t n = 0;
-    cassl_errmsg msg = { "" };
-    CassError rc = s->backend->session_read(s->impl, buf, sizeof buf, &n, &msg);
-    if (n > 0 && !cassl_bytequeue_push(&s->early, buf, n)) {
-      cassl_wipe(buf, n);
-      return session_fail(s, cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS,
-                                        "out of memory keeping %zu received bytes", n), &msg);
-    }
-    cassl_wipe(buf, n);
-    if (rc != CASS_OK) {
-      cassl_errmsg why;
-      cassl_fail(&why, rc, "the server ended the handshake after the client's final flight: %s",
-                 msg.text[0] ? msg.text : cassl_error_desc(rc));
-      forget_resume_data(s);
-      return session_fail(s, rc == CASS_ERROR_SSL_CLOSED ? CASS_ERROR_SSL_PROTOCOL_ERROR : rc,
-                          &why);
-    }
-    if (n == 0)
-      break;
-  }
-  /* A ticket read here is stored once the server is verified (finish_verification). */
-  if (cassl_bytequeue_size(&s->early) == 0 &&
-      s->backend->session_post_handshake_messages(s->impl) == s->messages_at_flight)
-    return CASS_OK; /* nothing from the server yet */
-  s->awaiting_answer = false;
-  return handshake_over(s);
-}
-
 CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
 {
   if (!s)
@@ -418,8 +384,6 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
     return CASS_OK;
   if (s->state != CASSL_SESSION_HANDSHAKING)
     return session_refuse(s);
-  if (s->awaiting_answer)
-    return await_answer(s);
   cassl_errmsg msg = { "" };
   bool done = false;
   size_t output_before = cassl_bytequeue_size(&s->outgoing);
@@ -431,19 +395,16 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
     return session_fail(s, rc, &msg);
   if (!done && !refused)
     return CASS_OK;
-  if (s->options & CASSL_SESSION_HOLD_FINAL_FLIGHT) {
-    size_t flight = cassl_bytequeue_size(&s->outgoing) - output_before;
-    if (!refused && flight > 0 && s->backend->session_cert_requested &&
-        s->backend->session_cert_requested(s->impl)) {
-      s->awaiting_answer = true;
-      s->messages_at_flight = s->backend->session_post_handshake_messages(s->impl);
-      return await_answer(s); /* the answer may have come with the server's flight */
-    }
-    /* A refused step is held too (TLS 1.3's compatibility ChangeCipherSpec may be in it): a
-     * loop that verifies only after a silent step must get to verify, which then drops it
-     * for the alert. */
-    s->held = flight;
-  }
+  /* HOLD_FINAL_FLIGHT: the output of the step that completed the handshake (the client's
+   * last flight: TLS 1.3, a resumed TLS 1.2 handshake) stays hidden until the first write or
+   * close, so a loop that finishes only after a silent step finishes now instead of waiting
+   * for the server, which may send nothing until it hears from the client. In every case,
+   * a certificate request included: a TLS 1.3 server judges our certificate after our
+   * Finished and says no with an alert, which the first read reports (the protocol promises
+   * no message that would tell acceptance earlier). A refused step is held too (TLS 1.3's
+   * compatibility ChangeCipherSpec may be in it): verify then drops it for the alert. */
+  if (s->options & CASSL_SESSION_HOLD_FINAL_FLIGHT)
+    s->held = cassl_bytequeue_size(&s->outgoing) - output_before;
   if (refused && (s->options & CASSL_SESSION_DEFER_VERIFY)) {
     s->state = CASSL_SESSION_HANDSHAKE_DONE;
     return CASS_OK;
@@ -549,10 +510,6 @@ CASSL_EXPORT CassError cassl_session_read(cassl_session *s, void *buf, size_t ca
   }
   if (cap == 0)
     return CASS_OK;
-  if (cassl_bytequeue_size(&s->early) > 0) {
-    *n = cassl_bytequeue_pop(&s->early, buf, cap);
-    return CASS_OK;
-  }
   cassl_errmsg msg;
   msg.text[0] = '\0'; /* only the terminator: reads and writes run per record */
   size_t output_before = s->held ? cassl_bytequeue_size(&s->outgoing) : 0;

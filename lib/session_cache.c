@@ -12,12 +12,20 @@
 #include "secure.h"
 #include "session_cache.h"
 
+struct cassl_session_cache_blob {
+  void *data;
+  size_t len;
+  uint64_t born_ms;
+};
+
+/* One peer: reusable data (TLS 1.2) in blobs[0], or up to CASSL_SESSION_CACHE_TICKETS
+ * single-use TLS 1.3 tickets, oldest first. */
 struct cassl_session_cache_entry {
   struct cassl_session_cache_entry *prev, *next;
   struct cassl_session_key key;
-  uint64_t born_ms;
-  void *data;
-  size_t len;
+  bool single_use;
+  size_t count;
+  struct cassl_session_cache_blob blobs[CASSL_SESSION_CACHE_TICKETS];
 };
 
 uint64_t cassl_session_cache_now_ms(void)
@@ -60,10 +68,25 @@ static void push_front(struct cassl_session_cache *c, struct cassl_session_cache
   c->count++;
 }
 
+static void drop_blobs(struct cassl_session_cache_entry *e)
+{
+  for (size_t i = 0; i < e->count; i++)
+    free_blob(e->blobs[i].data, e->blobs[i].len);
+  e->count = 0;
+}
+
+/* Removes blob i, keeping the others in order. */
+static void remove_blob(struct cassl_session_cache_entry *e, size_t i)
+{
+  memmove(&e->blobs[i], &e->blobs[i + 1], (e->count - i - 1) * sizeof e->blobs[0]);
+  e->count--;
+  memset(&e->blobs[e->count], 0, sizeof e->blobs[0]);
+}
+
 static void drop_entry(struct cassl_session_cache *c, struct cassl_session_cache_entry *e)
 {
   unlink_entry(c, e);
-  free_blob(e->data, e->len);
+  drop_blobs(e);
   cassl_wipe(e, sizeof *e);
   free(e);
 }
@@ -176,25 +199,49 @@ void cassl_session_cache_lookup(struct cassl_session_cache *c,
   *data = NULL;
   *len = 0;
   ticket->born_ms = 0;
+  uint64_t now = cassl_session_cache_now_ms();
   pthread_mutex_lock(&c->lock);
   ticket->generation = c->generation;
   struct cassl_session_cache_entry *e = c->enabled ? find(c, key) : NULL;
-  if (e && cassl_session_cache_now_ms() - e->born_ms >= c->max_age_ms) {
-    drop_entry(c, e);
-    e = NULL;
+  if (e) {
+    /* Expired data goes; the newest of the rest is offered. */
+    for (size_t i = e->count; i-- > 0;)
+      if (now - e->blobs[i].born_ms >= c->max_age_ms)
+        remove_blob(e, i);
+    if (e->count == 0) {
+      drop_entry(c, e);
+      e = NULL;
+    }
   }
-  if (e && (*data = malloc(e->len)) != NULL) {
-    memcpy(*data, e->data, e->len);
-    *len = e->len;
-    ticket->born_ms = e->born_ms;
-    unlink_entry(c, e);
-    push_front(c, e);
+  if (e) {
+    struct cassl_session_cache_blob *b = &e->blobs[e->count - 1];
+    if (e->single_use) {
+      /* A TLS 1.3 ticket is offered once (RFC 8446, C.4): it leaves the cache. */
+      *data = b->data;
+      *len = b->len;
+      ticket->born_ms = b->born_ms;
+      memset(b, 0, sizeof *b);
+      e->count--;
+      if (e->count == 0) {
+        drop_entry(c, e);
+        e = NULL;
+      }
+    } else if ((*data = malloc(b->len)) != NULL) {
+      memcpy(*data, b->data, b->len);
+      *len = b->len;
+      ticket->born_ms = b->born_ms;
+    }
+    if (e && *data) {
+      unlink_entry(c, e);
+      push_front(c, e);
+    }
   }
   pthread_mutex_unlock(&c->lock);
 }
 
 void cassl_session_cache_store(struct cassl_session_cache *c, const struct cassl_session_key *key,
-                               uint64_t generation, uint64_t born_ms, void *data, size_t len)
+                               uint64_t generation, uint64_t born_ms, bool single_use,
+                               void *data, size_t len)
 {
   uint64_t now = cassl_session_cache_now_ms();
   if (!born_ms || born_ms > now)
@@ -209,16 +256,25 @@ void cassl_session_cache_store(struct cassl_session_cache *c, const struct cassl
   struct cassl_session_cache_entry *e = find(c, key);
   if (e) {
     unlink_entry(c, e);
-    free_blob(e->data, e->len);
+    /* Tickets join the ones kept (the oldest goes when full); other data replaces all. */
+    if (!single_use || !e->single_use)
+      drop_blobs(e);
+    else if (e->count == CASSL_SESSION_CACHE_TICKETS) {
+      free_blob(e->blobs[0].data, e->blobs[0].len);
+      remove_blob(e, 0);
+    }
   } else if (!(e = calloc(1, sizeof *e))) {
     pthread_mutex_unlock(&c->lock);
     free_blob(data, len);
     return;
+  } else {
+    memcpy(&e->key, key, sizeof *key); /* padding too: keys are compared with memcmp */
   }
-  memcpy(&e->key, key, sizeof *key); /* padding too: keys are compared with memcmp */
-  e->born_ms = born_ms;
-  e->data = data;
-  e->len = len;
+  e->single_use = single_use;
+  e->blobs[e->count].data = data;
+  e->blobs[e->count].len = len;
+  e->blobs[e->count].born_ms = born_ms;
+  e->count++;
   push_front(c, e);
   trim(c, c->capacity);
   pthread_mutex_unlock(&c->lock);

@@ -16,6 +16,9 @@
 #define CASSL_SESSION_CACHE_DEFAULT_SIZE 256
 /* Far beyond any cluster; a larger request is a mistake (a negative number cast to size_t). */
 #define CASSL_SESSION_CACHE_MAX_SIZE ((size_t)1 << 20)
+/* Single-use TLS 1.3 tickets kept per peer: servers send one or two per connection
+ * (JSSE one, OpenSSL and ScyllaDB two), and connections to one node overlap. */
+#define CASSL_SESSION_CACHE_TICKETS 4
 /* GnuTLS servers keep session state for an hour by default; later entries would be refused. */
 #define CASSL_SESSION_CACHE_DEFAULT_MAX_AGE_MS (3600u * 1000u)
 
@@ -64,19 +67,22 @@ struct cassl_session_cache_ticket {
   uint64_t born_ms;    /* when the full handshake behind the offered data happened, 0 = none */
 };
 
-/* The current generation and, when resumption is on and a fresh entry exists for key, a
- * malloc'ed copy of its blob in *data and *len (the caller wipes and frees it), its birth in
- * ticket->born_ms; *data = NULL otherwise. The entry becomes the most recently used. */
+/* The current generation and, when resumption is on and fresh data exists for key, the
+ * newest in *data and *len, malloc'ed (the caller wipes and frees it), its birth in
+ * ticket->born_ms; *data = NULL otherwise. A single-use ticket leaves the cache (it is never
+ * offered twice); reusable data is copied. The entry becomes the most recently used. */
 void cassl_session_cache_lookup(struct cassl_session_cache *c,
                                 const struct cassl_session_key *key,
                                 struct cassl_session_cache_ticket *ticket, void **data,
                                 size_t *len);
-/* Stores data (malloc'ed, taken over: wiped and freed here in every case) for key, replacing
- * the previous entry, unless the cache was cleared since ticket's generation or resumption
- * is off. born_ms: the birth of the data the session resumed from, 0 after a full
- * handshake (now). */
+/* Stores data (malloc'ed, taken over: wiped and freed here in every case) for key, unless
+ * the cache was cleared since ticket's generation or resumption is off. single_use (a TLS 1.3
+ * ticket): kept beside the peer's other tickets, up to CASSL_SESSION_CACHE_TICKETS, the
+ * oldest dropped; otherwise it replaces what the peer had. born_ms: the birth of the data
+ * the session resumed from, 0 after a full handshake (now). */
 void cassl_session_cache_store(struct cassl_session_cache *c, const struct cassl_session_key *key,
-                               uint64_t generation, uint64_t born_ms, void *data, size_t len);
+                               uint64_t generation, uint64_t born_ms, bool single_use,
+                               void *data, size_t len);
 
 /* Drops the entry for key, if any (a resumed session failed its verification: the server may
  * have a new certificate, which only a full handshake shows). */

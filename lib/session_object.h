@@ -33,10 +33,6 @@ struct cassl_session {
   enum cassl_reject_reason check_why; /* which check failed, for the alert */
   size_t held;                      /* HOLD_FINAL_FLIGHT: bytes at the end of outgoing not
                                        shown to the caller yet */
-  bool awaiting_answer;             /* HOLD_FINAL_FLIGHT with a certificate request: our flight
-                                       is out, the handshake ends with the server's answer */
-  unsigned long messages_at_flight; /* the backend's post-handshake message count then */
-  struct cassl_bytequeue early;     /* plaintext that came with that answer, read first */
   bool has_address;
   struct sockaddr_storage address;  /* the connected address, for PEER_IDENTITY */
   char *hostname;                   /* reference name for PEER_IDENTITY_DNS, or NULL */

@@ -57,8 +57,6 @@ const struct cassl_backend cassl_backend_impl = {
   .session_get_resume_data = gtls_session_get_resume_data,
   .session_set_resume_data = gtls_session_set_resume_data,
   .session_reject = gtls_session_reject,
-  .session_cert_requested = gtls_session_cert_requested,
-  .session_post_handshake_messages = gtls_session_post_handshake_messages,
   .session_set_sink = gtls_session_set_sink,
   .file_read = gtls_file_read,
 };

@@ -119,9 +119,7 @@ CassError gtls_session_read(void *session, void *buf, size_t cap, size_t *n, cas
 CassError gtls_session_write(void *session, const void *buf, size_t len, cassl_errmsg *err);
 CassError gtls_session_close(void *session, cassl_errmsg *err);
 void gtls_session_info(void *session, cassl_session_info *info);
-bool gtls_session_cert_requested(void *session);
 void gtls_session_set_sink(void *session, cassl_output_sink sink, void *ctx);
-unsigned long gtls_session_post_handshake_messages(void *session);
 gnutls_session_t gtls_session_handle(void *session);
 /* The credential generation the session was created with. */
 const struct gtls_gen *gtls_session_gen(void *session);
@@ -135,7 +133,7 @@ void gtls_session_set_chain_alert(void *session, gnutls_alert_description_t aler
 void gtls_session_reject(void *session, enum cassl_reject_reason why);
 /* Resumption data (gnutls_session_get_data2 / gnutls_session_set_data). */
 CassError gtls_session_get_resume_data(void *session, void **data, size_t *len,
-                                       cassl_errmsg *err);
+                                       bool *single_use, cassl_errmsg *err);
 CassError gtls_session_set_resume_data(void *session, const void *data, size_t len,
                                        cassl_errmsg *err);
 

@@ -12,6 +12,14 @@
 
 #include "gtls.h"
 
+/* A TLS 1.3 ticket's resumption data (gnutls_session_get_data2), taken when it arrives:
+ * GnuTLS keeps only the latest ticket, and a server may send two in one read. */
+struct gtls_ticket {
+  unsigned char *data;
+  size_t len;
+};
+#define GTLS_TICKETS_PENDING 4
+
 struct gtls_session {
   gnutls_session_t s;
   struct gtls_gen *gen;                  /* the credentials in force at creation, for life */
@@ -31,11 +39,10 @@ struct gtls_session {
   cassl_errmsg deferred_msg;
   char kx[64];                           /* cassl_session_info.kx */
   bool ticket_arrived;                   /* a NewSessionTicket came since resume data was taken */
-  bool cert_requested;                   /* the server sent a CertificateRequest */
+  struct gtls_ticket tickets[GTLS_TICKETS_PENDING]; /* TLS 1.3 tickets a read took, oldest first */
+  size_t tickets_pending;
   cassl_output_sink sink;                /* output goes here instead of outgoing when set */
   void *sink_ctx;
-  unsigned long post_handshake_msgs;     /* handshake messages received after the handshake */
-  bool tls12_data_taken;                 /* TLS 1.2 resume data is taken once */
   bool resume_checked;                   /* the first look after the handshake was made */
   gnutls_alert_description_t chain_alert; /* why verify.c refused the chain */
   bool chain_cached;                     /* the chain is in the generation's verified cache */
@@ -82,23 +89,15 @@ static ssize_t gtls_vec_push(gnutls_transport_ptr_t ptr, const giovec_t *iov, in
   return (ssize_t)total;
 }
 
-/* Notes what the core asks about received handshake messages: TLS 1.3 tickets come after
- * the handshake, inside record reads, and their data is taken only once there is one (before
- * that gnutls_session_get_data2 would wait for one and return placeholder data); whether the
- * server asked for our certificate; how many messages (tickets, KeyUpdate) came after the
- * handshake, which tells that the server answered our final flight. */
+/* Notes that a ticket arrived: TLS 1.3 tickets come after the handshake, inside record reads,
+ * and their data is taken only once there is one (before that gnutls_session_get_data2 would
+ * wait for one and return placeholder data). */
 static int gtls_message_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
                              const gnutls_datum_t *msg)
 {
   struct gtls_session *g = gnutls_session_get_ptr(s);
-  if (!g || !incoming)
-    return 0;
-  if (htype == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET)
+  if (g && incoming && htype == GNUTLS_HANDSHAKE_NEW_SESSION_TICKET)
     g->ticket_arrived = true;
-  else if (htype == GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST)
-    g->cert_requested = true;
-  if (g->handshake_done)
-    g->post_handshake_msgs++;
   return 0;
 }
 
@@ -107,18 +106,6 @@ void gtls_session_set_sink(void *session, cassl_output_sink sink, void *ctx)
   struct gtls_session *g = session;
   g->sink = sink;
   g->sink_ctx = ctx;
-}
-
-bool gtls_session_cert_requested(void *session)
-{
-  const struct gtls_session *g = session;
-  return g->cert_requested;
-}
-
-unsigned long gtls_session_post_handshake_messages(void *session)
-{
-  const struct gtls_session *g = session;
-  return g->post_handshake_msgs;
 }
 
 /* The server's chain has arrived (GnuTLS calls this before it sends our certificate): the
@@ -210,6 +197,10 @@ void gtls_session_free(void *session)
   struct gtls_session *g = session;
   if (!g)
     return;
+  for (size_t i = 0; i < g->tickets_pending; i++) {
+    gnutls_memset(g->tickets[i].data, 0, g->tickets[i].len);
+    free(g->tickets[i].data);
+  }
   if (g->s)
     gnutls_deinit(g->s);
   if (g->anon)
@@ -274,12 +265,30 @@ static bool client_cert_missing(const struct gtls_session *g)
          gnutls_certificate_get_ours(g->s) == NULL;
 }
 
+/* "unknown_ca" from GnuTLS's "GNUTLS_A_UNKNOWN_CA": the name RFC 8446 and servers' logs use
+ * (GnuTLS has no call that gives it). */
+static void alert_protocol_name(gnutls_alert_description_t alert, char *buf, size_t cap)
+{
+  const char *name = gnutls_alert_get_strname(alert);
+  if (!name || strncmp(name, "GNUTLS_A_", 9) != 0) {
+    snprintf(buf, cap, "unknown");
+    return;
+  }
+  size_t i = 0;
+  for (name += 9; *name && i + 1 < cap; name++)
+    buf[i++] = (*name >= 'A' && *name <= 'Z') ? (char)(*name - 'A' + 'a') : *name;
+  buf[i] = '\0';
+}
+
 /* A fatal alert from the server, named, with what it most likely means. */
 static CassError alert_failure(struct gtls_session *g, const char *when, cassl_errmsg *err)
 {
   gnutls_alert_description_t alert = gnutls_alert_get(g->s);
-  const char *name = gnutls_alert_get_name(alert);
+  char name[48];
+  alert_protocol_name(alert, name, sizeof name);
+  const char *text = gnutls_alert_get_name(alert); /* GnuTLS's words: "CA is unknown" */
   const char *hint = "";
+  const char *what = "";
   bool about_certificate =
       alert == GNUTLS_A_BAD_CERTIFICATE || alert == GNUTLS_A_UNKNOWN_CA ||
       alert == GNUTLS_A_CERTIFICATE_UNKNOWN || alert == GNUTLS_A_UNSUPPORTED_CERTIFICATE ||
@@ -287,19 +296,24 @@ static CassError alert_failure(struct gtls_session *g, const char *when, cassl_e
       alert == GNUTLS_A_ACCESS_DENIED || alert == GNUTLS_A_CERTIFICATE_REQUIRED;
   /* Servers differ in the alert for a missing certificate (GnuTLS sends decode_error in
    * TLS 1.2, JSSE bad_certificate or certificate_required): state the fact whatever it is. */
-  if (client_cert_missing(g))
+  /* TLS 1.3 servers judge the client certificate after the client's Finished, so their
+   * refusal comes with the first read after the handshake. */
+  if (client_cert_missing(g)) {
+    what = "the server refused the connection without a client certificate: ";
     hint = "; the server asked for a client certificate and none is set "
            "(cass_ssl_set_cert and cass_ssl_set_private_key)";
-  else if (gnutls_certificate_get_ours(g->s) && about_certificate)
+  } else if (gnutls_certificate_get_ours(g->s) && about_certificate) {
+    what = "the server refused the client certificate: ";
     hint = "; the server rejected our client certificate (is its issuer in the server's "
            "truststore?)";
+  }
   else if (alert == GNUTLS_A_PROTOCOL_VERSION)
     hint = "; no protocol version in common with the server";
   else if (alert == GNUTLS_A_HANDSHAKE_FAILURE || alert == GNUTLS_A_INSUFFICIENT_SECURITY)
     hint = "; no protocol version, cipher suite or group in common with the server?";
   return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
-                    "the server sent a fatal alert %s: %s (alert %d)%s", when,
-                    name ? name : "unknown", (int)alert, hint);
+                    "%sthe server sent a fatal alert %s: %s (%s, alert %d)%s", what, when, name,
+                    text ? text : "unknown", (int)alert, hint);
 }
 
 /* Tells the server why we give up (queued as output for the caller to send). */
@@ -417,6 +431,58 @@ CassError gtls_session_handshake(void *session, bool *done, cassl_errmsg *err)
   }
 }
 
+/* The session's current resumption data, malloc'ed; *data = NULL when the server made the
+ * session not resumable. */
+static CassError copy_session_data(struct gtls_session *g, void **data, size_t *len,
+                                   cassl_errmsg *err)
+{
+  *data = NULL;
+  *len = 0;
+  gnutls_datum_t d = { NULL, 0 };
+  int ret = gnutls_session_get_data2(g->s, &d);
+  if (ret == GNUTLS_E_INVALID_SESSION)
+    return CASS_OK;
+  if (ret < 0)
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "cannot get resumption data: %s",
+                      gnutls_strerror(ret));
+  CassError rc = CASS_OK;
+  if (d.size && (*data = malloc(d.size)) != NULL) {
+    memcpy(*data, d.data, d.size);
+    *len = d.size;
+  } else if (d.size) {
+    rc = cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+  }
+  if (d.data) {
+    gnutls_memset(d.data, 0, d.size);
+    gnutls_free(d.data);
+  }
+  return rc;
+}
+
+/* A TLS 1.3 NewSessionTicket was just read: its data is kept for the core before the next
+ * one replaces it inside GnuTLS. When tickets come faster than the core takes them, the
+ * oldest goes. Out of memory only loses the ticket. */
+static void take_ticket(struct gtls_session *g)
+{
+  g->ticket_arrived = false;
+  if (!g->handshake_done || gnutls_protocol_get_version(g->s) != GNUTLS_TLS1_3)
+    return;
+  void *data;
+  size_t len;
+  cassl_errmsg ignored;
+  if (copy_session_data(g, &data, &len, &ignored) != CASS_OK || !data)
+    return;
+  if (g->tickets_pending == GTLS_TICKETS_PENDING) {
+    gnutls_memset(g->tickets[0].data, 0, g->tickets[0].len);
+    free(g->tickets[0].data);
+    g->tickets_pending--;
+    memmove(&g->tickets[0], &g->tickets[1], g->tickets_pending * sizeof g->tickets[0]);
+  }
+  g->tickets[g->tickets_pending].data = data;
+  g->tickets[g->tickets_pending].len = len;
+  g->tickets_pending++;
+}
+
 CassError gtls_session_read(void *session, void *buf, size_t cap, size_t *n, cassl_errmsg *err)
 {
   struct gtls_session *g = session;
@@ -440,6 +506,8 @@ CassError gtls_session_read(void *session, void *buf, size_t cap, size_t *n, cas
   msg.text[0] = '\0'; /* only the terminator: this runs for every record */
   while (got < cap) {
     ssize_t ret = gnutls_record_recv(g->s, out + got, cap - got);
+    if (g->ticket_arrived)
+      take_ticket(g);
     if (ret > 0) {
       got += (size_t)ret;
       /* GnuTLS pulls exactly the record it reads: with no input left and nothing decrypted
@@ -570,48 +638,34 @@ void gtls_session_info(void *session, cassl_session_info *info)
 /* ---- resumption ---------------------------------------------------------------------- */
 
 CassError gtls_session_get_resume_data(void *session, void **data, size_t *len,
-                                       cassl_errmsg *err)
+                                       bool *single_use, cassl_errmsg *err)
 {
   struct gtls_session *g = session;
   *data = NULL;
   *len = 0;
+  *single_use = false;
   if (!g->handshake_done)
     return CASS_OK;
+  if (g->tickets_pending > 0) {
+    *data = g->tickets[0].data;
+    *len = g->tickets[0].len;
+    *single_use = true;
+    g->tickets_pending--;
+    memmove(&g->tickets[0], &g->tickets[1], g->tickets_pending * sizeof g->tickets[0]);
+    memset(&g->tickets[g->tickets_pending], 0, sizeof g->tickets[0]);
+    return CASS_OK;
+  }
   /* The core asks after every read: nothing new is the common case. */
-  if (g->resume_checked && !g->ticket_arrived)
+  if (g->resume_checked)
     return CASS_OK;
   g->resume_checked = true;
-  if (gnutls_protocol_get_version(g->s) == GNUTLS_TLS1_3) {
-    if (!g->ticket_arrived)
-      return CASS_OK;
-    g->ticket_arrived = false;
-  } else {
-    /* TLS 1.2: a ticket or a session ID, both known once the handshake is done (its
-     * NewSessionTicket came inside the handshake). */
-    g->ticket_arrived = false;
-    if (g->tls12_data_taken)
-      return CASS_OK;
-    g->tls12_data_taken = true;
-  }
-  gnutls_datum_t d = { NULL, 0 };
-  int ret = gnutls_session_get_data2(g->s, &d);
-  if (ret == GNUTLS_E_INVALID_SESSION)
-    return CASS_OK; /* the server made the session not resumable */
-  if (ret < 0)
-    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "cannot get resumption data: %s",
-                      gnutls_strerror(ret));
-  CassError rc = CASS_OK;
-  if (d.size && (*data = malloc(d.size)) != NULL) {
-    memcpy(*data, d.data, d.size);
-    *len = d.size;
-  } else if (d.size) {
-    rc = cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
-  }
-  if (d.data) {
-    gnutls_memset(d.data, 0, d.size);
-    gnutls_free(d.data);
-  }
-  return rc;
+  /* TLS 1.3 data is taken per ticket, in the read that brought it (take_ticket). TLS 1.2: a
+   * ticket or a session ID, both known once the handshake is done (its NewSessionTicket came
+   * inside the handshake); taken once. */
+  if (gnutls_protocol_get_version(g->s) == GNUTLS_TLS1_3)
+    return CASS_OK;
+  g->ticket_arrived = false;
+  return copy_session_data(g, data, len, err);
 }
 
 CassError gtls_session_set_resume_data(void *session, const void *data, size_t len,

@@ -152,10 +152,11 @@ static CassError none_session_verify_pins(void *session, cassl_errmsg *err)
 }
 
 static CassError none_session_get_resume_data(void *session, void **data, size_t *len,
-                                              cassl_errmsg *err)
+                                              bool *single_use, cassl_errmsg *err)
 {
   *data = NULL;
   *len = 0;
+  *single_use = false;
   return none_unavailable(err);
 }
 
