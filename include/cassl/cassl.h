@@ -218,10 +218,11 @@ CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(cassl_ssl *ssl, const cha
 /* ---- Beyond the driver: TLS session resumption ---------------------------------------- */
 
 /* Session resumption is on by default: each CassSsl keeps, per peer (connected address,
- * port and SNI sent), the latest resumption data its sessions received (a TLS 1.3
- * NewSessionTicket, which arrives after the handshake and is taken in as the application
- * reads; a TLS 1.2 session ticket or session ID), and a new session to the same peer offers
- * it. A resumed handshake is abbreviated: no certificate chain is sent and no signature made
+ * port and SNI sent), the resumption data its sessions received: every TLS 1.3
+ * NewSessionTicket, which arrives after the handshake, whenever it comes, and is taken in as
+ * the application reads (up to four per peer, the oldest dropped; each is offered to one
+ * session only, RFC 8446 C.4), or the latest TLS 1.2 session ticket or session ID; a new
+ * session to the same peer offers the newest. A resumed handshake is abbreviated: no certificate chain is sent and no signature made
  * (in TLS 1.2 no key exchange either). It helps when connections to a node drop and come
  * back; a server that lost its ticket keys (e.g. restarted) answers with a full handshake.
  * cassl_session_info.resumed tells whether a session resumed; client_cert_sent is 0 then,

@@ -61,18 +61,17 @@ typedef enum cassl_sni_policy {
  * when a check already failed during the handshake), and cassl_session_verify() reports the
  * result, as a driver tells handshake failures and verification failures apart. */
 #define CASSL_SESSION_DEFER_VERIFY (1u << 0)
-/* The client's last handshake flight (TLS 1.3 Finished, a resumed TLS 1.2 Finished),
- * produced by the step that completes the handshake, is held back: the output does not show
- * it until the first cassl_session_write or cassl_session_close, which send it in front of
- * their own records (or output a read produces). For loops that finish a handshake only after
- * a step that produced no output, as the driver's does.
- * Except when the server asked for the client's certificate (TLS 1.3): whether it accepts it
- * only the server knows, and it says so after the flight (a refusal is an alert). Then the
- * flight is output at once and the session stays HANDSHAKING until the server's next message
- * arrives (a session ticket, a KeyUpdate, data): its alert fails cassl_session_handshake, a
- * handshake error as in TLS 1.2, and data that came with it is returned by the first
- * cassl_session_read. A server that asks for a certificate, accepts it and sends nothing
- * until the client writes keeps such a loop waiting. */
+/* The client's last handshake flight (TLS 1.3 Finished, with the client certificate and its
+ * signature when the server asked for them; a resumed TLS 1.2 Finished), produced by the
+ * step that completes the handshake, is held back: the output does not show it until the
+ * first cassl_session_write or cassl_session_close, which send it in front of their own
+ * records (or output a read produces). For loops that finish a handshake only after a step
+ * that produced no output, as the driver's does: such a loop never waits for the server,
+ * which may send nothing until the client writes. A TLS 1.3 server judges the client's
+ * certificate after the flight; a refusal is its fatal alert, which fails the first
+ * cassl_session_read after the first write (CASS_ERROR_SSL_PROTOCOL_ERROR, the sentence
+ * naming the alert and saying the server refused the client certificate). A TLS 1.2
+ * refusal comes before the server's Finished: a handshake error. */
 #define CASSL_SESSION_HOLD_FINAL_FLIGHT (1u << 1)
 
 /* Per-session choices beyond the object's configuration. Initialise with

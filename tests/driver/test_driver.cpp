@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -227,6 +228,143 @@ void test_gnutls_tls13_no_tickets(void**) {
   }
 }
 
+/* ---- any server, no waiting: client certificates requested or required ------------- */
+
+// Far below the connect timeout (5 s here, the driver's default is 5 s too): what finishes
+// without waiting takes milliseconds; what waits would take the timeout.
+const unsigned CONNECT_TIMEOUT_MS = 5000;
+const double PROMPT_MS = 2000;
+
+double now_ms() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+void expect_prompt(double since, const char* what) {
+  double took = now_ms() - since;
+  if (took > PROMPT_MS) fail_msg("%s took %.0f ms (the loop waited on the node)", what, took);
+}
+
+enum ClientCert { NO_CERT, VALID_CERT };
+
+CassSsl* ssl_with(ClientCert cert) {
+  CassSsl* ssl = new_ssl("ca.pem", PEER_CERT | PEER_IP);
+  if (cert == VALID_CERT) {
+    String pem = read_pki("client.pem");
+    String key = read_pki("client-key-enc.pem");
+    assert_int_equal(cass_ssl_set_cert(ssl, pem.c_str()), CASS_OK);
+    assert_int_equal(cass_ssl_set_private_key(ssl, key.c_str(), "cassandra"), CASS_OK);
+  }
+  return ssl;
+}
+
+// A TLS 1.3 node with server-ip.pem that sends no session ticket and asks for client
+// certificates as auth says, trusting those of client_ca.
+void start_auth_node(start_fn fn, peer_client_auth auth, const char* client_ca, bool tickets,
+                     Node* node) {
+  String cert_file = pki_path("server-ip.pem");
+  String key_file = pki_path("server-ip-key.pem");
+  String ca_file = pki_path(client_ca);
+  peer_tls_options opts;
+  memset(&opts, 0, sizeof(opts));
+  opts.cert_file = cert_file.c_str();
+  opts.key_file = key_file.c_str();
+  opts.client_ca_file = ca_file.c_str();
+  opts.client_auth = auth;
+  opts.version = PEER_TLS1_3;
+  opts.no_tickets = !tickets;
+  start(fn, opts, node);
+}
+
+// Connects through the driver's loop with a 5 s timeout; the connect must end at once.
+SocketConnector* connect_promptly(const peer* p, CassSsl* ssl) {
+  SocketSettings settings = settings_for(ssl);
+  settings.timeout_ms = CONNECT_TIMEOUT_MS;
+  SocketConnector* connector =
+      new SocketConnector(Address(peer_host(p), peer_port(p)), String(), settings);
+  double since = now_ms();
+  connector->connect();
+  expect_prompt(since, "the connect");
+  return connector;
+}
+
+// One node, one client: accepted (an exchange works and says what was sent) or refused on
+// the first read after the handshake with the alert named (needle).
+void no_wait(start_fn fn, peer_client_auth auth, const char* client_ca, ClientCert cert,
+             const char* needle) {
+  Node node;
+  start_auth_node(fn, auth, client_ca, false, &node);
+  CassSsl* ssl = ssl_with(cert);
+  ScopedPtr<SocketConnector> connector(connect_promptly(node.p, ssl));
+  ScopedPtr<Socket> socket(expect_connected(connector.get()));
+  double since = now_ms();
+  if (needle == NULL) {
+    exchange(socket.get(), LINE, LINE);
+    cassl_session_info info = info_of(socket.get());
+    assert_string_equal(info.protocol, "TLS1.3");
+    assert_int_equal(info.client_cert_requested, auth != PEER_CLIENT_AUTH_NONE);
+    assert_int_equal(info.client_cert_sent, cert == VALID_CERT && auth != PEER_CLIENT_AUTH_NONE);
+  } else {
+    expect_refused_on_first_read(socket.get(), needle);
+  }
+  expect_prompt(since, "the first exchange");
+  cass_ssl_free(ssl);
+}
+
+const char* const MISSING = "the server asked for a client certificate and none is set";
+const char* const REFUSED = "the server refused the client certificate: ";
+
+// gnutls-serv --noticket, the stand-in for a ScyllaDB node (Seastar's TLS is GnuTLS) without
+// enable_session_tickets: certificate not requested, requested (require_client_auth:
+// optional) with or without one, required (valid, missing, from a CA the node does not
+// trust).
+void test_gnutls_no_tickets_client_auth(void**) {
+  no_wait(peer_start_gnutls_serv, PEER_CLIENT_AUTH_NONE, "ca.pem", NO_CERT, NULL);
+  no_wait(peer_start_gnutls_serv, PEER_CLIENT_AUTH_NONE, "ca.pem", VALID_CERT, NULL);
+  no_wait(peer_start_gnutls_serv, PEER_CLIENT_AUTH_REQUEST, "ca.pem", NO_CERT, NULL);
+  no_wait(peer_start_gnutls_serv, PEER_CLIENT_AUTH_REQUEST, "ca.pem", VALID_CERT, NULL);
+  no_wait(peer_start_gnutls_serv, PEER_CLIENT_AUTH_REQUIRE, "ca.pem", VALID_CERT, NULL);
+  no_wait(peer_start_gnutls_serv, PEER_CLIENT_AUTH_REQUIRE, "ca.pem", NO_CERT, MISSING);
+  no_wait(peer_start_gnutls_serv, PEER_CLIENT_AUTH_REQUIRE, "other-ca.pem", VALID_CERT,
+          REFUSED);
+}
+
+// openssl s_server -num_tickets 0 (netty/tcnative nodes use OpenSSL) with -verify
+// (requested) and -Verify (required).
+void test_openssl_no_tickets_client_auth(void**) {
+  no_wait(peer_start_openssl, PEER_CLIENT_AUTH_REQUEST, "ca.pem", NO_CERT, NULL);
+  no_wait(peer_start_openssl, PEER_CLIENT_AUTH_REQUEST, "ca.pem", VALID_CERT, NULL);
+  no_wait(peer_start_openssl, PEER_CLIENT_AUTH_REQUIRE, "ca.pem", VALID_CERT, NULL);
+  no_wait(peer_start_openssl, PEER_CLIENT_AUTH_REQUIRE, "ca.pem", NO_CERT, MISSING);
+  no_wait(peer_start_openssl, PEER_CLIENT_AUTH_REQUIRE, "other-ca.pem", VALID_CERT, REFUSED);
+}
+
+// Tickets that come after the client's Finished (a GnuTLS node sends two once it has read
+// the held flight, i.e. with the answer to the first request): taken in by decrypt(), so
+// every reconnect resumes, a certificate requested or not, and the client certificate is
+// sent only in full handshakes.
+void test_late_tickets_resume(void**) {
+  const peer_client_auth auths[] = { PEER_CLIENT_AUTH_REQUEST, PEER_CLIENT_AUTH_REQUIRE };
+  for (int a = 0; a < 2; ++a) {
+    Node node;
+    start_auth_node(peer_start_gnutls_serv, auths[a], "ca.pem", true, &node);
+    CassSsl* ssl = ssl_with(VALID_CERT);
+    const int rounds = 6;
+    int resumed = 0;
+    for (int i = 0; i < rounds; ++i) {
+      ScopedPtr<SocketConnector> connector(connect_promptly(node.p, ssl));
+      ScopedPtr<Socket> socket(expect_connected(connector.get()));
+      exchange(socket.get(), LINE, LINE);
+      cassl_session_info info = info_of(socket.get());
+      if (info.resumed != (i > 0)) fail_msg("connection %d: resumed %d", i, info.resumed);
+      resumed += info.resumed;
+    }
+    print_message("%d of %d reconnects resumed\n", resumed, rounds - 1);
+    cass_ssl_free(ssl);
+  }
+}
+
 /* ---- resumption through the driver's loop -------------------------------------------- */
 
 void resume_against(peer_tls_version version, const char* protocol) {
@@ -297,7 +435,7 @@ void test_jsse_client_cert_cql(void**) {
   Node node;
   start_jsse(PEER_TLS_DEFAULT, &node);
   CassSsl* ssl = guide_ssl(true);
-  SocketConnector* connector = connect_to(node.p, ssl);
+  SocketConnector* connector = connect_promptly(node.p, ssl);
   ScopedPtr<Socket> socket(expect_connected(connector));
   delete connector;
 
@@ -338,13 +476,15 @@ void test_jsse_client_cert_missing(void**) {
     Node node;
     start_jsse(versions[v], &node);
     CassSsl* ssl = guide_ssl(false);
-    ScopedPtr<SocketConnector> connector(connect_to(node.p, ssl));
+    ScopedPtr<SocketConnector> connector(connect_promptly(node.p, ssl));
+    double since = now_ms();
     if (versions[v] == PEER_TLS1_2) {
       expect_error(connector.get(), SocketConnector::SOCKET_ERROR_SSL_HANDSHAKE,
                    CASS_ERROR_SSL_PROTOCOL_ERROR, HANDSHAKE_PREFIX, hint);
     } else {
       ScopedPtr<Socket> socket(expect_connected(connector.get()));
       expect_refused_on_first_read(socket.get(), hint);
+      expect_prompt(since, "the first exchange");
     }
     cass_ssl_free(ssl);
   }
@@ -625,6 +765,9 @@ int main(void) {
     cmocka_unit_test(test_hello_request_between_writes),
     cmocka_unit_test(test_jsse_client_cert_cql),
     cmocka_unit_test(test_jsse_client_cert_missing),
+    cmocka_unit_test(test_gnutls_no_tickets_client_auth),
+    cmocka_unit_test(test_openssl_no_tickets_client_auth),
+    cmocka_unit_test(test_late_tickets_resume),
   };
   if (getenv("CASSL_TEST_FILTER") != NULL) cmocka_set_test_filter(getenv("CASSL_TEST_FILTER"));
   SslContextFactory::init_once();

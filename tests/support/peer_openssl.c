@@ -95,8 +95,12 @@ static int openssl_argv(struct peer *p, const peer_tls_options *o, char **argv, 
     peers_arg(&a, "%s", "-groups");
     peers_arg(&a, "%s", peers_group_name(o->group, 1));
   }
-  if (o->no_tickets)
+  if (o->no_tickets) {
+    /* -no_ticket alone still issues TLS 1.3 (stateful) tickets. */
     peers_arg(&a, "%s", "-no_ticket");
+    peers_arg(&a, "%s", "-num_tickets");
+    peers_arg(&a, "%s", "0");
+  }
   if (o->servername) {
     /* -servername needs a second certificate for that name: the same leaf (no chain). */
     peers_arg(&a, "%s", "-servername");

@@ -74,8 +74,9 @@ typedef struct peer_tls_options {
   /* The only key exchange group the server accepts (all three servers), in GnuTLS's
    * spelling: "X25519", "SECP256R1" or "SECP384R1"; NULL = the server's defaults. */
   const char *group;
-  bool no_tickets;            /* gnutls-serv --noticket, openssl s_server -no_ticket: no
-                                 session tickets (TLS 1.3: the client's flight is the last) */
+  bool no_tickets;            /* gnutls-serv --noticket, openssl s_server -no_ticket
+                                 -num_tickets 0: no session tickets (TLS 1.3: the client's
+                                 flight is the last) */
   const char *servername;     /* openssl s_server only: the one SNI it accepts (another name
                                  fails the handshake with unrecognized_name; none is fine) */
 } peer_tls_options;
