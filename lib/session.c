@@ -68,7 +68,7 @@ static CassError choose_sni(const cassl_peer *peer, cassl_sni_policy policy, cha
     return CASS_OK;
   }
   if (!*sni)
-    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+    return cassl_fail(err, CASS_ERROR_LIB_INTERNAL_ERROR, "out of memory creating a TLS session");
   /* SNI carries no trailing dot (RFC 6066). */
   size_t n = strlen(*sni);
   if (n > 1 && (*sni)[n - 1] == '.')
@@ -184,12 +184,12 @@ CASSL_EXPORT CassError cassl_session_new_ex(cassl_ssl *ssl, const cassl_peer *pe
   const cassl_session_options *o = options ? options : &defaults;
   cassl_session *s = calloc(1, sizeof *s);
   if (!s) {
-    cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+    cassl_fail(&msg, CASS_ERROR_LIB_INTERNAL_ERROR, "out of memory creating a TLS session");
     pthread_mutex_lock(&ssl->lock);
     ssl->last_error = msg;
     pthread_mutex_unlock(&ssl->lock);
-    cassl_note_thread_error(CASS_ERROR_LIB_BAD_PARAMS, &msg);
-    return CASS_ERROR_LIB_BAD_PARAMS;
+    cassl_note_thread_error(CASS_ERROR_LIB_INTERNAL_ERROR, &msg);
+    return CASS_ERROR_LIB_INTERNAL_ERROR;
   }
   s->state = CASSL_SESSION_HANDSHAKING;
   s->backend = ssl->backend;
@@ -210,7 +210,7 @@ CASSL_EXPORT CassError cassl_session_new_ex(cassl_ssl *ssl, const cassl_peer *pe
     s->has_address = true;
   }
   if (peer->hostname && !(s->hostname = strdup(peer->hostname))) {
-    rc = cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+    rc = cassl_fail(&msg, CASS_ERROR_LIB_INTERNAL_ERROR, "out of memory creating a TLS session");
     goto fail;
   }
   if ((rc = choose_sni(peer, o->sni, &s->sni, &msg)) != CASS_OK)
@@ -224,7 +224,7 @@ CASSL_EXPORT CassError cassl_session_new_ex(cassl_ssl *ssl, const cassl_peer *pe
   s->min_version = ssl->min_version;
   s->max_version = ssl->max_version;
   if (ssl->priority && !(s->priority = strdup(ssl->priority))) {
-    rc = cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+    rc = cassl_fail(&msg, CASS_ERROR_LIB_INTERNAL_ERROR, "out of memory creating a TLS session");
   } else {
     struct cassl_session_params params = {
       .creds = ssl->creds,

@@ -105,7 +105,8 @@ typedef struct cassl_session_info {
  * (sentence in cassl_ssl_last_error) for NULL arguments, an explicit SNI that is an IP
  * literal or not a valid DNS name, or an address that is neither IPv4 nor IPv6. A hostname
  * that is not a valid DNS name is kept: it is not sent as SNI and PEER_IDENTITY_DNS fails
- * with CASS_ERROR_SSL_IDENTITY_MISMATCH. */
+ * with CASS_ERROR_SSL_IDENTITY_MISMATCH. Out of memory is CASS_ERROR_LIB_INTERNAL_ERROR;
+ * a TLS library that cannot make a session, CASS_ERROR_LIB_UNABLE_TO_INIT. */
 CASSL_EXPORT CassError cassl_session_new(cassl_ssl *ssl, const cassl_peer *peer,
                                          cassl_session **out);
 /* cassl_session_new with options (NULL = the defaults, as cassl_session_new). An unknown

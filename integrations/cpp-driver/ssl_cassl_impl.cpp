@@ -7,11 +7,13 @@
   - TLS 1.3 is negotiated by default (libcassl's maximum), TLS 1.2 when the node offers no more.
   - Reconnects resume: libcassl keeps a resumption cache per cassl_ssl, i.e. per context.
   - The socket connector writes what a handshake step produced and calls verify() only after
-    a step that produced nothing. When the client's flight ends the handshake (TLS 1.3 without
-    a session ticket, a resumed TLS 1.2 handshake) that step would wait for a read that never
-    comes, so sessions hold that final flight (CASSL_SESSION_HOLD_FINAL_FLIGHT) and send it in
-    front of the first encrypt(); unless the node asked for a client certificate: then the
-    handshake ends with the node's answer, so a refused certificate is a handshake error.
+    a step that produced nothing. When the client's flight ends the handshake (every TLS 1.3
+    handshake, a resumed TLS 1.2 one) that step would wait for a read that may never come (a
+    node that sends no session ticket says nothing until the client writes), so sessions
+    hold that final flight (CASSL_SESSION_HOLD_FINAL_FLIGHT) and send it in front of the
+    first encrypt(), whether or not the node asked for a client certificate. A TLS 1.3 node
+    that refuses the certificate says so after the flight: the first decrypt() fails with
+    its alert named (docs/cpp-driver.md).
   - Verification runs in verify(), not inside the handshake (CASSL_SESSION_DEFER_VERIFY), so a
     bad certificate is a verification error for the driver, as with OpenSSL.
   - SNI is sent only when the driver gives a server name (cloud / SNI proxy).
@@ -186,6 +188,16 @@ CassError CasslContext::set_private_key(const char* key, size_t key_length, cons
 }
 
 CassError CasslContext::set_min_protocol_version(CassSslTlsVersion min_version) {
+  // The driver's enum has three values; cassl_ssl_set_min_protocol_version also takes
+  // libcassl's TLS 1.3, which the driver's API does not have.
+  if (min_version != CASS_SSL_VERSION_TLS1 && min_version != CASS_SSL_VERSION_TLS1_1 &&
+      min_version != CASS_SSL_VERSION_TLS1_2) {
+    LOG_ERROR("Unable to set the minimum protocol version: %d is not a CassSslTlsVersion "
+              "(a TLS 1.3 minimum: cassl_ssl_set_min_protocol_version on "
+              "CasslContext::cassl() with CASSL_SSL_VERSION_TLS1_3)",
+              static_cast<int>(min_version));
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  }
   CassError rc = cassl_ssl_set_min_protocol_version(ssl_, min_version);
   if (rc != CASS_OK) {
     LOG_ERROR("Unable to set the minimum protocol version: %s", cassl_last_error());

@@ -46,7 +46,8 @@ CassError gtls_apply_priority(gnutls_session_t session, int min_version, int max
     size_t len = strlen(priority) + 1 + strlen(exclusions) + 1;
     char *full = malloc(len);
     if (!full)
-      return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+      return cassl_fail(err, CASS_ERROR_LIB_INTERNAL_ERROR,
+                        "out of memory creating a TLS session");
     snprintf(full, len, "%s:%s", priority, exclusions);
     ret = gnutls_priority_set_direct(session, full, &where);
     /* where points into full: report the failure before freeing it. */

@@ -121,6 +121,15 @@ static int gtls_check_peer_hook(gnutls_session_t s)
 
 /* ---- creation ------------------------------------------------------------------------ */
 
+/* Session creation fails for want of memory (CASS_ERROR_LIB_INTERNAL_ERROR) or because
+ * GnuTLS cannot make a session at all (CASS_ERROR_LIB_UNABLE_TO_INIT): a driver tells them
+ * from bad parameters (CASS_ERROR_LIB_BAD_PARAMS). */
+static CassError creation_error(int ret)
+{
+  return ret == GNUTLS_E_MEMORY_ERROR ? CASS_ERROR_LIB_INTERNAL_ERROR
+                                      : CASS_ERROR_LIB_UNABLE_TO_INIT;
+}
+
 CassError gtls_session_new(void **session, const struct cassl_session_params *params,
                            cassl_errmsg *err)
 {
@@ -130,7 +139,7 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
 
   struct gtls_session *g = calloc(1, sizeof *g);
   if (!g)
-    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+    return cassl_fail(err, CASS_ERROR_LIB_INTERNAL_ERROR, "out of memory creating a TLS session");
   /* Verification, the client certificate and the pins use this generation only, whatever
    * setters do meanwhile. */
   g->gen = gtls_creds_acquire(params->creds);
@@ -153,7 +162,7 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
   if (ret < 0) {
     gtls_gen_release(g->gen);
     free(g);
-    return cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT, "cannot create a TLS session: %s",
+    return cassl_fail(err, creation_error(ret), "cannot create a TLS session: %s",
                       gnutls_strerror(ret));
   }
   if ((rc = gtls_apply_priority(g->s, params->min_version, params->max_version,
@@ -170,7 +179,7 @@ CassError gtls_session_new(void **session, const struct cassl_session_params *pa
   if (ret >= 0 && params->sni)
     ret = gnutls_server_name_set(g->s, GNUTLS_NAME_DNS, params->sni, strlen(params->sni));
   if (ret < 0) {
-    rc = cassl_fail(err, CASS_ERROR_LIB_UNABLE_TO_INIT, "cannot set up the TLS session: %s",
+    rc = cassl_fail(err, creation_error(ret), "cannot set up the TLS session: %s",
                     gnutls_strerror(ret));
     goto fail;
   }

@@ -738,6 +738,14 @@ void test_context_setters(void**) {
   assert_int_equal(cass_ssl_set_min_protocol_version(ssl, static_cast<CassSslTlsVersion>(9)),
                    CASS_ERROR_LIB_BAD_PARAMS);
   assert_true(strlen(standin_last_log_error()) > 0);
+  // 3 is libcassl's TLS 1.3, not a value of the driver's enum: refused, as the OpenSSL
+  // backend and libcassl's own cass_ssl_set_min_protocol_version refuse it.
+  standin_clear_log();
+  assert_int_equal(cass_ssl_set_min_protocol_version(ssl, static_cast<CassSslTlsVersion>(3)),
+                   CASS_ERROR_LIB_BAD_PARAMS);
+  assert_non_null(strstr(standin_last_log_error(), "is not a CassSslTlsVersion"));
+  assert_int_equal(cass_ssl_set_min_protocol_version(ssl, static_cast<CassSslTlsVersion>(-1)),
+                   CASS_ERROR_LIB_BAD_PARAMS);
 
   String ca = read_pki("ca.pem");
   String cert = read_pki("client.pem");

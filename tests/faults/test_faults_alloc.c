@@ -598,6 +598,11 @@ static void sweep(const char *name, void (*scenario)(struct run *))
                faults_live() - live_before);
     if (r.stopped) {
       failed++;
+      /* A session that cannot be made for want of memory says so with its own code, not
+       * the bad-parameters one a driver reports as a configuration mistake. */
+      if (!strcmp(r.failed_call, "cassl_session_new") && r.rc != CASS_ERROR_LIB_INTERNAL_ERROR)
+        fail_msg("%s: allocation #%lu failed in cassl_session_new: %s (%s), not "
+                 "CASS_ERROR_LIB_INTERNAL_ERROR", name, n, cassl_error_name(r.rc), r.msg);
       fprintf(stderr, "| %s | allocation #%lu | %s | %s | %s |\n", name, n, r.failed_call,
               r.rc == CASS_ERROR_LIB_BAD_PARAMS && !strcmp(r.failed_call, "cass_ssl_new")
                   ? "NULL"
