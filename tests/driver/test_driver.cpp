@@ -493,7 +493,8 @@ void test_jsse_client_cert_missing(void**) {
 /* ---- verification: the verify stage, as with OpenSSL --------------------------------- */
 
 void expect_verify_error(start_fn fn, const char* cert, peer_tls_version version, int flags,
-                         const char* hostname, CassError ssl_code, const char* needle) {
+                         const char* hostname, CassError ssl_code, const char* needle,
+                         int alert = 0) {
   Node node;
   start_pem(fn, cert, version, &node);
   CassSsl* ssl = new_ssl("ca.pem", flags);
@@ -503,6 +504,9 @@ void expect_verify_error(start_fn fn, const char* cert, peer_tls_version version
                 version == PEER_TLS1_2 ? "1.2" : "1.3", connector->error_message().c_str());
   expect_error(connector.get(), SocketConnector::SOCKET_ERROR_SSL_VERIFY, ssl_code,
                VERIFY_PREFIX, needle);
+  // The node hears why (the patched connector writes the alert before closing).
+  if (alert != 0 && !peer_saw_alert(node.p, alert, 5000))
+    fail_msg("the node did not log the fatal alert %d", alert);
   cass_ssl_free(ssl);
 }
 
@@ -511,10 +515,10 @@ void expect_verify_error(start_fn fn, const char* cert, peer_tls_version version
 void test_identity_mismatch_at_verify(void**) {
   expect_verify_error(peer_start_gnutls_serv, "server-san-override.pem", PEER_TLS1_3,
                       PEER_CERT | PEER_IP, NULL, CASS_ERROR_SSL_IDENTITY_MISMATCH,
-                      "do not match");
+                      "do not match", 42 /* bad_certificate */);
   expect_verify_error(peer_start_openssl, "server-san-override.pem", PEER_TLS1_2,
                       PEER_CERT | PEER_IP, NULL, CASS_ERROR_SSL_IDENTITY_MISMATCH,
-                      "do not match");
+                      "do not match", 42);
   expect_verify_error(peer_start_gnutls_serv, "server-dns.pem", PEER_TLS1_3,
                       PEER_CERT | PEER_DNS, "wrong.cassl.test",
                       CASS_ERROR_SSL_IDENTITY_MISMATCH, "wrong.cassl.test");
@@ -525,9 +529,10 @@ void test_identity_mismatch_at_verify(void**) {
 
 void test_untrusted_ca_at_verify(void**) {
   expect_verify_error(peer_start_gnutls_serv, "server-wrongca.pem", PEER_TLS1_3, PEER_CERT,
-                      NULL, CASS_ERROR_SSL_INVALID_PEER_CERT, "unknown issuer");
+                      NULL, CASS_ERROR_SSL_INVALID_PEER_CERT, "unknown issuer",
+                      48 /* unknown_ca */);
   expect_verify_error(peer_start_openssl, "server-wrongca.pem", PEER_TLS1_2, PEER_CERT, NULL,
-                      CASS_ERROR_SSL_INVALID_PEER_CERT, "unknown issuer");
+                      CASS_ERROR_SSL_INVALID_PEER_CERT, "unknown issuer", 48);
 }
 
 // The DNS name checked is the driver's host name, and a matching one connects.

@@ -217,6 +217,9 @@ void SocketConnector::ssl_handshake() {
   } else if (session->is_handshake_done()) {
     session->verify();
     if (session->has_error()) {
+      // The packager's patch: the queued fatal alert goes out before the socket closes.
+      size = session->outgoing().read(buf, SSL_HANDSHAKE_MAX_BUFFER_SIZE);
+      if (size > 0 && !send_all(socket_->fd_, buf, size)) LOG_WARN("Unable to send the alert");
       on_error(SOCKET_ERROR_SSL_VERIFY,
                "Error verifying peer certificate: " + session->error_message());
       return;
