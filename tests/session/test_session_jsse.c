@@ -30,6 +30,7 @@ struct jsse_case {
   bool driver_cert;          /* the guide's driver certificate and encrypted key */
   bool foreign_cert;         /* a client certificate the node does not trust */
   int node_alert;            /* the alert the node must receive when the client rejects it */
+  const char *schemes;       /* jdk.tls.server.SignatureSchemes, NULL = the JDK's */
 };
 
 /* The guide's client: trust the exported node certificate, load the driver's PEM chain and
@@ -62,7 +63,7 @@ static peer *start_jsse(const struct jsse_case *c)
   snprintf(truststore, sizeof truststore, "%s", tnet_pki("jks/truststore.jks"));
   peer_tls_options opts = { .host = c->host, .keystore = keystore, .truststore = truststore,
                             .client_auth = c->auth, .version = c->version,
-                            .mode = PEER_MODE_ECHO };
+                            .mode = PEER_MODE_ECHO, .jsse_signature_schemes = c->schemes };
   SKIP_UNLESS_USABLE(c->host);
   peer *p = NULL;
   if (peer_start_jsse(&opts, &p) != 0)
@@ -171,6 +172,47 @@ static void test_client_cert_not_trusted(void **state)
   expect_case(&c, 100, CASS_ERROR_SSL_PROTOCOL_ERROR, "rejected our client certificate");
 }
 
+/* A Java node limited to RSA-PSS signatures (jdk.tls.server.SignatureSchemes, as newer
+ * JDKs and hardened nodes are): its CertificateRequest lists only rsa_pss_rsae_* schemes,
+ * and the guide's driver certificate, an RSA key made by keytool, must still be sent (signed
+ * with RSA-PSS) and accepted, in TLS 1.3 and 1.2. The node's debug log shows both. */
+static void test_client_cert_rsa_pss_only(void **state)
+{
+  static const char schemes[] = "rsa_pss_rsae_sha256,rsa_pss_rsae_sha384,rsa_pss_rsae_sha512";
+  const peer_tls_version versions[] = { PEER_TLS1_3, PEER_TLS1_2 };
+  for (int v = 0; v < 2; v++) {
+    struct jsse_case c = { .host = "127.0.0.1", .keystore = "jks/keystore.jks",
+                           .node_pem = "jks/node.pem", .auth = PEER_CLIENT_AUTH_REQUIRE,
+                           .version = versions[v], .driver_cert = true, .schemes = schemes };
+    struct tnet n;
+    CassSsl *ssl;
+    peer *p;
+    CassError rc = run_case(&c, 1000, &n, &ssl, &p);
+    if (rc != CASS_OK)
+      fail_msg("TLS %s: %s: %s", versions[v] == PEER_TLS1_3 ? "1.3" : "1.2",
+               cassl_error_name(rc), cassl_session_error_message(n.cs));
+    cassl_session_info info;
+    assert_int_equal(cassl_session_get_info(n.cs, &info), CASS_OK);
+    assert_true(info.client_cert_requested);
+    assert_true(info.client_cert_sent);
+    /* The request listed exactly the three schemes (JSSE's words differ per version), the
+     * node read the client's CertificateVerify, and accepted it (the exchange worked). */
+    if (!peer_log_wait(p, versions[v] == PEER_TLS1_3
+                              ? "\"signature schemes\": [rsa_pss_rsae_sha256, "
+                                "rsa_pss_rsae_sha384, rsa_pss_rsae_sha512]"
+                              : "\"supported signature algorithms\": [rsa_pss_rsae_sha256, "
+                                "rsa_pss_rsae_sha384, rsa_pss_rsae_sha512]",
+                       10000))
+      fail_msg("the node's log shows no CertificateRequest limited to RSA-PSS");
+    if (!peer_log_wait(p, "Consuming CertificateVerify handshake message", 10000))
+      fail_msg("the node's log shows no CertificateVerify from the client");
+    tnet_shutdown(&n);
+    tnet_close(&n);
+    cass_ssl_free(ssl);
+    peer_stop(p);
+  }
+}
+
 /* The node certificate names 127.0.0.1 in its CN: over ::1 the identity does not match. */
 static void test_cn_node_over_ipv6(void **state)
 {
@@ -235,6 +277,7 @@ int main(void)
     cmocka_unit_test(test_client_auth_false),
     cmocka_unit_test(test_client_cert_required_missing),
     cmocka_unit_test(test_client_cert_not_trusted),
+    cmocka_unit_test(test_client_cert_rsa_pss_only),
     cmocka_unit_test(test_cn_node_over_ipv6),
     cmocka_unit_test(test_san_node),
     cmocka_unit_test(test_wrong_trust),

@@ -79,6 +79,10 @@ int peer_start_jsse(const peer_tls_options *o, peer **out)
     }
     peers_arg(&a, "-Djdk.tls.namedGroups=%s", peers_group_name(o->group, 2));
   }
+  if (o->jsse_signature_schemes) {
+    peers_arg(&a, "-Djdk.tls.server.SignatureSchemes=%s", o->jsse_signature_schemes);
+    peers_arg(&a, "%s", "-Djavax.net.debug=ssl:handshake");
+  }
   peers_arg(&a, "%s", "-cp");
   peers_arg(&a, "%s", classes);
   peers_arg(&a, "%s", "JsseServer");

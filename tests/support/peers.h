@@ -77,6 +77,9 @@ typedef struct peer_tls_options {
   bool no_tickets;            /* gnutls-serv --noticket, openssl s_server -no_ticket
                                  -num_tickets 0: no session tickets (TLS 1.3: the client's
                                  flight is the last) */
+  /* JsseServer only: jdk.tls.server.SignatureSchemes (the schemes its CertificateRequest and
+   * its own signatures may use), with the handshake debug log (javax.net.debug) on. */
+  const char *jsse_signature_schemes;
   const char *servername;     /* openssl s_server only: the one SNI it accepts (another name
                                  fails the handshake with unrecognized_name; none is fine) */
 } peer_tls_options;
