@@ -4,8 +4,8 @@
   libcassl backend for the DataStax C/C++ driver: the driver's SslContext, SslSession and
   SslContextFactory over libcassl's embedding API (the cassl_ names only).
 
-  Copy this file and ssl_cassl_impl.cpp into the driver's src/ssl/ and apply
-  cpp-driver-cassl.patch: the bottom of src/ssl.hpp then includes this header (HAVE_CASSL),
+  Added to the driver's src/ssl/ with ssl_cassl_impl.cpp by patches/0001 (with the CMake
+  option CASS_USE_CASSL): the bottom of src/ssl.hpp then includes this header (HAVE_CASSL),
   after the driver's cassandra.h, so <cassl/cassl.h> declares only the cassl_ API and the
   driver's own cass_ssl_* functions stay the driver's.
 

@@ -19,8 +19,9 @@ driver_backend_sources = \
 # The driver's own warnings (-Wall -pedantic -Wextra, -Werror), none switched off.
 driver_cxxflags = -Wall -Wextra -pedantic -Werror
 
-EXTRA_DIST += integrations/cpp-driver/README.md integrations/cpp-driver/cpp-driver-cassl.patch
-
+# The patch series carries the backend files as they are here.
+TESTS += tests/driver/patches.sh
+EXTRA_DIST += tests/driver/patches.sh
 
 if HAVE_CXX
 if BACKEND_GNUTLS

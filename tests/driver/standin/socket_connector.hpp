@@ -10,7 +10,7 @@
 //  - a step writes at most 16 KiB + 5 bytes of outgoing(); only a step that wrote nothing
 //    and finds the handshake done calls verify() (an error is SOCKET_ERROR_SSL_VERIFY) and
 //    finishes; on a verify() error it first writes what the session queued (the fatal
-//    alert), as integrations/cpp-driver/cpp-driver-cassl.patch makes the driver do;
+//    alert), as integrations/cpp-driver/patches/0001 makes the driver do;
 //  - a write encrypts in 8 KiB pieces and sends only what those encrypt() calls added to
 //    outgoing(), then drops that many bytes from its front;
 //  - a read commits the received bytes to incoming() and decrypts into an 8 KiB buffer

@@ -2,8 +2,9 @@
  * Copyright (C) 2026 The libcassl authors */
 // Restates, for testing, the DataStax C/C++ driver's src/ssl.hpp (2.17.1): the TLS
 // interfaces a backend implements (SslSession, SslContext, SslContextFactoryBase<T>), then
-// the backend's header at the bottom, as the driver does once cpp-driver-cassl.patch is
-// applied (there: "ssl/ssl_cassl_impl.hpp"). Keep it faithful to the driver's code.
+// the backend's header at the bottom, as the driver does once
+// integrations/cpp-driver/patches/0001 is applied (there: "ssl/ssl_cassl_impl.hpp"). Keep it
+// faithful to the driver's code.
 #ifndef DATASTAX_INTERNAL_SSL_HPP
 #define DATASTAX_INTERNAL_SSL_HPP
 
