@@ -33,6 +33,19 @@ static CassError session_refuse(const cassl_session *s)
   return CASS_ERROR_LIB_BAD_PARAMS;
 }
 
+/* A call made from inside cassl_session_write_to's sink, on the same session: the backend is
+ * in the middle of a record, and GnuTLS would send it again and misreport lengths. Refused,
+ * and nothing changes (the outer write goes on). */
+static CassError refuse_in_sink(const char *call)
+{
+  cassl_errmsg msg;
+  cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS,
+             "%s was called from the output sink of cassl_session_write_to on the same "
+             "session; a sink may only take the bytes", call);
+  cassl_note_thread_error(CASS_ERROR_LIB_BAD_PARAMS, &msg);
+  return CASS_ERROR_LIB_BAD_PARAMS;
+}
+
 static size_t sockaddr_size(const struct sockaddr *sa)
 {
   switch (sa->sa_family) {
@@ -414,6 +427,8 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
 {
   if (!s)
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_handshake");
   if (s->state == CASSL_SESSION_ESTABLISHED || s->state == CASSL_SESSION_HANDSHAKE_DONE)
     return CASS_OK;
   if (s->state != CASSL_SESSION_HANDSHAKING)
@@ -455,6 +470,8 @@ CASSL_EXPORT CassError cassl_session_verify(cassl_session *s)
 {
   if (!s)
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_verify");
   if (s->state == CASSL_SESSION_ESTABLISHED)
     return CASS_OK;
   if (s->state == CASSL_SESSION_HANDSHAKE_DONE)
@@ -472,6 +489,8 @@ CASSL_EXPORT CassError cassl_session_feed(cassl_session *s, const void *data, si
 {
   if (!s || (!data && len))
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_feed");
   if (s->state == CASSL_SESSION_FAILED)
     return s->error;
   /* After the peer's close_notify nothing more can be decrypted: drop what follows. */
@@ -523,7 +542,8 @@ CASSL_EXPORT const void *cassl_session_output_peek(const cassl_session *s, size_
 
 CASSL_EXPORT void cassl_session_output_consume(cassl_session *s, size_t len)
 {
-  if (!s)
+  /* From a sink: the bytes being handed over are consumed by cassl_session_write_to. */
+  if (!s || s->in_sink)
     return;
   size_t visible = output_visible(s);
   cassl_bytequeue_consume(&s->outgoing, len < visible ? len : visible);
@@ -540,6 +560,8 @@ CASSL_EXPORT CassError cassl_session_read(cassl_session *s, void *buf, size_t ca
     *n = 0;
   if (!s || !n || (!buf && cap))
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_read");
   /* Reading goes on after our own close_notify, until the peer's arrives. */
   if (s->state != CASSL_SESSION_ESTABLISHED &&
       !(s->state == CASSL_SESSION_CLOSED && !s->close_received)) {
@@ -581,6 +603,8 @@ CASSL_EXPORT CassError cassl_session_write(cassl_session *s, const void *buf, si
 {
   if (!s || (!buf && len))
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_write");
   if (s->state != CASSL_SESSION_ESTABLISHED)
     return s->state == CASSL_SESSION_HANDSHAKING ? CASS_ERROR_LIB_BAD_PARAMS
                                                  : session_refuse(s);
@@ -600,6 +624,8 @@ CASSL_EXPORT CassError cassl_session_write_to(cassl_session *s, const void *buf,
 {
   if (!s || (!buf && len) || !sink)
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_write_to");
   if (s->state != CASSL_SESSION_ESTABLISHED)
     return s->state == CASSL_SESSION_HANDSHAKING ? CASS_ERROR_LIB_BAD_PARAMS
                                                  : session_refuse(s);
@@ -608,7 +634,10 @@ CASSL_EXPORT CassError cassl_session_write_to(cassl_session *s, const void *buf,
   size_t n;
   const unsigned char *p;
   while ((p = cassl_bytequeue_peek(&s->outgoing, &n)) != NULL && n > 0) {
-    if (sink(ctx, p, n) != 0)
+    s->in_sink = true;
+    int taken = sink(ctx, p, n) == 0;
+    s->in_sink = false;
+    if (!taken)
       return session_fail(s, cassl_fail(&msg, CASS_ERROR_SSL_PROTOCOL_ERROR,
                                         "the output sink did not take %zu bytes", n), &msg);
     cassl_bytequeue_consume(&s->outgoing, n);
@@ -622,7 +651,9 @@ CASSL_EXPORT CassError cassl_session_write_to(cassl_session *s, const void *buf,
   }
   msg.text[0] = '\0';
   s->backend->session_set_sink(s->impl, sink, ctx);
+  s->in_sink = true;
   CassError rc = s->backend->session_write(s->impl, buf, len, &msg);
+  s->in_sink = false;
   s->backend->session_set_sink(s->impl, NULL, NULL);
   if (rc != CASS_OK)
     return session_fail(s, rc, &msg);
@@ -633,6 +664,8 @@ CASSL_EXPORT CassError cassl_session_close(cassl_session *s)
 {
   if (!s)
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_close");
   if (s->close_sent)
     return CASS_OK;
   /* Answering the peer's close_notify is allowed; closing a failed or unfinished session is
@@ -699,6 +732,8 @@ CASSL_EXPORT CassError cassl_session_set_error(cassl_session *s, CassError code,
 {
   if (!s)
     return code;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_set_error");
   cassl_errmsg msg;
   cassl_fail(&msg, code, "%s", message && message[0] ? message : cassl_error_desc(code));
   return session_fail(s, code, &msg);

@@ -151,7 +151,12 @@ CASSL_EXPORT CassError cassl_session_read(cassl_session *session, void *buf, siz
 /* Encrypts all of buf (split into records); the ciphertext becomes output. */
 CASSL_EXPORT CassError cassl_session_write(cassl_session *session, const void *buf, size_t len);
 /* Where cassl_session_write_to puts output: len bytes of ciphertext, in order. Returns 0, or
- * nonzero when it cannot take them (out of memory), which fails the session. */
+ * nonzero when it cannot take them (out of memory), which fails the session. A sink only
+ * takes the bytes: a call on the same session from inside it (write, write_to, read,
+ * handshake, verify, feed, close, set_error) is refused with CASS_ERROR_LIB_BAD_PARAMS and
+ * changes nothing (the session is kept and the outer write goes on),
+ * cassl_session_output_consume does nothing there, and cassl_session_free must not be
+ * called from it. Getters (state, error, pending output, info) may be. */
 typedef int (*cassl_output_sink)(void *ctx, const void *data, size_t len);
 /* cassl_session_write, with the output handed to sink as it is made instead of queued: first
  * what the output queue holds (a held final flight, what reads produced), then this write's
