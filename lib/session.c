@@ -142,8 +142,13 @@ static void forget_resume_data(cassl_session *s)
     cassl_session_cache_forget(&s->ssl->sessions, &s->cache_key);
 }
 
+/* The verify bits this library knows how to check. */
+#define KNOWN_VERIFY_FLAGS \
+  (CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY | CASS_SSL_VERIFY_PEER_IDENTITY_DNS)
+
 /* The options' fields this library knows, and that a larger struct (a caller built against
- * a later header) adds nothing this library would ignore. */
+ * a later header) adds nothing this library would ignore. The size is bounded before any
+ * byte past the known struct is read: a garbage size must not walk the caller's memory. */
 static CassError check_options(const cassl_session_options *o, cassl_errmsg *err)
 {
   if (o->size < sizeof(cassl_session_options)) {
@@ -151,14 +156,23 @@ static CassError check_options(const cassl_session_options *o, cassl_errmsg *err
                       "cassl_session_options.size %zu is too small (use "
                       "CASSL_SESSION_OPTIONS_INIT)", o->size);
   }
+  if (o->size > CASSL_SESSION_OPTIONS_MAX_SIZE) {
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS,
+                      "cassl_session_options.size %zu is not a struct size (at most %d bytes; "
+                      "use CASSL_SESSION_OPTIONS_INIT)", o->size, CASSL_SESSION_OPTIONS_MAX_SIZE);
+  }
   const unsigned char *extra = (const unsigned char *)o + sizeof *o;
   for (size_t i = 0; i < o->size - sizeof *o; i++)
     if (extra[i])
       return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS,
                         "cassl_session_options has fields this libcassl does not know");
-  if (o->verify_flags < 0 && o->verify_flags != CASSL_VERIFY_FLAGS_INHERIT)
-    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "invalid verify flags %d",
-                      o->verify_flags);
+  /* An unknown bit is a check this library cannot make: refused, never read as less. */
+  if (o->verify_flags != CASSL_VERIFY_FLAGS_INHERIT && (o->verify_flags & ~KNOWN_VERIFY_FLAGS))
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS,
+                      "unknown verify flags 0x%x in cassl_session_options.verify_flags (known: "
+                      "CASS_SSL_VERIFY_PEER_CERT, _PEER_IDENTITY, _PEER_IDENTITY_DNS, or "
+                      "CASSL_VERIFY_FLAGS_INHERIT)",
+                      (unsigned)o->verify_flags & ~(unsigned)KNOWN_VERIFY_FLAGS);
   if (o->sni != CASSL_SNI_AUTO && o->sni != CASSL_SNI_NONE && o->sni != CASSL_SNI_EXPLICIT)
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "unknown SNI policy %d", (int)o->sni);
   if (o->flags & ~(CASSL_SESSION_DEFER_VERIFY | CASSL_SESSION_HOLD_FINAL_FLIGHT))
@@ -304,10 +318,11 @@ static CassError session_verify(cassl_session *s, cassl_errmsg *msg,
   if (pin_rc != CASS_OK)
     return pin_rc;
   /* End of the pin check. */
-  int flags = s->verify_flags & (CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY |
-                                 CASS_SSL_VERIFY_PEER_IDENTITY_DNS);
-  if (flags == CASS_SSL_VERIFY_NONE)
+  /* As the driver: flags 0 check nothing; any other value (unknown bits from
+   * cassl_ssl_set_verify_flags included) needs a certificate, and each known bit its check. */
+  if (s->verify_flags == CASS_SSL_VERIFY_NONE)
     return CASS_OK;
+  int flags = s->verify_flags & KNOWN_VERIFY_FLAGS;
   *why = CASSL_REJECT_NO_CERT;
   if (s->backend->session_peer_cert_count(s->impl) == 0)
     return cassl_fail(msg, CASS_ERROR_SSL_NO_PEER_CERT,

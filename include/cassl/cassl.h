@@ -102,7 +102,11 @@ CASSL_EXPORT CassError cassl_ssl_add_trusted_cert(cassl_ssl *ssl, const char *ce
 CASSL_EXPORT CassError cassl_ssl_add_trusted_cert_n(cassl_ssl *ssl, const char *cert,
                                                     size_t cert_length);
 /* A bitmask of CassSslVerifyFlags; the default is CASS_SSL_VERIFY_PEER_CERT. Sessions made
- * afterwards use it (see cassl_session_new_ex for per-session flags). */
+ * afterwards use it (see cassl_session_new_ex for per-session flags). As in the driver, the
+ * value is kept as given: 0 checks nothing, any other value requires the server to send a
+ * certificate (CASS_ERROR_SSL_NO_PEER_CERT otherwise) plus the check of each known bit; a
+ * bit this library does not know adds no check of its own and never removes one
+ * (cassl_session_new_ex refuses such bits). */
 CASSL_EXPORT void cassl_ssl_set_verify_flags(cassl_ssl *ssl, int flags);
 /* The client certificate: the first PEM certificate is the leaf, the rest its chain. */
 CASSL_EXPORT CassError cassl_ssl_set_cert(cassl_ssl *ssl, const char *cert);

@@ -85,6 +85,10 @@ typedef struct cassl_session_options {
   unsigned flags;        /* CASSL_SESSION_* bits */
 } cassl_session_options;
 
+/* The largest cassl_session_options.size accepted: room for later fields, and a bound on
+ * what is read of a caller's struct when the size is garbage. */
+#define CASSL_SESSION_OPTIONS_MAX_SIZE 1024
+
 #define CASSL_SESSION_OPTIONS_INIT \
   { sizeof(cassl_session_options), CASSL_VERIFY_FLAGS_INHERIT, CASSL_SNI_AUTO, 0u }
 
@@ -109,9 +113,12 @@ typedef struct cassl_session_info {
  * with CASS_ERROR_SSL_IDENTITY_MISMATCH. */
 CASSL_EXPORT CassError cassl_session_new(cassl_ssl *ssl, const cassl_peer *peer,
                                          cassl_session **out);
-/* cassl_session_new with options (NULL = the defaults, as cassl_session_new). An unknown
- * size, SNI policy or flag, or CASSL_SNI_EXPLICIT without a valid peer->sni, is
- * CASS_ERROR_LIB_BAD_PARAMS. */
+/* cassl_session_new with options (NULL = the defaults, as cassl_session_new). A size below
+ * sizeof(cassl_session_options) or above CASSL_SESSION_OPTIONS_MAX_SIZE (refused before any
+ * byte past the known fields is read), nonzero bytes past the known fields, verify_flags
+ * with a bit other than CASS_SSL_VERIFY_PEER_CERT, _PEER_IDENTITY and _PEER_IDENTITY_DNS
+ * (unless CASSL_VERIFY_FLAGS_INHERIT), an unknown SNI policy or flag, or CASSL_SNI_EXPLICIT
+ * without a valid peer->sni, is CASS_ERROR_LIB_BAD_PARAMS. */
 CASSL_EXPORT CassError cassl_session_new_ex(cassl_ssl *ssl, const cassl_peer *peer,
                                             const cassl_session_options *options,
                                             cassl_session **out);
