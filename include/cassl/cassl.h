@@ -137,7 +137,8 @@ CASSL_EXPORT CassError cassl_ssl_set_max_protocol_version(cassl_ssl *ssl, int ma
 
 /* Initialises the TLS library for the process. Reference-counted and thread-safe: every
  * successful call is matched by one cassl_global_cleanup; calling it again is harmless.
- * cassl_ssl_new calls it once for the process on its own. */
+ * cassl_ssl_new initialises it once for the process on its own, with a reference of the
+ * library's that no cassl_global_cleanup drops. */
 CASSL_EXPORT CassError cassl_global_init(void);
 /* Drops one cassl_global_init reference; the last one releases the TLS library's global
  * state (no object or session may be alive then). Without a matching init it does nothing. */
