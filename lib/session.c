@@ -106,6 +106,8 @@ static void offer_resume_data(cassl_session *s, cassl_ssl *ssl)
   /* Unusable data only means a full handshake. */
   if (s->backend->session_set_resume_data(s->impl, data, len, &ignored) != CASS_OK)
     s->cache_ticket.born_ms = 0;
+  else
+    s->offered_resume = true;
   cassl_wipe(data, len);
   free(data);
 }
@@ -145,6 +147,15 @@ static void forget_resume_data(cassl_session *s)
 /* The verify bits this library knows how to check. */
 #define KNOWN_VERIFY_FLAGS \
   (CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY | CASS_SSL_VERIFY_PEER_IDENTITY_DNS)
+
+/* A handshake that offered resumption data failed: the data may be why (a node that keeps
+ * its ticket key but no longer speaks the version the ticket is for), and offering it again
+ * would fail every reconnect the same way. The next session makes a full handshake. */
+static void forget_offered_resume_data(cassl_session *s)
+{
+  if (s->offered_resume)
+    cassl_session_cache_forget(&s->ssl->sessions, &s->cache_key);
+}
 
 /* The options' fields this library knows, and that a larger struct (a caller built against
  * a later header) adds nothing this library would ignore. The size is bounded before any
@@ -457,8 +468,10 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
   /* A check that refused the server during the handshake ended it: its verdict counts, not
    * the backend's report of the abort. */
   bool refused = s->checked && s->check_rc != CASS_OK;
-  if (rc != CASS_OK && !refused)
+  if (rc != CASS_OK && !refused) {
+    forget_offered_resume_data(s);
     return session_fail(s, rc, &msg);
+  }
   if (!done && !refused)
     return CASS_OK;
   if (s->options & CASSL_SESSION_HOLD_FINAL_FLIGHT) {
