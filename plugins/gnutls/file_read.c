@@ -242,7 +242,10 @@ static int read_pem(struct cassl_file_info *fi, const char *text, size_t len,
     }
     stop += strlen(footer);
     blocks++;
-    int ret = read_pem_block(fi, name, p, (size_t)(stop - p), blocks, password);
+    /* Every block counts toward the cap, whatever its label. */
+    int ret = cassl_file_info_take_pem_block(fi)
+                  ? read_pem_block(fi, name, p, (size_t)(stop - p), blocks, password)
+                  : OUT_OF_MEMORY;
     if (ret < 0) {
       *any = true;
       return ret;
