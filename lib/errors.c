@@ -37,6 +37,7 @@ CASSL_EXPORT const char *cassl_error_desc(CassError error)
   case CASS_ERROR_LIB_REQUEST_TIMED_OUT: return "Request timed out";
   case CASS_ERROR_LIB_NOT_IMPLEMENTED: return "Not implemented";
   case CASS_ERROR_LIB_UNABLE_TO_CONNECT: return "Unable to connect";
+  case CASS_ERROR_LIB_INVALID_DATA: return "Invalid data";
   case CASS_ERROR_SSL_INVALID_CERT: return "Unable to load certificate";
   case CASS_ERROR_SSL_INVALID_PRIVATE_KEY: return "Unable to load private key";
   case CASS_ERROR_SSL_NO_PEER_CERT: return "No peer certificate";
@@ -61,6 +62,7 @@ CASSL_EXPORT const char *cassl_error_name(CassError error)
   case CASS_ERROR_LIB_REQUEST_TIMED_OUT: return "CASS_ERROR_LIB_REQUEST_TIMED_OUT";
   case CASS_ERROR_LIB_NOT_IMPLEMENTED: return "CASS_ERROR_LIB_NOT_IMPLEMENTED";
   case CASS_ERROR_LIB_UNABLE_TO_CONNECT: return "CASS_ERROR_LIB_UNABLE_TO_CONNECT";
+  case CASS_ERROR_LIB_INVALID_DATA: return "CASS_ERROR_LIB_INVALID_DATA";
   case CASS_ERROR_SSL_INVALID_CERT: return "CASS_ERROR_SSL_INVALID_CERT";
   case CASS_ERROR_SSL_INVALID_PRIVATE_KEY: return "CASS_ERROR_SSL_INVALID_PRIVATE_KEY";
   case CASS_ERROR_SSL_NO_PEER_CERT: return "CASS_ERROR_SSL_NO_PEER_CERT";
