@@ -38,6 +38,7 @@ CASSL_EXPORT const char *cassl_error_desc(CassError error)
   case CASS_ERROR_LIB_NOT_IMPLEMENTED: return "Not implemented";
   case CASS_ERROR_LIB_UNABLE_TO_CONNECT: return "Unable to connect";
   case CASS_ERROR_LIB_INTERNAL_ERROR: return "Internal error";
+  case CASS_ERROR_LIB_INVALID_DATA: return "Invalid data";
   case CASS_ERROR_SSL_INVALID_CERT: return "Unable to load certificate";
   case CASS_ERROR_SSL_INVALID_PRIVATE_KEY: return "Unable to load private key";
   case CASS_ERROR_SSL_NO_PEER_CERT: return "No peer certificate";
@@ -63,6 +64,7 @@ CASSL_EXPORT const char *cassl_error_name(CassError error)
   case CASS_ERROR_LIB_NOT_IMPLEMENTED: return "CASS_ERROR_LIB_NOT_IMPLEMENTED";
   case CASS_ERROR_LIB_UNABLE_TO_CONNECT: return "CASS_ERROR_LIB_UNABLE_TO_CONNECT";
   case CASS_ERROR_LIB_INTERNAL_ERROR: return "CASS_ERROR_LIB_INTERNAL_ERROR";
+  case CASS_ERROR_LIB_INVALID_DATA: return "CASS_ERROR_LIB_INVALID_DATA";
   case CASS_ERROR_SSL_INVALID_CERT: return "CASS_ERROR_SSL_INVALID_CERT";
   case CASS_ERROR_SSL_INVALID_PRIVATE_KEY: return "CASS_ERROR_SSL_INVALID_PRIVATE_KEY";
   case CASS_ERROR_SSL_NO_PEER_CERT: return "CASS_ERROR_SSL_NO_PEER_CERT";

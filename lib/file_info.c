@@ -11,27 +11,54 @@
 #include "backend.h"
 #include "file_info.h"
 
-/* Grows a pointer array by one slot; false when memory runs out. */
+/* Makes room for one more slot in a pointer array holding count: the capacity doubles
+ * (4, 8, 16, ...), so filling it costs a logarithmic number of reallocations rather than
+ * one per item (quadratic copying under an allocator that moves the block each time). The
+ * capacity is implied by count, so nothing else is stored. */
 static bool grow(void ***items, size_t count)
 {
-  void **bigger = realloc(*items, (count + 1) * sizeof *bigger);
+  size_t cap;
+  if (count == 0)
+    cap = 4;
+  else if (count >= 4 && (count & (count - 1)) == 0)
+    cap = count * 2;
+  else
+    return true; /* room left */
+  void **bigger = realloc(*items, cap * sizeof *bigger);
   if (!bigger)
     return false;
   *items = bigger;
   return true;
 }
 
-/* Whether the cap on items is reached (then recorded as the file's failure). */
-static bool full(struct cassl_file_info *info)
+/* Records that the cap is reached (the file's failure); always true. */
+static bool refuse_more(struct cassl_file_info *info)
 {
-  if (info->cert_count + info->key_count < CASSL_FILE_INFO_MAX_ITEMS)
-    return false;
   if (!info->full)
     cassl_file_info_fail(info, CASS_ERROR_SSL_INVALID_CERT,
                          "split the file: no TLS configuration needs that many",
-                         "the file holds more than %d certificates and keys; the rest was "
-                         "not read", CASSL_FILE_INFO_MAX_ITEMS);
+                         "the file holds more than %d items (PEM blocks of any kind, "
+                         "certificates, keys); the rest was not read",
+                         CASSL_FILE_INFO_MAX_ITEMS);
   info->full = true;
+  return true;
+}
+
+/* Whether the cap on described items is reached. */
+static bool full(struct cassl_file_info *info)
+{
+  if (info->cert_count + info->key_count + info->skipped_count < CASSL_FILE_INFO_MAX_ITEMS)
+    return false;
+  return refuse_more(info);
+}
+
+bool cassl_file_info_take_pem_block(struct cassl_file_info *info)
+{
+  if (info->pem_blocks >= CASSL_FILE_INFO_MAX_ITEMS) {
+    refuse_more(info);
+    return false;
+  }
+  info->pem_blocks++;
   return true;
 }
 
@@ -80,6 +107,8 @@ struct cassl_key_info *cassl_file_info_add_key(struct cassl_file_info *info,
 
 bool cassl_file_info_skip(struct cassl_file_info *info, const char *label)
 {
+  if (full(info))
+    return false;
   char *copy = strdup(label);
   if (!copy || !grow((void ***)&info->skipped, info->skipped_count)) {
     free(copy);

@@ -53,14 +53,21 @@ struct cassl_file_info {
   size_t cert_count;
   struct cassl_key_info **keys;
   size_t key_count;
+  size_t pem_blocks;  /* BEGIN/END blocks taken, whatever their label */
   bool full;          /* the item cap was reached: reading stopped (recorded as a failure) */
   CassError error;
   cassl_errmsg message;
   char hint[512];
 };
 
-/* Cap on items per file: a file of millions of tiny PEM blocks is refused, not held. */
+/* Cap on items per file: a file of millions of tiny PEM blocks is refused, not held. Every
+ * PEM block counts, whatever its label (unknown and damaged ones too), and so does every
+ * certificate and key of a DER or PKCS#12 file. */
 #define CASSL_FILE_INFO_MAX_ITEMS 4096
+
+/* Counts one more PEM block before it is read; false when the cap is reached (then
+ * info->full, and the failure is recorded): the caller stops reading. */
+bool cassl_file_info_take_pem_block(struct cassl_file_info *info);
 
 /* A new zeroed certificate or key appended to info; NULL when memory runs out or the cap
  * is reached (then info->full, and the failure is recorded): the caller stops reading. */
@@ -69,7 +76,8 @@ struct cassl_key_info *cassl_file_info_add_key(struct cassl_file_info *info,
                                                const char *format);
 /* Drops the last certificate added (it did not parse after all). */
 void cassl_file_info_drop_last_cert(struct cassl_file_info *info);
-/* A copy of label in the skipped list; false when memory runs out. */
+/* A copy of label in the skipped list; false when memory runs out or the cap is reached
+ * (then info->full). */
 bool cassl_file_info_skip(struct cassl_file_info *info, const char *label);
 /* Appends prefix + len bytes of value as a SAN for display; false when memory runs out. */
 bool cassl_cert_info_add_san(struct cassl_cert_info *cert, const char *prefix,

@@ -33,6 +33,19 @@ static CassError session_refuse(const cassl_session *s)
   return CASS_ERROR_LIB_BAD_PARAMS;
 }
 
+/* A call made from inside cassl_session_write_to's sink, on the same session: the backend is
+ * in the middle of a record, and GnuTLS would send it again and misreport lengths. Refused,
+ * and nothing changes (the outer write goes on). */
+static CassError refuse_in_sink(const char *call)
+{
+  cassl_errmsg msg;
+  cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS,
+             "%s was called from the output sink of cassl_session_write_to on the same "
+             "session; a sink may only take the bytes", call);
+  cassl_note_thread_error(CASS_ERROR_LIB_BAD_PARAMS, &msg);
+  return CASS_ERROR_LIB_BAD_PARAMS;
+}
+
 static size_t sockaddr_size(const struct sockaddr *sa)
 {
   switch (sa->sa_family) {
@@ -93,6 +106,8 @@ static void offer_resume_data(cassl_session *s, cassl_ssl *ssl)
   /* Unusable data only means a full handshake. */
   if (s->backend->session_set_resume_data(s->impl, data, len, &ignored) != CASS_OK)
     s->cache_ticket.born_ms = 0;
+  else
+    s->offered_resume = true;
   cassl_wipe(data, len);
   free(data);
 }
@@ -134,8 +149,22 @@ static void forget_resume_data(cassl_session *s)
     cassl_session_cache_forget(&s->ssl->sessions, &s->cache_key);
 }
 
+/* The verify bits this library knows how to check. */
+#define KNOWN_VERIFY_FLAGS \
+  (CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY | CASS_SSL_VERIFY_PEER_IDENTITY_DNS)
+
+/* A handshake that offered resumption data failed: the data may be why (a node that keeps
+ * its ticket key but no longer speaks the version the ticket is for), and offering it again
+ * would fail every reconnect the same way. The next session makes a full handshake. */
+static void forget_offered_resume_data(cassl_session *s)
+{
+  if (s->offered_resume)
+    cassl_session_cache_forget(&s->ssl->sessions, &s->cache_key);
+}
+
 /* The options' fields this library knows, and that a larger struct (a caller built against
- * a later header) adds nothing this library would ignore. */
+ * a later header) adds nothing this library would ignore. The size is bounded before any
+ * byte past the known struct is read: a garbage size must not walk the caller's memory. */
 static CassError check_options(const cassl_session_options *o, cassl_errmsg *err)
 {
   if (o->size < sizeof(cassl_session_options)) {
@@ -143,14 +172,23 @@ static CassError check_options(const cassl_session_options *o, cassl_errmsg *err
                       "cassl_session_options.size %zu is too small (use "
                       "CASSL_SESSION_OPTIONS_INIT)", o->size);
   }
+  if (o->size > CASSL_SESSION_OPTIONS_MAX_SIZE) {
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS,
+                      "cassl_session_options.size %zu is not a struct size (at most %d bytes; "
+                      "use CASSL_SESSION_OPTIONS_INIT)", o->size, CASSL_SESSION_OPTIONS_MAX_SIZE);
+  }
   const unsigned char *extra = (const unsigned char *)o + sizeof *o;
   for (size_t i = 0; i < o->size - sizeof *o; i++)
     if (extra[i])
       return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS,
                         "cassl_session_options has fields this libcassl does not know");
-  if (o->verify_flags < 0 && o->verify_flags != CASSL_VERIFY_FLAGS_INHERIT)
-    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "invalid verify flags %d",
-                      o->verify_flags);
+  /* An unknown bit is a check this library cannot make: refused, never read as less. */
+  if (o->verify_flags != CASSL_VERIFY_FLAGS_INHERIT && (o->verify_flags & ~KNOWN_VERIFY_FLAGS))
+    return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS,
+                      "unknown verify flags 0x%x in cassl_session_options.verify_flags (known: "
+                      "CASS_SSL_VERIFY_PEER_CERT, _PEER_IDENTITY, _PEER_IDENTITY_DNS, or "
+                      "CASSL_VERIFY_FLAGS_INHERIT)",
+                      (unsigned)o->verify_flags & ~(unsigned)KNOWN_VERIFY_FLAGS);
   if (o->sni != CASSL_SNI_AUTO && o->sni != CASSL_SNI_NONE && o->sni != CASSL_SNI_EXPLICIT)
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "unknown SNI policy %d", (int)o->sni);
   if (o->flags & ~(CASSL_SESSION_DEFER_VERIFY | CASSL_SESSION_HOLD_FINAL_FLIGHT))
@@ -294,10 +332,11 @@ static CassError session_verify(cassl_session *s, cassl_errmsg *msg,
   if (pin_rc != CASS_OK)
     return pin_rc;
   /* End of the pin check. */
-  int flags = s->verify_flags & (CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY |
-                                 CASS_SSL_VERIFY_PEER_IDENTITY_DNS);
-  if (flags == CASS_SSL_VERIFY_NONE)
+  /* As the driver: flags 0 check nothing; any other value (unknown bits from
+   * cassl_ssl_set_verify_flags included) needs a certificate, and each known bit its check. */
+  if (s->verify_flags == CASS_SSL_VERIFY_NONE)
     return CASS_OK;
+  int flags = s->verify_flags & KNOWN_VERIFY_FLAGS;
   *why = CASSL_REJECT_NO_CERT;
   if (s->backend->session_peer_cert_count(s->impl) == 0)
     return cassl_fail(msg, CASS_ERROR_SSL_NO_PEER_CERT,
@@ -380,6 +419,8 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
 {
   if (!s)
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_handshake");
   if (s->state == CASSL_SESSION_ESTABLISHED || s->state == CASSL_SESSION_HANDSHAKE_DONE)
     return CASS_OK;
   if (s->state != CASSL_SESSION_HANDSHAKING)
@@ -391,8 +432,10 @@ CASSL_EXPORT CassError cassl_session_handshake(cassl_session *s)
   /* A check that refused the server during the handshake ended it: its verdict counts, not
    * the backend's report of the abort. */
   bool refused = s->checked && s->check_rc != CASS_OK;
-  if (rc != CASS_OK && !refused)
+  if (rc != CASS_OK && !refused) {
+    forget_offered_resume_data(s);
     return session_fail(s, rc, &msg);
+  }
   if (!done && !refused)
     return CASS_OK;
   /* HOLD_FINAL_FLIGHT: the output of the step that completed the handshake (the client's
@@ -416,6 +459,8 @@ CASSL_EXPORT CassError cassl_session_verify(cassl_session *s)
 {
   if (!s)
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_verify");
   if (s->state == CASSL_SESSION_ESTABLISHED)
     return CASS_OK;
   if (s->state == CASSL_SESSION_HANDSHAKE_DONE)
@@ -433,6 +478,8 @@ CASSL_EXPORT CassError cassl_session_feed(cassl_session *s, const void *data, si
 {
   if (!s || (!data && len))
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_feed");
   if (s->state == CASSL_SESSION_FAILED)
     return s->error;
   /* After the peer's close_notify nothing more can be decrypted: drop what follows. */
@@ -484,7 +531,8 @@ CASSL_EXPORT const void *cassl_session_output_peek(const cassl_session *s, size_
 
 CASSL_EXPORT void cassl_session_output_consume(cassl_session *s, size_t len)
 {
-  if (!s)
+  /* From a sink: the bytes being handed over are consumed by cassl_session_write_to. */
+  if (!s || s->in_sink)
     return;
   size_t visible = output_visible(s);
   cassl_bytequeue_consume(&s->outgoing, len < visible ? len : visible);
@@ -501,6 +549,8 @@ CASSL_EXPORT CassError cassl_session_read(cassl_session *s, void *buf, size_t ca
     *n = 0;
   if (!s || !n || (!buf && cap))
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_read");
   /* Reading goes on after our own close_notify, until the peer's arrives. */
   if (s->state != CASSL_SESSION_ESTABLISHED &&
       !(s->state == CASSL_SESSION_CLOSED && !s->close_received)) {
@@ -538,6 +588,8 @@ CASSL_EXPORT CassError cassl_session_write(cassl_session *s, const void *buf, si
 {
   if (!s || (!buf && len))
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_write");
   if (s->state != CASSL_SESSION_ESTABLISHED)
     return s->state == CASSL_SESSION_HANDSHAKING ? CASS_ERROR_LIB_BAD_PARAMS
                                                  : session_refuse(s);
@@ -557,6 +609,8 @@ CASSL_EXPORT CassError cassl_session_write_to(cassl_session *s, const void *buf,
 {
   if (!s || (!buf && len) || !sink)
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_write_to");
   if (s->state != CASSL_SESSION_ESTABLISHED)
     return s->state == CASSL_SESSION_HANDSHAKING ? CASS_ERROR_LIB_BAD_PARAMS
                                                  : session_refuse(s);
@@ -565,7 +619,10 @@ CASSL_EXPORT CassError cassl_session_write_to(cassl_session *s, const void *buf,
   size_t n;
   const unsigned char *p;
   while ((p = cassl_bytequeue_peek(&s->outgoing, &n)) != NULL && n > 0) {
-    if (sink(ctx, p, n) != 0)
+    s->in_sink = true;
+    int taken = sink(ctx, p, n) == 0;
+    s->in_sink = false;
+    if (!taken)
       return session_fail(s, cassl_fail(&msg, CASS_ERROR_SSL_PROTOCOL_ERROR,
                                         "the output sink did not take %zu bytes", n), &msg);
     cassl_bytequeue_consume(&s->outgoing, n);
@@ -579,7 +636,9 @@ CASSL_EXPORT CassError cassl_session_write_to(cassl_session *s, const void *buf,
   }
   msg.text[0] = '\0';
   s->backend->session_set_sink(s->impl, sink, ctx);
+  s->in_sink = true;
   CassError rc = s->backend->session_write(s->impl, buf, len, &msg);
+  s->in_sink = false;
   s->backend->session_set_sink(s->impl, NULL, NULL);
   if (rc != CASS_OK)
     return session_fail(s, rc, &msg);
@@ -590,6 +649,8 @@ CASSL_EXPORT CassError cassl_session_close(cassl_session *s)
 {
   if (!s)
     return CASS_ERROR_LIB_BAD_PARAMS;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_close");
   if (s->close_sent)
     return CASS_OK;
   /* Answering the peer's close_notify is allowed; closing a failed or unfinished session is
@@ -656,6 +717,8 @@ CASSL_EXPORT CassError cassl_session_set_error(cassl_session *s, CassError code,
 {
   if (!s)
     return code;
+  if (s->in_sink)
+    return refuse_in_sink("cassl_session_set_error");
   cassl_errmsg msg;
   cassl_fail(&msg, code, "%s", message && message[0] ? message : cassl_error_desc(code));
   return session_fail(s, code, &msg);

@@ -43,6 +43,9 @@ struct cassl_session {
   bool cacheable;                   /* resumption on and the peer has a cache key */
   struct cassl_session_key cache_key;
   struct cassl_session_cache_ticket cache_ticket; /* generation and age of offered data */
+  bool offered_resume;              /* the backend took resumption data from the cache */
+  bool in_sink;                     /* cassl_session_write_to is handing output to its sink:
+                                       calls on the session from there are refused */
 };
 
 /* For the transport: room for len received bytes at the end of the incoming queue (NULL when

@@ -4,6 +4,7 @@
  * process-wide initialisation of the TLS library. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,27 +13,41 @@
 /* ---- process-wide initialisation ----------------------------------------------------- */
 
 static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned global_refs;
+static unsigned global_refs;  /* the application's cassl_global_init calls not yet matched */
+static bool library_ref;      /* cassl_ssl_new's own initialisation, never released */
 
-CASSL_EXPORT CassError cassl_global_init(void)
+/* Takes the application's reference (library false) or the library's own (true); the TLS
+ * library is initialised when the first of either is taken. */
+static CassError global_acquire(bool library)
 {
   cassl_errmsg msg = { "" };
   CassError rc = CASS_OK;
   pthread_mutex_lock(&global_lock);
-  if (global_refs == 0)
+  if (global_refs == 0 && !library_ref)
     rc = cassl_backend_impl.global_init(&msg);
-  if (rc == CASS_OK)
-    global_refs++;
+  if (rc == CASS_OK) {
+    if (library)
+      library_ref = true;
+    else
+      global_refs++;
+  }
   pthread_mutex_unlock(&global_lock);
   if (rc != CASS_OK)
     cassl_note_thread_error(rc, &msg);
   return rc;
 }
 
+CASSL_EXPORT CassError cassl_global_init(void)
+{
+  return global_acquire(false);
+}
+
+/* Only the application's references can be dropped here: the library's own is out of its
+ * reach, so unmatched calls never deinitialise the TLS library under a live object. */
 CASSL_EXPORT void cassl_global_cleanup(void)
 {
   pthread_mutex_lock(&global_lock);
-  if (global_refs > 0 && --global_refs == 0)
+  if (global_refs > 0 && --global_refs == 0 && !library_ref)
     cassl_backend_impl.global_deinit();
   pthread_mutex_unlock(&global_lock);
 }
@@ -44,7 +59,7 @@ static CassError implicit_status = CASS_OK;
 
 static void implicit_init(void)
 {
-  implicit_status = cassl_global_init();
+  implicit_status = global_acquire(true);
 }
 
 /* ---- the object ---------------------------------------------------------------------- */

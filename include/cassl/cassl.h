@@ -67,6 +67,8 @@ typedef enum CassError_ {
   CASS_ERROR_LIB_NOT_IMPLEMENTED = CASS_ERROR(CASS_ERROR_SOURCE_LIB, 21),
   CASS_ERROR_LIB_UNABLE_TO_CONNECT = CASS_ERROR(CASS_ERROR_SOURCE_LIB, 22),
   CASS_ERROR_LIB_INTERNAL_ERROR = CASS_ERROR(CASS_ERROR_SOURCE_LIB, 28),
+  /* A credentials file whose key derivations together exceed the per-file budget. */
+  CASS_ERROR_LIB_INVALID_DATA = CASS_ERROR(CASS_ERROR_SOURCE_LIB, 30),
   CASS_ERROR_SSL_INVALID_CERT = CASS_ERROR(CASS_ERROR_SOURCE_SSL, 1),
   CASS_ERROR_SSL_INVALID_PRIVATE_KEY = CASS_ERROR(CASS_ERROR_SOURCE_SSL, 2),
   CASS_ERROR_SSL_NO_PEER_CERT = CASS_ERROR(CASS_ERROR_SOURCE_SSL, 3),
@@ -103,7 +105,11 @@ CASSL_EXPORT CassError cassl_ssl_add_trusted_cert(cassl_ssl *ssl, const char *ce
 CASSL_EXPORT CassError cassl_ssl_add_trusted_cert_n(cassl_ssl *ssl, const char *cert,
                                                     size_t cert_length);
 /* A bitmask of CassSslVerifyFlags; the default is CASS_SSL_VERIFY_PEER_CERT. Sessions made
- * afterwards use it (see cassl_session_new_ex for per-session flags). */
+ * afterwards use it (see cassl_session_new_ex for per-session flags). As in the driver, the
+ * value is kept as given: 0 checks nothing, any other value requires the server to send a
+ * certificate (CASS_ERROR_SSL_NO_PEER_CERT otherwise) plus the check of each known bit; a
+ * bit this library does not know adds no check of its own and never removes one
+ * (cassl_session_new_ex refuses such bits). */
 CASSL_EXPORT void cassl_ssl_set_verify_flags(cassl_ssl *ssl, int flags);
 /* The client certificate: the first PEM certificate is the leaf, the rest its chain. */
 CASSL_EXPORT CassError cassl_ssl_set_cert(cassl_ssl *ssl, const char *cert);
@@ -134,7 +140,8 @@ CASSL_EXPORT CassError cassl_ssl_set_max_protocol_version(cassl_ssl *ssl, int ma
 
 /* Initialises the TLS library for the process. Reference-counted and thread-safe: every
  * successful call is matched by one cassl_global_cleanup; calling it again is harmless.
- * cassl_ssl_new calls it once for the process on its own. */
+ * cassl_ssl_new initialises it once for the process on its own, with a reference of the
+ * library's that no cassl_global_cleanup drops. */
 CASSL_EXPORT CassError cassl_global_init(void);
 /* Drops one cassl_global_init reference; the last one releases the TLS library's global
  * state (no object or session may be alive then). Without a matching init it does nothing. */

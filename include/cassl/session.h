@@ -84,6 +84,10 @@ typedef struct cassl_session_options {
   unsigned flags;        /* CASSL_SESSION_* bits */
 } cassl_session_options;
 
+/* The largest cassl_session_options.size accepted: room for later fields, and a bound on
+ * what is read of a caller's struct when the size is garbage. */
+#define CASSL_SESSION_OPTIONS_MAX_SIZE 1024
+
 #define CASSL_SESSION_OPTIONS_INIT \
   { sizeof(cassl_session_options), CASSL_VERIFY_FLAGS_INHERIT, CASSL_SNI_AUTO, 0u }
 
@@ -109,9 +113,12 @@ typedef struct cassl_session_info {
  * a TLS library that cannot make a session, CASS_ERROR_LIB_UNABLE_TO_INIT. */
 CASSL_EXPORT CassError cassl_session_new(cassl_ssl *ssl, const cassl_peer *peer,
                                          cassl_session **out);
-/* cassl_session_new with options (NULL = the defaults, as cassl_session_new). An unknown
- * size, SNI policy or flag, or CASSL_SNI_EXPLICIT without a valid peer->sni, is
- * CASS_ERROR_LIB_BAD_PARAMS. */
+/* cassl_session_new with options (NULL = the defaults, as cassl_session_new). A size below
+ * sizeof(cassl_session_options) or above CASSL_SESSION_OPTIONS_MAX_SIZE (refused before any
+ * byte past the known fields is read), nonzero bytes past the known fields, verify_flags
+ * with a bit other than CASS_SSL_VERIFY_PEER_CERT, _PEER_IDENTITY and _PEER_IDENTITY_DNS
+ * (unless CASSL_VERIFY_FLAGS_INHERIT), an unknown SNI policy or flag, or CASSL_SNI_EXPLICIT
+ * without a valid peer->sni, is CASS_ERROR_LIB_BAD_PARAMS. */
 CASSL_EXPORT CassError cassl_session_new_ex(cassl_ssl *ssl, const cassl_peer *peer,
                                             const cassl_session_options *options,
                                             cassl_session **out);
@@ -151,7 +158,12 @@ CASSL_EXPORT CassError cassl_session_read(cassl_session *session, void *buf, siz
 /* Encrypts all of buf (split into records); the ciphertext becomes output. */
 CASSL_EXPORT CassError cassl_session_write(cassl_session *session, const void *buf, size_t len);
 /* Where cassl_session_write_to puts output: len bytes of ciphertext, in order. Returns 0, or
- * nonzero when it cannot take them (out of memory), which fails the session. */
+ * nonzero when it cannot take them (out of memory), which fails the session. A sink only
+ * takes the bytes: a call on the same session from inside it (write, write_to, read,
+ * handshake, verify, feed, close, set_error) is refused with CASS_ERROR_LIB_BAD_PARAMS and
+ * changes nothing (the session is kept and the outer write goes on),
+ * cassl_session_output_consume does nothing there, and cassl_session_free must not be
+ * called from it. Getters (state, error, pending output, info) may be. */
 typedef int (*cassl_output_sink)(void *ctx, const void *data, size_t len);
 /* cassl_session_write, with the output handed to sink as it is made instead of queued: first
  * what the output queue holds (a held final flight, what reads produced), then this write's

@@ -89,11 +89,20 @@ static void key_describe(struct cassl_key_info *k, gnutls_x509_privkey_t key)
   k->loaded = true;
 }
 
+/* The password given to the walk of a PEM file whose key derivations were refused before
+ * it (pem_plan): encrypted keys are described, not decrypted. */
+static const char derivations_refused[] = "";
+
 /* Tries to load a key with the password (when it needs one); records what happened. */
 static void key_load(struct cassl_file_info *fi, struct cassl_key_info *k,
                      const gnutls_datum_t *d, gnutls_x509_crt_fmt_t fmt, const char *password,
                      bool readable)
 {
+  if (k->encrypted && password == derivations_refused) {
+    snprintf(k->problem, sizeof k->problem,
+             "not decrypted: the file's key derivations were refused (see the file's error)");
+    return;
+  }
   if (k->encrypted && !password) {
     snprintf(k->problem, sizeof k->problem, "encrypted: pass --password to decrypt it");
     return;
@@ -220,41 +229,115 @@ static int read_pem_block(struct cassl_file_info *fi, const char *name, const ch
   return ret;
 }
 
+/* The next BEGIN/END block of [p, end): its label in name and its extent; false when there
+ * is none (or its END line is missing: *unterminated). */
+static bool next_pem_block(const char **p, const char *end, char *name, size_t name_cap,
+                           const char **block, size_t *block_len, bool *unterminated)
+{
+  *unterminated = false;
+  const char *begin = memmem(*p, (size_t)(end - *p), "-----BEGIN ", 11);
+  if (!begin)
+    return false;
+  const char *label = begin + 11;
+  const char *label_end = memmem(label, (size_t)(end - label), "-----", 5);
+  if (!label_end || label_end - label > 64)
+    return false;
+  char footer[100];
+  snprintf(name, name_cap, "%.*s", (int)(label_end - label), label);
+  snprintf(footer, sizeof footer, "-----END %s-----", name);
+  const char *stop = memmem(label_end, (size_t)(end - label_end), footer, strlen(footer));
+  if (!stop) {
+    *unterminated = true;
+    return false;
+  }
+  stop += strlen(footer);
+  *block = begin;
+  *block_len = (size_t)(stop - begin);
+  *p = stop;
+  return true;
+}
+
+/* Adds the key derivations of the file's encrypted keys to b before any runs: PKCS#8 keys
+ * by their count, traditional encrypted PEM keys as one derivation of one pass (OpenSSL's
+ * EVP_BytesToKey). Only the blocks the item cap lets the walk read count. */
+static int pem_plan(const char *text, size_t len, struct gtls_kdf_budget *b, char *why,
+                    size_t cap)
+{
+  const char *p = text, *end = text + len, *block;
+  size_t block_len, n = 0;
+  bool unterminated;
+  char name[80];
+  while (n++ < CASSL_FILE_INFO_MAX_ITEMS &&
+         next_pem_block(&p, end, name, sizeof name, &block, &block_len, &unterminated)) {
+    int v = GTLS_KDF_OK;
+    if (!strcmp(name, "ENCRYPTED PRIVATE KEY")) {
+      char *copy = malloc(block_len + 1);
+      if (!copy)
+        return GTLS_P12_FAILED;
+      memcpy(copy, block, block_len);
+      copy[block_len] = '\0';
+      gnutls_datum_t d = { (unsigned char *)copy, (unsigned)block_len };
+      unsigned schema = 0, cipher = 0, iter = 0;
+      char *oid = NULL;
+      int ret = gnutls_pkcs8_info(&d, GNUTLS_X509_FMT_PEM, &schema, &cipher, NULL, NULL, &iter,
+                                  &oid);
+      gnutls_free(oid);
+      free(copy);
+      if (ret >= 0)
+        v = gtls_kdf_budget_add(b, iter, "encrypted private key", why, cap);
+    } else if (strlen(name) >= 11 && !strcmp(name + strlen(name) - 11, "PRIVATE KEY") &&
+               gtls_pem_is_traditional_encrypted(block, block_len)) {
+      v = gtls_kdf_budget_add(b, 1, "traditional PEM key encryption", why, cap);
+    }
+    if (v != GTLS_KDF_OK)
+      return v;
+  }
+  return gtls_kdf_budget_check(b, why, cap);
+}
+
 /* Walks the BEGIN/END blocks; text around them is ignored. *any: whether there was one. */
 static int read_pem(struct cassl_file_info *fi, const char *text, size_t len,
                     const char *password, bool *any)
 {
-  size_t blocks = 0;
-  const char *p = text, *end = text + len;
-  while ((p = memmem(p, (size_t)(end - p), "-----BEGIN ", 11)) != NULL) {
-    const char *label = p + 11;
-    const char *label_end = memmem(label, (size_t)(end - label), "-----", 5);
-    if (!label_end || label_end - label > 64)
-      break;
-    char name[80], footer[100];
-    snprintf(name, sizeof name, "%.*s", (int)(label_end - label), label);
-    snprintf(footer, sizeof footer, "-----END %s-----", name);
-    const char *stop = memmem(label_end, (size_t)(end - label_end), footer, strlen(footer));
-    if (!stop) {
-      cassl_file_info_fail(fi, CASS_ERROR_SSL_INVALID_CERT, "the file is truncated or damaged",
-                           "PEM block '%s' has no END line", name);
-      break;
-    }
-    stop += strlen(footer);
+  size_t blocks = 0, block_len;
+  const char *p = text, *end = text + len, *block;
+  char name[80];
+  bool unterminated;
+  while (next_pem_block(&p, end, name, sizeof name, &block, &block_len, &unterminated)) {
     blocks++;
-    int ret = read_pem_block(fi, name, p, (size_t)(stop - p), blocks, password);
+    /* Every block counts toward the cap, whatever its label. */
+    int ret = cassl_file_info_take_pem_block(fi)
+                  ? read_pem_block(fi, name, block, block_len, blocks, password)
+                  : OUT_OF_MEMORY;
     if (ret < 0) {
       *any = true;
       return ret;
     }
-    p = stop;
   }
+  if (unterminated)
+    cassl_file_info_fail(fi, CASS_ERROR_SSL_INVALID_CERT, "the file is truncated or damaged",
+                         "PEM block '%s' has no END line", name);
   *any = blocks > 0;
   return 0;
 }
 
-static void pkcs12_bag_schemes(struct cassl_file_info *fi, gnutls_pkcs12_t p12,
-                               const char *password)
+/* The encryption of the shrouded keys of a (plain or decrypted) bag, for the description. */
+static void describe_key_bags(struct cassl_file_info *fi, gnutls_pkcs12_bag_t bag)
+{
+  int count = gnutls_pkcs12_bag_get_count(bag);
+  for (int i = 0; i < count; i++) {
+    if (gnutls_pkcs12_bag_get_type(bag, (unsigned)i) != GNUTLS_BAG_PKCS8_ENCRYPTED_KEY)
+      continue;
+    gnutls_datum_t data;
+    if (gnutls_pkcs12_bag_get_data(bag, (unsigned)i, &data) >= 0)
+      pkcs8_scheme(&data, GNUTLS_X509_FMT_DER, fi->pkcs12_key_encryption,
+                   sizeof fi->pkcs12_key_encryption);
+  }
+}
+
+/* What the bags' parameters say, without decrypting anything: the encrypted bags' scheme
+ * and the keys of the plain bags (or of every bag of an opened copy). */
+static void pkcs12_bag_schemes(struct cassl_file_info *fi, gnutls_pkcs12_t p12)
 {
   for (int idx = 0;; idx++) {
     gnutls_pkcs12_bag_t bag;
@@ -275,20 +358,24 @@ static void pkcs12_bag_schemes(struct cassl_file_info *fi, gnutls_pkcs12_t p12,
         snprintf(fi->pkcs12_cert_encryption, sizeof fi->pkcs12_cert_encryption, "%s",
                  oid && gtls_scheme_name(oid) ? gtls_scheme_name(oid) : "unknown scheme");
       gnutls_free(oid);
-      if (password)
-        gnutls_pkcs12_bag_decrypt(bag, password);
-    }
-    int count = gnutls_pkcs12_bag_get_count(bag);
-    for (int i = 0; i < count; i++) {
-      if (gnutls_pkcs12_bag_get_type(bag, (unsigned)i) != GNUTLS_BAG_PKCS8_ENCRYPTED_KEY)
-        continue;
-      gnutls_datum_t data;
-      if (gnutls_pkcs12_bag_get_data(bag, (unsigned)i, &data) >= 0)
-        pkcs8_scheme(&data, GNUTLS_X509_FMT_DER, fi->pkcs12_key_encryption,
-                     sizeof fi->pkcs12_key_encryption);
+    } else {
+      describe_key_bags(fi, bag);
     }
     gnutls_pkcs12_bag_deinit(bag);
   }
+}
+
+/* A refusal of the key-derivation plan or of opening the bags. */
+static void refuse_work(struct cassl_file_info *fi, int verdict, const char *why)
+{
+  if (verdict == GTLS_KDF_OVER_BUDGET)
+    cassl_file_info_fail(fi, CASS_ERROR_LIB_INVALID_DATA,
+                         "the file's key derivations together are over the per-file budget: "
+                         "re-export it with ordinary iteration counts",
+                         "%s", why);
+  else
+    cassl_file_info_fail(fi, CASS_ERROR_SSL_INVALID_CERT,
+                         "the file is refused before any decryption", "%s", why);
 }
 
 /* The contents once the MAC is right: key, leaf and chain, as the PKCS#12 loader takes them. */
@@ -344,22 +431,24 @@ static int read_pkcs12(struct cassl_file_info *fi, gnutls_pkcs12_t p12, const ch
     snprintf(fi->pkcs12_mac, sizeof fi->pkcs12_mac, "%s, %u iterations",
              gnutls_mac_get_name((gnutls_mac_algorithm_t)mac), iter);
   gnutls_free(oid);
-  /* Before any key derivation, as the loader: a hostile count would hang here. */
+  /* Before any key derivation, as the loader: one budget for the MAC, every bag and key. */
   char why[300];
-  if (gtls_pkcs12_check_iterations(p12, password, why, sizeof why) < 0) {
-    cassl_file_info_fail(fi, CASS_ERROR_SSL_INVALID_CERT,
-                         "the file is refused before any decryption", "%s", why);
+  struct gtls_kdf_budget budget = { 0 };
+  int verdict = gtls_pkcs12_plan(p12, &budget, why, sizeof why);
+  if (verdict != GTLS_KDF_OK) {
+    refuse_work(fi, verdict, why);
     return 0;
   }
   snprintf(fi->pkcs12_cert_encryption, sizeof fi->pkcs12_cert_encryption, "not encrypted");
   snprintf(fi->pkcs12_key_encryption, sizeof fi->pkcs12_key_encryption, "not encrypted");
-  pkcs12_bag_schemes(fi, p12, password);
+  pkcs12_bag_schemes(fi, p12);
   if (!password) {
     cassl_file_info_fail(fi, CASS_ERROR_SSL_INVALID_CERT,
                          "the PKCS#12 file is encrypted: pass --password",
                          "PKCS#12 file is protected by a password");
     return 0;
   }
+  /* The MAC first: it proves the password before anything is decrypted. */
   int ret = gnutls_pkcs12_verify_mac(p12, password);
   if (ret < 0 && ret != GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
     cassl_file_info_fail(fi, CASS_ERROR_SSL_INVALID_CERT,
@@ -367,7 +456,22 @@ static int read_pkcs12(struct cassl_file_info *fi, gnutls_pkcs12_t p12, const ch
                          "PKCS#12 integrity check failed: wrong password");
     return 0;
   }
-  return pkcs12_contents(fi, p12, password);
+  /* Each bag decrypted once; the contents are parsed from the decrypted copy. */
+  struct gtls_p12_opened opened;
+  verdict = gtls_pkcs12_open(p12, password, &budget, &opened, why, sizeof why);
+  if (verdict == GTLS_P12_FAILED) {
+    gtls_pkcs12_opened_free(&opened);
+    return OUT_OF_MEMORY;
+  }
+  if (verdict != GTLS_KDF_OK) {
+    refuse_work(fi, verdict, why);
+    gtls_pkcs12_opened_free(&opened);
+    return 0;
+  }
+  pkcs12_bag_schemes(fi, opened.plain); /* the keys that were inside encrypted bags */
+  ret = pkcs12_contents(fi, opened.plain, password);
+  gtls_pkcs12_opened_free(&opened);
+  return ret;
 }
 
 /* An encrypted PKCS#8 key in DER (GnuTLS reads its header even when it cannot decrypt). */
@@ -438,6 +542,22 @@ CassError gtls_file_read(const void *data, size_t len, const char *password,
   int ret;
   if (memmem(data, len, "-----BEGIN ", 11)) {
     fi->format = "PEM";
+    /* One budget for every key of the file, checked before any is decrypted. */
+    if (password) {
+      char why[300];
+      struct gtls_kdf_budget budget = { 0 };
+      int verdict = pem_plan(data, len, &budget, why, sizeof why);
+      if (verdict == GTLS_P12_FAILED)
+        return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+      if (verdict != GTLS_KDF_OK) {
+        cassl_file_info_fail(fi, verdict == GTLS_KDF_OVER_BUDGET
+                                     ? CASS_ERROR_LIB_INVALID_DATA
+                                     : CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                             "re-encrypt the keys with ordinary iteration counts (or split "
+                             "the file)", "%s", why);
+        password = derivations_refused;
+      }
+    }
     ret = read_pem(fi, data, len, password, &recognised);
   } else {
     if (len > UINT32_MAX)

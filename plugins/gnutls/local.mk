@@ -6,6 +6,7 @@ backend_sources = \
 	plugins/gnutls/cert_describe.c \
 	plugins/gnutls/credentials.c \
 	plugins/gnutls/file_read.c \
+	plugins/gnutls/kdf_budget.c plugins/gnutls/kdf_budget.h \
 	plugins/gnutls/generation.c \
 	plugins/gnutls/gtls.h \
 	plugins/gnutls/pem_traditional.c plugins/gnutls/pem_traditional.h \

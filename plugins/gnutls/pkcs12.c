@@ -72,95 +72,38 @@ static CassError check_mac(gnutls_pkcs12_t p12, const char *pass, cassl_errmsg *
   return rc;
 }
 
-/* What the file holds, for the sentences when GnuTLS found no usable key and certificate:
- * key and certificate bags, and the encryption OID of the first bag it cannot decrypt. */
-struct p12_contents {
-  unsigned keys, certs;
-  char *bad_oid; /* gnutls_free */
-};
-
-static void note_bag(gnutls_pkcs12_bag_t bag, struct p12_contents *out)
+/* The sentence for a file GnuTLS gave no key and chain from (ret < 0, or no key), from what
+ * opening it found (nothing is decrypted again for it). */
+static CassError explain_contents(const struct gtls_p12_opened *c, int ret, cassl_errmsg *err)
 {
-  int count = gnutls_pkcs12_bag_get_count(bag);
-  for (int j = 0; j < count; j++) {
-    int type = gnutls_pkcs12_bag_get_type(bag, (unsigned)j);
-    if (type == GNUTLS_BAG_CERTIFICATE)
-      out->certs++;
-    if (type != GNUTLS_BAG_PKCS8_KEY && type != GNUTLS_BAG_PKCS8_ENCRYPTED_KEY)
-      continue;
-    out->keys++;
-    gnutls_datum_t data;
-    char *oid = NULL;
-    unsigned schema, cipher, iter, salt_size = 64;
-    unsigned char salt[64];
-    if (type == GNUTLS_BAG_PKCS8_ENCRYPTED_KEY && !out->bad_oid &&
-        gnutls_pkcs12_bag_get_data(bag, (unsigned)j, &data) >= 0 &&
-        gnutls_pkcs8_info(&data, GNUTLS_X509_FMT_DER, &schema, &cipher, salt, &salt_size, &iter,
-                          &oid) < 0)
-      out->bad_oid = oid;
-    else
-      gnutls_free(oid);
-  }
-}
-
-static void scan_bags(gnutls_pkcs12_t p12, const char *pass, struct p12_contents *out)
-{
-  memset(out, 0, sizeof *out);
-  for (int i = 0;; i++) {
-    gnutls_pkcs12_bag_t bag;
-    if (gnutls_pkcs12_bag_init(&bag) < 0)
-      return;
-    if (gnutls_pkcs12_get_bag(p12, i, bag) < 0) {
-      gnutls_pkcs12_bag_deinit(bag);
-      return;
-    }
-    if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED &&
-        gnutls_pkcs12_bag_decrypt(bag, pass) < 0) {
-      char *oid = NULL;
-      unsigned schema, cipher, iter, salt_size = 64;
-      unsigned char salt[64];
-      gnutls_pkcs12_bag_enc_info(bag, &schema, &cipher, salt, &salt_size, &iter, &oid);
-      if (!out->bad_oid)
-        out->bad_oid = oid;
-      else
-        gnutls_free(oid);
-    } else {
-      note_bag(bag, out);
-    }
-    gnutls_pkcs12_bag_deinit(bag);
-  }
-}
-
-/* The sentence for a file GnuTLS gave no key and chain from (ret < 0, or no key). */
-static CassError explain_contents(gnutls_pkcs12_t p12, const char *pass, int ret,
-                                  cassl_errmsg *err)
-{
-  struct p12_contents c;
-  scan_bags(p12, pass, &c);
-  CassError rc;
-  const char *name = c.bad_oid ? gtls_scheme_name(c.bad_oid) : NULL;
-  if (c.bad_oid)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "unsupported encryption inside the PKCS#12 file: %s%s(OID %s)",
-                    name ? name : "", name ? " " : "", c.bad_oid);
-  else if (ret == GNUTLS_E_DECRYPTION_FAILED)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "wrong password: the PKCS#12 file's contents do not decrypt");
-  else if (c.keys == 0)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-                    "the PKCS#12 file holds no private key (a truststore?)");
-  else if (c.certs == 0)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
-                    "the PKCS#12 file holds a private key but no certificate");
-  else if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
-                    "the PKCS#12 file holds no certificate matching its private key");
-  else
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+  const char *name = c->bad_oid ? gtls_scheme_name(c->bad_oid) : NULL;
+  if (c->bad_oid)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "unsupported encryption inside the PKCS#12 file: %s%s(OID %s)",
+                      name ? name : "", name ? " " : "", c->bad_oid);
+  if (ret == GNUTLS_E_DECRYPTION_FAILED || c->decrypt_error == GNUTLS_E_DECRYPTION_FAILED)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "wrong password: the PKCS#12 file's contents do not decrypt");
+  if (c->keys == 0)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "the PKCS#12 file holds no private key (a truststore?)");
+  if (c->certs == 0)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
+                      "the PKCS#12 file holds a private key but no certificate");
+  if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
+                      "the PKCS#12 file holds no certificate matching its private key");
+  return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
                     "cannot read the key and certificates of the PKCS#12 file: %s",
                     gnutls_strerror(ret));
-  gnutls_free(c.bad_oid);
-  return rc;
+}
+
+/* A refusal of the key-derivation plan or of opening the bags. */
+static CassError refuse_work(int verdict, const char *why, cassl_errmsg *err)
+{
+  return cassl_fail(err, verdict == GTLS_KDF_OVER_BUDGET ? CASS_ERROR_LIB_INVALID_DATA
+                                                         : CASS_ERROR_SSL_INVALID_CERT,
+                    "%s", why);
 }
 
 CassError gtls_creds_set_pkcs12(void *creds, const void *data, size_t len, const char *password,
@@ -177,25 +120,37 @@ CassError gtls_creds_set_pkcs12(void *creds, const void *data, size_t len, const
   gnutls_x509_privkey_t key = NULL;
   gnutls_x509_crt_t *chain = NULL;
   unsigned chain_len = 0;
+  struct gtls_p12_opened opened = { 0 };
   if (gnutls_pkcs12_init(&p12) < 0) {
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
     goto done;
   }
   if ((rc = import_p12(p12, data, len, err)) != CASS_OK)
     goto done;
-  /* Before any key derivation: a hostile count would keep this call busy for minutes. */
+  /* Before any key derivation: hostile counts would keep this call busy for minutes. One
+   * budget for the whole call: the MAC, every bag and every key. */
   char why[CASSL_ERRMSG_MAX];
-  if (gtls_pkcs12_check_iterations(p12, pass ? pass : "", why, sizeof why) < 0) {
-    rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "%s", why);
+  struct gtls_kdf_budget budget = { 0 };
+  int verdict = gtls_pkcs12_plan(p12, &budget, why, sizeof why);
+  if (verdict != GTLS_KDF_OK) {
+    rc = refuse_work(verdict, why, err);
     goto done;
   }
-  /* No password is the empty one, which is what `openssl pkcs12 -passout pass:` uses. */
+  /* The MAC first: it proves the password before anything is decrypted. No password is the
+   * empty one, which is what `openssl pkcs12 -passout pass:` uses. */
   if ((rc = check_mac(p12, pass ? pass : "", err)) != CASS_OK)
     goto done;
-  int ret = gnutls_pkcs12_simple_parse(p12, pass ? pass : "", &key, &chain, &chain_len, NULL,
-                                       NULL, NULL, 0);
+  /* Each bag decrypted once; GnuTLS then parses the decrypted copy, deriving each key once. */
+  verdict = gtls_pkcs12_open(p12, pass ? pass : "", &budget, &opened, why, sizeof why);
+  if (verdict != GTLS_KDF_OK) {
+    rc = verdict == GTLS_P12_FAILED ? cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "%s", why)
+                                    : refuse_work(verdict, why, err);
+    goto done;
+  }
+  int ret = gnutls_pkcs12_simple_parse(opened.plain, pass ? pass : "", &key, &chain, &chain_len,
+                                       NULL, NULL, NULL, 0);
   if (ret < 0 || !key)
-    rc = explain_contents(p12, pass ? pass : "", ret, err);
+    rc = explain_contents(&opened, ret, err);
   else if (chain_len == 0)
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT,
                     "the PKCS#12 file holds no certificate matching its private key");
@@ -210,6 +165,7 @@ done:
   for (unsigned i = 0; i < chain_len; i++)
     gnutls_x509_crt_deinit(chain[i]);
   gnutls_free(chain);
+  gtls_pkcs12_opened_free(&opened);
   if (p12)
     gnutls_pkcs12_deinit(p12);
   gtls_free_secret(pass, pass_len);

@@ -585,6 +585,13 @@ CassError gtls_session_write(void *session, const void *buf, size_t len, cassl_e
   while (len > 0) {
     size_t chunk = len < max ? len : max;
     ssize_t ret = gnutls_record_send(g->s, in, chunk);
+    /* More than asked: GnuTLS re-entered from the push callback (a sink calling back into
+     * the session) reports the outer record's length; going on would encrypt memory past
+     * the caller's buffer. */
+    if (ret > 0 && (size_t)ret > chunk)
+      return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
+                        "the TLS library reported sending %zd bytes of a %zu-byte record; "
+                        "the session cannot go on", ret, chunk);
     if (ret > 0) {
       in += ret;
       len -= (size_t)ret;

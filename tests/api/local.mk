@@ -9,3 +9,14 @@ tests_api_test_api_SOURCES = tests/api/test_api.c tests/api/test_api_compat.c \
 tests_api_test_api_CPPFLAGS = $(test_cppflags)
 tests_api_test_api_CFLAGS = $(test_cflags)
 tests_api_test_api_LDADD = $(test_ldadd)
+
+# The library's own initialisation against unmatched cassl_global_cleanup calls (GnuTLS
+# without its implicit initialisation).
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/api/test_global_refs
+TESTS += tests/api/test_global_refs
+tests_api_test_global_refs_SOURCES = tests/api/test_global_refs.c
+tests_api_test_global_refs_CPPFLAGS = $(test_cppflags)
+tests_api_test_global_refs_CFLAGS = $(test_gnutls_cflags)
+tests_api_test_global_refs_LDADD = $(test_gnutls_ldadd)
+endif

@@ -225,6 +225,7 @@ static void test_error_numbers_and_descriptions(void **state)
     { CASS_ERROR_LIB_BAD_PARAMS, 0x01000001, "Bad parameters", "CASS_ERROR_LIB_BAD_PARAMS" },
     { CASS_ERROR_LIB_NOT_IMPLEMENTED, 0x01000015, "Not implemented",
       "CASS_ERROR_LIB_NOT_IMPLEMENTED" },
+    { CASS_ERROR_LIB_INVALID_DATA, 0x0100001E, "Invalid data", "CASS_ERROR_LIB_INVALID_DATA" },
     { CASS_ERROR_SSL_INVALID_CERT, 0x03000001, "Unable to load certificate",
       "CASS_ERROR_SSL_INVALID_CERT" },
     { CASS_ERROR_SSL_INVALID_PRIVATE_KEY, 0x03000002, "Unable to load private key",

@@ -2,7 +2,10 @@
  * Copyright (C) 2026 The libcassl authors */
 /* PKCS#12 files that ask for absurd key-derivation iteration counts (the MAC's, a shrouded
  * key's) are refused before any derivation, by cassl_ssl_set_pkcs12_n and `cassl inspect`;
- * and a slow (legal) PKCS#12 setter never keeps cassl_session_new waiting. */
+ * so are files whose derivations together exceed the per-file budget (shrouded keys,
+ * encrypted bags, encrypted PEM keys: CASS_ERROR_LIB_INVALID_DATA naming the total) or that
+ * hold more bags than a keystore does; the MAC is checked before any bag is decrypted; and
+ * a slow (legal) PKCS#12 setter never keeps cassl_session_new waiting. */
 #include "config.h"
 
 #include <pthread.h>
@@ -301,6 +304,279 @@ static void test_inspect_refuses_absurd_count(void **state)
     fail_msg("cassl inspect: status %d: %s", status, out);
 }
 
+/* ---- one key-derivation budget per file ------------------------------------------------ */
+
+#define NEAR_BOUND 9999999u /* each count legal on its own */
+#define FILE_BUDGET 20000000u
+
+/* client's key, PKCS#8 PBES2 DER with its PBKDF2 count set to iter (no derivation runs;
+ * the key no longer decrypts), or GnuTLS's own when 0 (it decrypts). */
+static gnutls_datum_t shrouded_key(unsigned iter)
+{
+  gnutls_datum_t der, patched;
+  assert_int_equal(gnutls_x509_privkey_export2_pkcs8(client.key, GNUTLS_X509_FMT_DER, PASSWORD,
+                                                     GNUTLS_PKCS_PBES2_AES_256, &der), 0);
+  if (iter)
+    patched = der_with_integer(&der, 0, iter);
+  else
+    patched = (gnutls_datum_t){ malloc(der.size), der.size };
+  assert_non_null(patched.data);
+  if (!iter)
+    memcpy(patched.data, der.data, der.size);
+  gnutls_free(der.data);
+  return patched; /* free() */
+}
+
+/* A file with the client's certificate in enc_bags encrypted bags (their count set to
+ * bag_iter, or GnuTLS's own when 0) or one plain bag (enc_bags 0), and keys shrouded keys
+ * of key_iter each (0 as for shrouded_key), with an ordinary MAC; *mac_iter receives its
+ * count. A count set here makes what it protects undecryptable: such files are for the
+ * cases refused before any derivation. */
+static gnutls_datum_t make_heavy_p12(unsigned enc_bags, unsigned bag_iter, unsigned keys,
+                                     unsigned key_iter, unsigned *mac_iter)
+{
+  gnutls_pkcs12_t p;
+  unsigned char idbuf[64];
+  size_t idlen = sizeof idbuf;
+  assert_int_equal(gnutls_x509_crt_get_key_id(client.crt, 0, idbuf, &idlen), 0);
+  gnutls_datum_t id = { idbuf, (unsigned)idlen };
+  assert_int_equal(gnutls_pkcs12_init(&p), 0);
+  for (unsigned i = 0; i < (enc_bags ? enc_bags : 1); i++) {
+    gnutls_pkcs12_bag_t cbag;
+    assert_int_equal(gnutls_pkcs12_bag_init(&cbag), 0);
+    int idx = gnutls_pkcs12_bag_set_crt(cbag, client.crt);
+    assert_true(idx >= 0);
+    assert_int_equal(gnutls_pkcs12_bag_set_key_id(cbag, idx, &id), 0);
+    if (enc_bags) {
+      /* Encrypted with GnuTLS's own count, then the EncryptedData's PBKDF2 count (its
+       * second INTEGER, after the version) set to bag_iter. */
+      assert_int_equal(gnutls_pkcs12_bag_encrypt(cbag, PASSWORD, GNUTLS_PKCS_PBES2_AES_256), 0);
+      if (bag_iter) {
+        gnutls_datum_t enc;
+        assert_int_equal(gnutls_pkcs12_bag_get_data(cbag, 0, &enc), 0);
+        gnutls_datum_t patched = der_with_integer(&enc, 1, bag_iter);
+        gnutls_pkcs12_bag_t ebag;
+        assert_int_equal(gnutls_pkcs12_bag_init(&ebag), 0);
+        assert_true(gnutls_pkcs12_bag_set_data(ebag, GNUTLS_BAG_ENCRYPTED, &patched) >= 0);
+        free(patched.data);
+        unsigned schema, cipher, iter = 0;
+        assert_true(gnutls_pkcs12_bag_enc_info(ebag, &schema, &cipher, NULL, NULL, &iter,
+                                               NULL) >= 0);
+        assert_int_equal(iter, bag_iter);
+        assert_int_equal(gnutls_pkcs12_set_bag(p, ebag), 0);
+        gnutls_pkcs12_bag_deinit(ebag);
+      } else {
+        assert_int_equal(gnutls_pkcs12_set_bag(p, cbag), 0);
+      }
+    } else {
+      assert_int_equal(gnutls_pkcs12_set_bag(p, cbag), 0);
+    }
+    gnutls_pkcs12_bag_deinit(cbag);
+  }
+  for (unsigned i = 0; i < keys; i++) {
+    gnutls_pkcs12_bag_t kbag;
+    assert_int_equal(gnutls_pkcs12_bag_init(&kbag), 0);
+    gnutls_datum_t key = shrouded_key(key_iter);
+    int idx = gnutls_pkcs12_bag_set_data(kbag, GNUTLS_BAG_PKCS8_ENCRYPTED_KEY, &key);
+    assert_true(idx >= 0);
+    assert_int_equal(gnutls_pkcs12_bag_set_key_id(kbag, idx, &id), 0);
+    free(key.data);
+    assert_int_equal(gnutls_pkcs12_set_bag(p, kbag), 0);
+    gnutls_pkcs12_bag_deinit(kbag);
+  }
+  assert_int_equal(gnutls_pkcs12_generate_mac2(p, GNUTLS_MAC_SHA256, PASSWORD), 0);
+  unsigned mac, iter = 0;
+  assert_true(gnutls_pkcs12_mac_info(p, &mac, NULL, NULL, &iter, NULL) >= 0);
+  *mac_iter = iter;
+  gnutls_datum_t out;
+  assert_int_equal(gnutls_pkcs12_export2(p, GNUTLS_X509_FMT_DER, &out), 0);
+  gnutls_pkcs12_deinit(p);
+  return out;
+}
+
+/* The PBKDF2 count GnuTLS writes for a shrouded key. */
+static unsigned key_default_iter(void)
+{
+  gnutls_datum_t der = shrouded_key(0);
+  unsigned schema, cipher, iter = 0;
+  assert_true(gnutls_pkcs8_info(&der, GNUTLS_X509_FMT_DER, &schema, &cipher, NULL, NULL, &iter,
+                                NULL) >= 0);
+  free(der.data);
+  return iter;
+}
+
+/* Milliseconds on the monotonic clock. */
+static double now_ms(void)
+{
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The setter and cassl_file_info_read both refuse the file with CASS_ERROR_LIB_INVALID_DATA,
+ * naming the total, within 2 s (no derivation ran: each would be seconds of work). */
+static void assert_over_budget(const gnutls_datum_t *p12, unsigned long long total)
+{
+  char needle[96];
+  snprintf(needle, sizeof needle, "asks for %llu key-derivation iterations in all", total);
+  CassSsl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
+  double t0 = now_ms();
+  CassError rc = cassl_ssl_set_pkcs12_n(ssl, p12->data, p12->size, PASSWORD, strlen(PASSWORD));
+  double took = now_ms() - t0;
+  const char *msg = cassl_ssl_last_error(ssl);
+  if (rc != CASS_ERROR_LIB_INVALID_DATA || !strstr(msg, needle) || !strstr(msg, "20000000"))
+    fail_msg("setter: %s: %s (wanted \"%s\")", cassl_error_name(rc), msg, needle);
+  if (took > 2000)
+    fail_msg("setter: refused after %.0f ms", took);
+  cass_ssl_free(ssl);
+
+  cassl_file_info *fi = NULL;
+  t0 = now_ms();
+  rc = cassl_file_info_read(p12->data, p12->size, PASSWORD, &fi);
+  took = now_ms() - t0;
+  if (rc != CASS_ERROR_LIB_INVALID_DATA || !strstr(cassl_file_info_error_message(fi), needle))
+    fail_msg("file_info: %s: %s", cassl_error_name(rc), cassl_file_info_error_message(fi));
+  if (took > 2000)
+    fail_msg("file_info: refused after %.0f ms", took);
+  assert_string_equal(cassl_file_info_format(fi), "PKCS#12");
+  assert_int_equal(cassl_file_info_key_count(fi), 0);
+  cassl_file_info_free(fi);
+}
+
+/* Shrouded keys each under the per-count bound, too many of them together. */
+static void test_keys_over_file_budget(void **state)
+{
+  unsigned mac_iter;
+  gnutls_datum_t p12 = make_heavy_p12(0, 0, 3, NEAR_BOUND, &mac_iter);
+  assert_over_budget(&p12, (unsigned long long)mac_iter + 3ull * NEAR_BOUND);
+  gnutls_free(p12.data);
+}
+
+/* Encrypted bags, the case (there 256 of them): refused before any is decrypted. */
+static void test_encrypted_bags_over_file_budget(void **state)
+{
+  unsigned mac_iter;
+  gnutls_datum_t p12 = make_heavy_p12(3, NEAR_BOUND, 1, 0, &mac_iter);
+  assert_over_budget(&p12, (unsigned long long)mac_iter + 3ull * NEAR_BOUND +
+                               key_default_iter());
+  gnutls_free(p12.data);
+}
+
+/* A wrong password is told by the MAC before any bag is decrypted: quickly, though the bag
+ * asks for a legal count of seconds of work. */
+static void test_mac_checked_before_bags(void **state)
+{
+  unsigned mac_iter;
+  gnutls_datum_t p12 = make_heavy_p12(1, NEAR_BOUND, 1, 0, &mac_iter);
+  CassSsl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
+  double t0 = now_ms();
+  CassError rc = cassl_ssl_set_pkcs12_n(ssl, p12.data, p12.size, "wrong", 5);
+  double took = now_ms() - t0;
+  if (rc != CASS_ERROR_SSL_INVALID_PRIVATE_KEY || !strstr(cassl_ssl_last_error(ssl), "MAC"))
+    fail_msg("%s: %s", cassl_error_name(rc), cassl_ssl_last_error(ssl));
+  if (took > 2000)
+    fail_msg("the wrong password was told after %.0f ms", took);
+  cass_ssl_free(ssl);
+  cassl_file_info *fi = NULL;
+  t0 = now_ms();
+  assert_int_equal(cassl_file_info_read(p12.data, p12.size, "wrong", &fi),
+                   CASS_ERROR_SSL_INVALID_CERT);
+  took = now_ms() - t0;
+  assert_non_null(strstr(cassl_file_info_error_message(fi), "wrong password"));
+  if (took > 2000)
+    fail_msg("cassl_file_info_read told the wrong password after %.0f ms", took);
+  cassl_file_info_free(fi);
+  gnutls_free(p12.data);
+}
+
+/* Ordinary encrypted bags and keys within the budget load, through both readers. */
+static void test_encrypted_bags_within_budget_load(void **state)
+{
+  unsigned mac_iter;
+  gnutls_datum_t p12 = make_heavy_p12(2, 0, 1, 0, &mac_iter);
+  CassSsl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
+  CassError rc = cassl_ssl_set_pkcs12_n(ssl, p12.data, p12.size, PASSWORD, strlen(PASSWORD));
+  if (rc != CASS_OK)
+    fail_msg("%s: %s", cassl_error_name(rc), cassl_ssl_last_error(ssl));
+  cass_ssl_free(ssl);
+  cassl_file_info *fi = NULL;
+  rc = cassl_file_info_read(p12.data, p12.size, PASSWORD, &fi);
+  if (rc != CASS_OK)
+    fail_msg("%s: %s", cassl_error_name(rc), cassl_file_info_error_message(fi));
+  assert_non_null(strstr(cassl_file_info_pkcs12_cert_encryption(fi), "PBES2"));
+  assert_non_null(strstr(cassl_file_info_pkcs12_key_encryption(fi), "PBES2"));
+  assert_int_equal(cassl_file_info_key_count(fi), 1);
+  assert_true(cassl_key_info_loaded(cassl_file_info_key(fi, 0)));
+  assert_true(cassl_file_info_cert_count(fi) >= 1);
+  cassl_file_info_free(fi);
+  gnutls_free(p12.data);
+}
+
+/* More bags than any keystore holds: refused before they are read (GnuTLS decodes the
+ * whole file again for each bag). */
+static void test_too_many_bags(void **state)
+{
+  unsigned mac_iter;
+  gnutls_datum_t p12 = make_heavy_p12(0, 0, 65, 1, &mac_iter);
+  CassSsl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
+  CassError rc = cassl_ssl_set_pkcs12_n(ssl, p12.data, p12.size, PASSWORD, strlen(PASSWORD));
+  if (rc != CASS_ERROR_LIB_INVALID_DATA || !strstr(cassl_ssl_last_error(ssl), "more than 64 bags"))
+    fail_msg("%s: %s", cassl_error_name(rc), cassl_ssl_last_error(ssl));
+  cass_ssl_free(ssl);
+  cassl_file_info *fi = NULL;
+  assert_int_equal(cassl_file_info_read(p12.data, p12.size, PASSWORD, &fi),
+                   CASS_ERROR_LIB_INVALID_DATA);
+  assert_non_null(strstr(cassl_file_info_error_message(fi), "more than 64 bags"));
+  cassl_file_info_free(fi);
+  gnutls_free(p12.data);
+}
+
+/* Encrypted PEM keys: the file's keys share one budget, checked before any is decrypted;
+ * they are listed, not decrypted. */
+static void test_pem_keys_over_file_budget(void **state)
+{
+  char *text = NULL;
+  size_t len = 0;
+  for (int i = 0; i < 3; i++) {
+    gnutls_datum_t der = shrouded_key(NEAR_BOUND), pem;
+    assert_int_equal(gnutls_pem_base64_encode2("ENCRYPTED PRIVATE KEY", &der, &pem), 0);
+    free(der.data);
+    text = realloc(text, len + pem.size + 1);
+    assert_non_null(text);
+    memcpy(text + len, pem.data, pem.size);
+    len += pem.size;
+    text[len] = '\0';
+    gnutls_free(pem.data);
+  }
+  cassl_file_info *fi = NULL;
+  double t0 = now_ms();
+  CassError rc = cassl_file_info_read(text, len, PASSWORD, &fi);
+  double took = now_ms() - t0;
+  char needle[96];
+  snprintf(needle, sizeof needle, "asks for %llu key-derivation iterations in all",
+           3ull * NEAR_BOUND);
+  if (rc != CASS_ERROR_LIB_INVALID_DATA || !strstr(cassl_file_info_error_message(fi), needle))
+    fail_msg("%s: %s", cassl_error_name(rc), cassl_file_info_error_message(fi));
+  if (took > 2000)
+    fail_msg("refused after %.0f ms", took);
+  assert_int_equal(cassl_file_info_key_count(fi), 3);
+  for (size_t i = 0; i < 3; i++) {
+    const cassl_key_info *k = cassl_file_info_key(fi, i);
+    assert_false(cassl_key_info_loaded(k));
+    assert_non_null(strstr(cassl_key_info_problem(k), "not decrypted"));
+  }
+  cassl_file_info_free(fi);
+  /* One such key alone is within the budget and decrypts. */
+  gnutls_datum_t der = shrouded_key(0), pem;
+  assert_int_equal(gnutls_pem_base64_encode2("ENCRYPTED PRIVATE KEY", &der, &pem), 0);
+  free(der.data);
+  assert_int_equal(cassl_file_info_read(pem.data, pem.size, PASSWORD, &fi), CASS_OK);
+  assert_true(cassl_key_info_loaded(cassl_file_info_key(fi, 0)));
+  cassl_file_info_free(fi);
+  gnutls_free(pem.data);
+  free(text);
+}
+
 /* ---- a slow setter never blocks session creation ------------------------------------------ */
 
 struct slow_setter {
@@ -397,6 +673,12 @@ int main(void)
     cmocka_unit_test(test_file_info_refuses_absurd_count),
     cmocka_unit_test(test_inspect_refuses_absurd_count),
     cmocka_unit_test(test_session_new_proceeds_during_slow_setter),
+    cmocka_unit_test(test_keys_over_file_budget),
+    cmocka_unit_test(test_encrypted_bags_over_file_budget),
+    cmocka_unit_test(test_mac_checked_before_bags),
+    cmocka_unit_test(test_encrypted_bags_within_budget_load),
+    cmocka_unit_test(test_too_many_bags),
+    cmocka_unit_test(test_pem_keys_over_file_budget),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -24,6 +24,7 @@ void faults_free(void *p);
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static bool armed, injected;
 static unsigned long counter, fail_at;
+static unsigned long reallocs; /* realloc calls while armed */
 
 /* Live library blocks: an open-addressing set of pointers (tombstones on removal). */
 #define SET_CAP (1u << 16)
@@ -104,6 +105,10 @@ void *faults_realloc(void *p, size_t n)
     errno = ENOMEM;
     return NULL;
   }
+  pthread_mutex_lock(&lock);
+  if (armed)
+    reallocs++;
+  pthread_mutex_unlock(&lock);
   /* Untracked before the call: p is dead once realloc moved it. */
   if (p) {
     pthread_mutex_lock(&lock);
@@ -181,6 +186,7 @@ void faults_start(unsigned long n)
 {
   pthread_mutex_lock(&lock);
   counter = 0;
+  reallocs = 0;
   fail_at = n;
   injected = false;
   armed = false;
@@ -195,6 +201,15 @@ unsigned long faults_count(void)
   unsigned long n;
   pthread_mutex_lock(&lock);
   n = counter;
+  pthread_mutex_unlock(&lock);
+  return n;
+}
+
+unsigned long faults_realloc_count(void)
+{
+  unsigned long n;
+  pthread_mutex_lock(&lock);
+  n = reallocs;
   pthread_mutex_unlock(&lock);
   return n;
 }

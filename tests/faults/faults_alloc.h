@@ -29,6 +29,8 @@ void faults_pause(void);
 /* Allocations counted since faults_start, and whether the failure was injected. */
 unsigned long faults_count(void);
 bool faults_injected(void);
+/* realloc calls made by the library since faults_start, while counting (growth patterns). */
+unsigned long faults_realloc_count(void);
 /* Library blocks currently allocated and not freed. */
 size_t faults_live(void);
 

@@ -37,3 +37,16 @@ tests_faults_test_faults_alloc_LDADD = $(test_support) tests/faults/libcassl-fau
 	$(CMOCKA_LIBS) $(LIBUV_LIBS) $(GNUTLS_LIBS) $(NETTLE_LIBS) -lpthread
 EXTRA_tests_faults_test_faults_alloc_DEPENDENCIES = tests/faults/libcassl-faults.a
 endif
+
+# Growth of the file reader's lists, counted on the library's allocator calls.
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/faults/test_faults_growth
+TESTS += tests/faults/test_faults_growth
+tests_faults_test_faults_growth_SOURCES = tests/faults/test_faults_growth.c \
+	tests/faults/faults_alloc.c tests/faults/faults_alloc.h
+tests_faults_test_faults_growth_CPPFLAGS = $(test_cppflags)
+tests_faults_test_faults_growth_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
+tests_faults_test_faults_growth_LDADD = tests/faults/libcassl-faults.a \
+	$(CMOCKA_LIBS) $(LIBUV_LIBS) $(GNUTLS_LIBS) $(NETTLE_LIBS) -lpthread
+EXTRA_tests_faults_test_faults_growth_DEPENDENCIES = tests/faults/libcassl-faults.a
+endif

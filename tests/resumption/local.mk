@@ -29,3 +29,15 @@ tests_resumption_test_verified_cache_CPPFLAGS = $(test_cppflags) -I$(top_srcdir)
 tests_resumption_test_verified_cache_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
 tests_resumption_test_verified_cache_LDADD = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
 endif
+
+# An entry whose offer failed the handshake is forgotten (a node keeping its ticket key
+# moved to TLS 1.3 only).
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/resumption/test_resumption_failed_offer
+TESTS += tests/resumption/test_resumption_failed_offer
+tests_resumption_test_resumption_failed_offer_SOURCES = \
+	tests/resumption/test_resumption_failed_offer.c
+tests_resumption_test_resumption_failed_offer_CPPFLAGS = $(test_cppflags)
+tests_resumption_test_resumption_failed_offer_CFLAGS = $(test_gnutls_cflags)
+tests_resumption_test_resumption_failed_offer_LDADD = $(test_gnutls_ldadd)
+endif

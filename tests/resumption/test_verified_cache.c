@@ -447,6 +447,106 @@ static void test_threads(void **state)
   gtls_verified_free(c);
 }
 
+/* More chains than the cache holds, through real sessions on one object from several
+ * threads at once: each thread connects to servers presenting 12 leaves (each its own SNI,
+ * so its own resumption entry) and one leaf of a CA nobody trusts, full handshakes then
+ * resumed ones, so chains are stored, looked up and evicted concurrently. Every trusted
+ * session succeeds, resumed or not, and the untrusted chain is never accepted, whatever
+ * the cache held (run under ThreadSanitizer: tests/threaded-tests). */
+enum { EVICT_LEAVES = GTLS_VERIFIED_MAX + 4, EVICT_THREADS = 4, EVICT_ROUNDS = 3 };
+
+static struct tpki evict_leaf[EVICT_LEAVES], rogue_ca, rogue_leaf;
+
+struct evictor {
+  pthread_t tid;
+  CassSsl *ssl;
+  unsigned first;
+  unsigned ok, resumed, refused, wrong;
+  char why[640];
+};
+
+static CassError evict_run(CassSsl *ssl, const struct tpki *cert, unsigned n, int *resumed,
+                           char *why, size_t cap)
+{
+  char name[64];
+  snprintf(name, sizeof name, "node%u.cassl.test", n);
+  struct tpeer tp;
+  tpeer_init(&tp, "127.0.0.1", name, name);
+  cassl_session *cs = NULL;
+  if (cassl_session_new(ssl, &tp.peer, &cs) != CASS_OK)
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  struct tserver srv;
+  tserver_init(&srv, &(struct tserver_opts){ .cert = cert,
+                                             .priority = "NORMAL:-VERS-ALL:+VERS-TLS1.3" });
+  gnutls_session_ticket_enable_server(srv.s, &stek);
+  CassError rc = thandshake(cs, &srv, 0);
+  if (rc == CASS_OK)
+    ttransfer(cs, &srv, 100, 0);
+  cassl_session_info info;
+  *resumed = cassl_session_get_info(cs, &info) == CASS_OK && info.resumed;
+  snprintf(why, cap, "%s", cassl_session_error_message(cs));
+  tserver_free(&srv);
+  cassl_session_free(cs);
+  return rc;
+}
+
+static void *evictor_main(void *arg)
+{
+  struct evictor *e = arg;
+  for (unsigned r = 0; r < EVICT_ROUNDS; r++) {
+    for (unsigned k = 0; k <= EVICT_LEAVES; k++) {
+      unsigned n = (e->first + k) % (EVICT_LEAVES + 1);
+      int resumed = 0;
+      char why[512];
+      bool rogue = n == EVICT_LEAVES;
+      CassError rc = evict_run(e->ssl, rogue ? &rogue_leaf : &evict_leaf[n], n, &resumed, why,
+                               sizeof why);
+      if (rogue ? rc == CASS_ERROR_SSL_INVALID_PEER_CERT : rc == CASS_OK) {
+        rogue ? e->refused++ : e->ok++;
+        e->resumed += resumed != 0;
+      } else if (!e->wrong++) {
+        snprintf(e->why, sizeof e->why, "leaf %u: %s: %s", n, cassl_error_name(rc), why);
+      }
+    }
+  }
+  return NULL;
+}
+
+static void test_eviction_under_concurrent_sessions(void **state)
+{
+  tpki_ca(&rogue_ca, "nobody's CA");
+  tpki_leaf(&rogue_leaf, &rogue_ca, &(struct tpki_opts){
+                                        .cn = "node12.cassl.test",
+                                        .dns = { "node12.cassl.test" } });
+  for (unsigned i = 0; i < EVICT_LEAVES; i++) {
+    char name[64];
+    snprintf(name, sizeof name, "node%u.cassl.test", i);
+    tpki_leaf(&evict_leaf[i], &ca, &(struct tpki_opts){ .cn = name, .dns = { name } });
+  }
+  CassSsl *ssl = tssl_new(&ca, PEER_CERT | PEER_DNS);
+  struct evictor e[EVICT_THREADS];
+  for (unsigned t = 0; t < EVICT_THREADS; t++) {
+    e[t] = (struct evictor){ .ssl = ssl, .first = t * 3 };
+    assert_int_equal(pthread_create(&e[t].tid, NULL, evictor_main, &e[t]), 0);
+  }
+  unsigned resumed = 0;
+  for (unsigned t = 0; t < EVICT_THREADS; t++) {
+    assert_int_equal(pthread_join(e[t].tid, NULL), 0);
+    if (e[t].wrong)
+      fail_msg("thread %u: %u unexpected outcome(s), first: %s", t, e[t].wrong, e[t].why);
+    assert_int_equal(e[t].ok, EVICT_ROUNDS * EVICT_LEAVES);
+    assert_int_equal(e[t].refused, EVICT_ROUNDS);
+    resumed += e[t].resumed;
+  }
+  /* Resumption went on meanwhile (the cache was exercised, not bypassed). */
+  assert_true(resumed > 0);
+  cass_ssl_free(ssl);
+  for (unsigned i = 0; i < EVICT_LEAVES; i++)
+    tpki_free(&evict_leaf[i]);
+  tpki_free(&rogue_leaf);
+  tpki_free(&rogue_ca);
+}
+
 static int group_setup(void **state)
 {
   gnutls_global_set_time_function(shifted_time);
@@ -481,6 +581,7 @@ int main(void)
     cmocka_unit_test(test_expired_by_time),
     cmocka_unit_test(test_crls),
     cmocka_unit_test(test_new_generation),
+    cmocka_unit_test(test_eviction_under_concurrent_sessions),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -66,3 +66,24 @@ tests_session_test_session_reconfigure_CPPFLAGS = $(test_cppflags)
 tests_session_test_session_reconfigure_CFLAGS = $(test_gnutls_cflags)
 tests_session_test_session_reconfigure_LDADD = $(test_gnutls_ldadd)
 endif
+
+# cassl_session_write_to's sink calling back into its session; the backend's write loop
+# re-entered under the core.
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/session/test_session_sink
+TESTS += tests/session/test_session_sink
+tests_session_test_session_sink_SOURCES = tests/session/test_session_sink.c
+tests_session_test_session_sink_CPPFLAGS = $(test_cppflags)
+tests_session_test_session_sink_CFLAGS = $(test_gnutls_cflags)
+tests_session_test_session_sink_LDADD = $(test_gnutls_ldadd)
+endif
+
+# Unknown verify bits (options and setter) and the options size bound.
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/session/test_session_option_checks
+TESTS += tests/session/test_session_option_checks
+tests_session_test_session_option_checks_SOURCES = tests/session/test_session_option_checks.c
+tests_session_test_session_option_checks_CPPFLAGS = $(test_cppflags)
+tests_session_test_session_option_checks_CFLAGS = $(test_gnutls_cflags)
+tests_session_test_session_option_checks_LDADD = $(test_gnutls_ldadd)
+endif
