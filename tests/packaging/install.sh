@@ -62,6 +62,13 @@ ${CASSL_CC:-cc} ${CASSL_BUILD_CFLAGS:-} -Wall -Wextra -Werror -I"$incdir" -o "$t
   "$tmp/version.c" -L"$libdir" -lcassl-"$CASSL_BACKEND" ${CASSL_BUILD_LDFLAGS:-} \
   -Wl,-rpath,"$libdir" || fail "a program using <cassl/version.h> does not build"
 "$tmp/version" >/dev/null || fail "cassl_version() differs from CASSL_VERSION_STRING"
+# <cassl/cassl.h> alone declares what its manual pages document, cassl_version() included
+# (an implicit declaration would truncate the returned pointer).
+sed 's#<cassl/version.h>#<cassl/cassl.h>#' "$tmp/version.c" >"$tmp/version_via_cassl.c"
+${CASSL_CC:-cc} ${CASSL_BUILD_CFLAGS:-} -Wall -Wextra -Werror -I"$incdir" -o "$tmp/version_via_cassl" \
+  "$tmp/version_via_cassl.c" -L"$libdir" -lcassl-"$CASSL_BACKEND" ${CASSL_BUILD_LDFLAGS:-} \
+  -Wl,-rpath,"$libdir" || fail "<cassl/cassl.h> does not declare cassl_version()"
+"$tmp/version_via_cassl" >/dev/null || fail "cassl_version() through <cassl/cassl.h> is wrong"
 
 # A driver-style application, built only through pkg-config against the installed tree.
 # Absolute directories in the .pc file move under DESTDIR; ${prefix}-relative ones follow.
