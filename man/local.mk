@@ -4,4 +4,4 @@
 # from man/*.3.in (version and date in the footer), installed with the library.
 api_man_pages = man/cassl_ssl.3 man/cassl_session.3 man/cassl_uv.3 man/cassl_errors.3 \
 	man/cassl_version.3 man/cassl_inspect.3
-man_MANS += $(api_man_pages)
+man3_MANS += $(api_man_pages)
