@@ -39,6 +39,8 @@ tar -C "$out" -xzf "$tarball"
 # The tarball carries the reference packaging; debian/ is the packager's, beside upstream.
 cp -r "$out/$base/packaging/debian" "$out/$base/debian"
 cd "$out/$base"
+# .ci/deps installs every Build-Depends; say what is missing before the build does.
+dpkg-checkbuilddeps || { echo "build-deb: install the packages above (.ci/deps does)" >&2; exit 1; }
 DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS-parallel=$(nproc)} dpkg-buildpackage -us -uc
 cd "$out"
 changes=$(ls -t libcassl_"$version"-*_*.changes | head -1)

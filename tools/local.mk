@@ -15,7 +15,7 @@ tool_cppflags = -I$(top_builddir)/include -I$(top_srcdir)/include -I$(top_buildd
 
 if ENABLE_TOOL
 bin_PROGRAMS += tools/cassl
-man_MANS += tools/cassl.1
+man1_MANS += tools/cassl.1
 noinst_LTLIBRARIES += tools/libcassl-tool.la
 
 tools_libcassl_tool_la_SOURCES = \

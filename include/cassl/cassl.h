@@ -18,6 +18,9 @@
 
 #include <stddef.h>
 
+/* cassl_version() and the CASSL_VERSION_* macros, documented with this header's functions. */
+#include <cassl/version.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -27,6 +27,19 @@ done
 for m in cassl_ssl cassl_session cassl_uv cassl_errors cassl_version; do
   [ -f "$dest$CASSL_MANDIR/man3/$m.3" ] || fail "no installed man page $m(3)"
 done
+# Nothing empty is installed (a build without the tool has no man1/).
+empty=$(cd "$dest" && find . -type d -empty)
+[ -z "$empty" ] || fail "empty directories installed: $empty"
+if [ "$CASSL_BACKEND" = none ]; then
+  [ ! -e "$dest$CASSL_MANDIR/man1" ] || fail "the none flavour installs man1/ (it has no tool)"
+fi
+# The .pc file says what the flavour is in words, not by its configure name.
+desc=$(sed -n 's/^Description: //p' "$libdir/pkgconfig/cassl-$CASSL_BACKEND.pc")
+case "$CASSL_BACKEND:$desc" in
+  gnutls:*" on GnuTLS") ;;
+  none:*"built without TLS: every TLS call fails with CASS_ERROR_LIB_NOT_IMPLEMENTED") ;;
+  *) fail "the pkg-config Description for $CASSL_BACKEND is '$desc'" ;;
+esac
 # The version node the library's symbols are bound to: the name before the version script's opening brace.
 node=$(awk '$2 == "{" {print $1; exit}' "$CASSL_BUILDDIR/lib/libcassl.sym")
 
@@ -53,6 +66,14 @@ fi
 if [ "$CASSL_BACKEND" = gnutls ]; then
   objdump -p "$so" | grep NEEDED | grep -q libgnutls || fail "does not link GnuTLS"
 fi
+# Every library linked is used (the none flavour links libuv for its cassl_uv_* transport,
+# which it shares with every flavour; docs/packaging.md).
+if command -v ldd >/dev/null 2>&1; then
+  unused=$(ldd -u -r "$so" 2>&1 | sed -n 's/^[[:space:]]*\(lib[^ ]*\).*/\1/p' || true)
+  [ -z "$unused" ] || fail "links libraries it does not use: $unused"
+fi
+nm -D --undefined-only "$so" | grep -q ' uv_' && ! objdump -p "$so" | grep NEEDED | grep -q libuv &&
+  fail "uses libuv without linking it"
 
 # The installed version header stands alone and agrees with the installed library.
 printf '%s\n' '#include <cassl/version.h>' '#include <stdio.h>' '#include <string.h>' \
@@ -62,6 +83,13 @@ ${CASSL_CC:-cc} ${CASSL_BUILD_CFLAGS:-} -Wall -Wextra -Werror -I"$incdir" -o "$t
   "$tmp/version.c" -L"$libdir" -lcassl-"$CASSL_BACKEND" ${CASSL_BUILD_LDFLAGS:-} \
   -Wl,-rpath,"$libdir" || fail "a program using <cassl/version.h> does not build"
 "$tmp/version" >/dev/null || fail "cassl_version() differs from CASSL_VERSION_STRING"
+# <cassl/cassl.h> alone declares what its manual pages document, cassl_version() included
+# (an implicit declaration would truncate the returned pointer).
+sed 's#<cassl/version.h>#<cassl/cassl.h>#' "$tmp/version.c" >"$tmp/version_via_cassl.c"
+${CASSL_CC:-cc} ${CASSL_BUILD_CFLAGS:-} -Wall -Wextra -Werror -I"$incdir" -o "$tmp/version_via_cassl" \
+  "$tmp/version_via_cassl.c" -L"$libdir" -lcassl-"$CASSL_BACKEND" ${CASSL_BUILD_LDFLAGS:-} \
+  -Wl,-rpath,"$libdir" || fail "<cassl/cassl.h> does not declare cassl_version()"
+"$tmp/version_via_cassl" >/dev/null || fail "cassl_version() through <cassl/cassl.h> is wrong"
 
 # A driver-style application, built only through pkg-config against the installed tree.
 # Absolute directories in the .pc file move under DESTDIR; ${prefix}-relative ones follow.

@@ -18,3 +18,11 @@ tests_packaging_test_version_SOURCES = tests/packaging/test_version.c
 tests_packaging_test_version_CPPFLAGS = $(test_cppflags)
 tests_packaging_test_version_CFLAGS = $(test_cflags)
 tests_packaging_test_version_LDADD = $(test_ldadd)
+
+# The Debian symbols file against the library (and dpkg-gensymbols -c4 where it exists).
+TESTS += tests/packaging/debian_symbols.sh
+EXTRA_DIST += tests/packaging/debian_symbols.sh
+
+# The README's C example with the README's build line, from the build tree.
+TESTS += tests/packaging/readme_example.sh
+EXTRA_DIST += tests/packaging/readme_example.sh

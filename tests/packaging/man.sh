@@ -36,4 +36,11 @@ if [ -n "$so" ]; then
   done
   [ -z "$missing" ] || fail "exported but in no man page:$missing"
 fi
+# The driver's names are aliases of cassl_ssl(3).
+for name in $(grep -o 'cass_ssl_[a-z_0-9]*(' "$CASSL_SRCDIR/include/cassl/cassl.h" | tr -d '(' | sort -u); do
+  f="$CASSL_BUILDDIR/man/$name.3"
+  [ -f "$f" ] || fail "no alias page $name.3 for the driver's $name"
+  [ "$(cat "$f")" = '.so man3/cassl_ssl.3' ] || fail "$name.3 is not '.so man3/cassl_ssl.3'"
+  grep -q -w "cassl_${name#cass_}" "$CASSL_BUILDDIR/man/cassl_ssl.3" || fail "cassl_ssl.3 lacks cassl_${name#cass_}"
+done
 echo "man pages: lint clean, footer 'libcassl $version', every exported function documented"

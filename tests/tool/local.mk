@@ -3,7 +3,7 @@
 # tests/tool/local.mk: the cassl tool, end to end (exit codes, error:/hint: lines, --json),
 # and its CQL codec. The end-to-end part needs the tool (not built with --disable-tool).
 if ENABLE_TOOL
-TESTS += tests/tool/tool_cli.sh tests/tool/tool_probe_demo.sh
+TESTS += tests/tool/tool_cli.sh tests/tool/tool_probe_demo.sh tests/tool/tool_demo_files.sh
 
 check_PROGRAMS += tests/tool/test_tool_peers
 TESTS += tests/tool/test_tool_peers
@@ -28,4 +28,5 @@ tests_tool_test_tool_report_CPPFLAGS = $(test_cppflags) -I$(top_srcdir)/tools/sr
 tests_tool_test_tool_report_CFLAGS = $(test_cflags)
 tests_tool_test_tool_report_LDADD = $(CMOCKA_LIBS)
 
-EXTRA_DIST += tests/tool/tool_lib.sh tests/tool/tool_cli.sh tests/tool/tool_probe_demo.sh
+EXTRA_DIST += tests/tool/tool_lib.sh tests/tool/tool_cli.sh tests/tool/tool_probe_demo.sh \
+	tests/tool/tool_demo_files.sh
