@@ -250,7 +250,8 @@ static void check_chain(struct check *c, struct row *r, const cassl_cert_info *l
 }
 
 /* Each address against the certificate, with the driver's rules. */
-static void check_names(struct row *r, const cassl_cert_info *leaf, const char *list)
+static void check_names(const struct check *c, struct row *r, const cassl_cert_info *leaf,
+                        const char *node, const char *list)
 {
   if (!list || !*list)
     return;
@@ -268,8 +269,8 @@ static void check_names(struct row *r, const cassl_cert_info *leaf, const char *
     char holds[1024], hint[1400];
     cert_names_text(leaf, holds, sizeof holds);
     snprintf(hint, sizeof hint, "a driver with %s reaching the node at %s fails; reissue the "
-             "node's certificate with every address: cassl pki node DIR NAME=%s --force",
-             ip ? "peer-identity" : "peer-identity-dns", a, list);
+             "node's certificate with every address it is reached at: cassl pki node %s %s=%s "
+             "--force", ip ? "peer-identity" : "peer-identity-dns", a, c->dir, node, list);
     for (char *p = strchr(hint, '\n'); p; p = strchr(p, '\n'))
       *p = ',';
     problem(r, EXIT_VERIFY, CASS_ERROR_SSL_IDENTITY_MISMATCH, hint,
@@ -280,7 +281,8 @@ static void check_names(struct row *r, const cassl_cert_info *leaf, const char *
 
 /* One file (or a PEM pair) of a node or a client: loads, pairs, chain, names. Returns the
  * leaf's SHA-256 in leaf_sha (empty when it did not load). */
-static void check_identity_file(struct check *c, const char *entity, const char *edir,
+static void check_identity_file(struct check *c, const char *entity, const char *node,
+                                const char *edir,
                                 const char *const *parts, size_t part_count, const char *pw_rel,
                                 bool want_key_encrypted, const char *addresses, char *leaf_sha,
                                 size_t sha_cap)
@@ -356,7 +358,7 @@ static void check_identity_file(struct check *c, const char *entity, const char 
     problem(r, EXIT_LOCAL, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "make the files again with "
             "cassl pki renew", "the key in %s is not the key of its certificate", r->file);
   check_chain(c, r, leaf);
-  check_names(r, leaf, addresses);
+  check_names(c, r, leaf, node, addresses);
   cassl_file_info_free(fi);
 }
 
@@ -396,11 +398,11 @@ static void check_node(struct check *c, const char *name)
   static const char *const p12[] = { "keystore.p12" }, *const pem[] = { "keystore.pem" },
                            *const scylla[] = { "node.pem", "node.key" };
   char sha[3][200];
-  check_identity_file(c, entity, edir, p12, 1, "keystore.password", true, addresses, sha[0],
+  check_identity_file(c, entity, name, edir, p12, 1, "keystore.password", true, addresses, sha[0],
                       sizeof sha[0]);
-  check_identity_file(c, entity, edir, pem, 1, "keystore.password", true, addresses, sha[1],
+  check_identity_file(c, entity, name, edir, pem, 1, "keystore.password", true, addresses, sha[1],
                       sizeof sha[1]);
-  check_identity_file(c, entity, edir, scylla, 2, NULL, false, addresses, sha[2], sizeof sha[2]);
+  check_identity_file(c, entity, name, edir, scylla, 2, NULL, false, addresses, sha[2], sizeof sha[2]);
   for (int i = 1; i < 3; i++)
     if (sha[0][0] && sha[i][0] && strcmp(sha[0], sha[i]))
       problem(&c->rows[c->count - 3 + (size_t)i], EXIT_LOCAL, CASS_ERROR_SSL_INVALID_CERT,
@@ -416,9 +418,9 @@ static void check_client(struct check *c, const char *name)
   snprintf(entity, sizeof entity, "client %s", name);
   static const char *const pem[] = { "client.pem", "client.key" }, *const p12[] = { "client.p12" };
   char sha[2][200];
-  check_identity_file(c, entity, edir, pem, 2, "client.key.password", true, NULL, sha[0],
+  check_identity_file(c, entity, name, edir, pem, 2, "client.key.password", true, NULL, sha[0],
                       sizeof sha[0]);
-  check_identity_file(c, entity, edir, p12, 1, "client.key.password", true, NULL, sha[1],
+  check_identity_file(c, entity, name, edir, p12, 1, "client.key.password", true, NULL, sha[1],
                       sizeof sha[1]);
   if (sha[0][0] && sha[1][0] && strcmp(sha[0], sha[1]))
     problem(&c->rows[c->count - 1], EXIT_LOCAL, CASS_ERROR_SSL_INVALID_CERT,
