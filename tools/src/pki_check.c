@@ -320,13 +320,10 @@ static void check_identity_file(struct check *c, const char *entity, const char 
   if (rc != CASS_OK) {
     const char *msg = fi ? cassl_file_info_error_message(fi) : cassl_last_error();
     const char *hint = fi ? cassl_file_info_error_hint(fi) : "";
-    if (pw_rel && rc == CASS_ERROR_SSL_INVALID_PRIVATE_KEY)
+    bool p12 = cassl_file_info_format(fi) && !strcmp(cassl_file_info_format(fi), "PKCS#12");
+    if (pw_rel && (rc == CASS_ERROR_SSL_INVALID_PRIVATE_KEY || p12))
       problem(r, EXIT_LOCAL, rc, "the password file and the store belong together: restore "
               "the right password file, or make the files again with cassl pki renew",
-              "%s does not open with the password in %s/%s: %s", r->file, edir, pw_rel, msg);
-    else if (pw_rel && rc == CASS_ERROR_SSL_INVALID_CERT && cassl_file_info_format(fi) &&
-             !strcmp(cassl_file_info_format(fi), "PKCS#12"))
-      problem(r, EXIT_LOCAL, rc, hint[0] ? hint : "restore the right password file",
               "%s does not open with the password in %s/%s: %s", r->file, edir, pw_rel, msg);
     else
       problem(r, EXIT_LOCAL, rc, hint, "%s does not load: %s", r->file, msg);

@@ -367,7 +367,29 @@ struct run {
   char *given_password; /* --password-file or CASSL_PKI_PASSWORD */
   char given_ref[2 * PKI_PATH];
   struct plan plan;
+  char *summary;        /* what was made, printed once it is written */
+  size_t summary_len;
 };
+
+static void summary_add(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void summary_add(struct run *r, const char *fmt, ...)
+{
+  char line[2048];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  size_t len = strlen(line);
+  char *bigger = realloc(r->summary, r->summary_len + len + 1);
+  if (!bigger)
+    return;
+  memcpy(bigger + r->summary_len, line, len + 1);
+  r->summary = bigger;
+  r->summary_len += len;
+}
 
 static int make_ca(struct run *r, struct pki_entity *ca)
 {
@@ -639,12 +661,12 @@ static int issue(struct run *r, struct identity *id, const struct pki_entity *ca
     if (gnutls_x509_crt_get_serial(leaf.crt, raw, &raw_len) >= 0)
       for (size_t i = 0; i < raw_len && 2 * i + 2 < sizeof serial; i++)
         sprintf(serial + 2 * i, "%02x", raw[i]);
-    printf("%s %s: CN=%s", id->node ? "node" : "client", id->name, spec.cn);
+    summary_add(r, "%s %s: CN=%s", id->node ? "node" : "client", id->name, spec.cn);
     for (size_t i = 0; i < ip_count; i++)
-      printf(", IP:%s", ips[i]);
+      summary_add(r, ", IP:%s", ips[i]);
     for (size_t i = 0; i < dns_count; i++)
-      printf(", DNS:%s", dns[i]);
-    printf("; serial %s, valid until %s\n", serial, until);
+      summary_add(r, ", DNS:%s", dns[i]);
+    summary_add(r, "; serial %s, valid until %s\n", serial, until);
   }
   pki_entity_free(&leaf);
   return ret;
@@ -759,6 +781,7 @@ static int run_begin(struct run *r, const char *dir, struct pki_opts *o)
 
 static void run_end(struct run *r)
 {
+  free(r->summary);
   free_secret(r->given_password);
   plan_free(&r->plan);
 }
@@ -821,6 +844,8 @@ static int cmd_issue(const char *dir, bool node, int count, char **args, struct 
     ret = issue(&r, &ids[i], &ca, o->key, NULL);
   if (ret == 0)
     ret = plan_commit(&r.plan, o->force);
+  if (ret == 0 && r.summary)
+    fputs(r.summary, stdout);
   if (ret == 0 && new_ca)
     printf("CA %s/%s made for them (its key in %s/ca/)\n", dir, PKI_CA_CERT, dir);
   if (ret == 0 && node)
@@ -880,6 +905,8 @@ static int cmd_renew(const char *dir, int count, char **names, struct pki_opts *
   /* Renewing replaces the entity's files: that is what it is for. */
   if (ret == 0)
     ret = plan_commit(&r.plan, true);
+  if (ret == 0 && r.summary)
+    fputs(r.summary, stdout);
   pki_entity_free(&ca);
   run_end(&r);
   return ret;
