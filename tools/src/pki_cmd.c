@@ -870,7 +870,7 @@ static int cmd_renew(const char *dir, int count, char **names, struct pki_opts *
   if (ret == 0)
     ret = pki_ca_load(dir, o->ca_password_file, &ca);
   for (int i = 0; i < count && ret == 0; i++) {
-    bool node;
+    bool node = false;
     gnutls_x509_crt_t old = NULL;
     struct identity id;
     memset(&id, 0, sizeof id);
@@ -917,7 +917,7 @@ static int cmd_revoke(const char *dir, int count, char **names, struct pki_opts 
   struct pki_entity ca = { 0 };
   int ret = pki_ca_load(dir, o->ca_password_file, &ca);
   for (int i = 0; i < count && ret == 0; i++) {
-    bool node, already = false;
+    bool node = false, already = false;
     gnutls_x509_crt_t crt = NULL;
     if (!pki_name_valid(names[i]))
       ret = usage_error("invalid name '%s'", names[i]);
