@@ -58,9 +58,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
   peers_stop_all();
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch);
-  return system(cmd) == 0 ? 0 : -1;
+  return tool_scratch_remove();
 }
 
 #define NEED(program)                                                                        \

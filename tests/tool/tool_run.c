@@ -35,6 +35,13 @@ int tool_scratch_make(const char *name)
   return mkdtemp(scratch) ? 0 : -1;
 }
 
+int tool_scratch_remove(void)
+{
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
 static void slurp(const char *path, char *buf, size_t cap)
 {
   FILE *f = fopen(path, "r");

@@ -20,6 +20,8 @@ extern char scratch[512];  /* a private directory of the test (tool_scratch_make
 
 /* Makes $CASSL_FIXTURES/tool/NAME.XXXXXX as scratch. 0 or -1. */
 int tool_scratch_make(const char *name);
+/* Removes it. 0 or -1. */
+int tool_scratch_remove(void);
 
 /* Runs cassl with the NULL-terminated arguments, 20 s at most (under valgrind when
  * CASSL_TOOL_VALGRIND is set: 120 s, a memory error or leak is exit 99). */
