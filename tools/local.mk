@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (C) 2026 The libcassl authors
-# tools: the cassl command (probe, inspect, demo). It uses the library through its public
-# API only (it links the installed library's build, compiles none of its sources): servers
-# are reached with cassl_uv_connect, files are read and identities judged with
-# <cassl/inspect.h>. GnuTLS is used directly only by the demo, for its own PKI (pki.c) and
-# its embedded TLS responder (responder.c): the library is a client.
+# tools: the cassl command (probe, inspect, demo, pki). It uses the library through its
+# public API only (it links the installed library's build, compiles none of its sources):
+# servers are reached with cassl_uv_connect, files are read and identities judged with
+# <cassl/inspect.h>. GnuTLS is used directly only to make things the library does not:
+# certificates, keys, PKCS#12 stores and CRLs (pki*.c), the demo's TLS responder
+# (responder.c: the library is a client), and the chain check of `pki check`.
 # Everything but main() is one convenience library, linked by the tool, its tests and the
 # fuzz targets instead of being compiled again for each.
 # tools/cassl.1 is made by configure from tools/cassl.1.in (version and date in the footer).
@@ -28,6 +29,10 @@ tools_libcassl_tool_la_SOURCES = \
 	tools/src/hint.c \
 	tools/src/cql.c tools/src/cql.h \
 	tools/src/pki.c tools/src/pki.h \
+	tools/src/pki_files.c tools/src/pki_files.h \
+	tools/src/pki_store.c tools/src/pki_store.h \
+	tools/src/pki_cmd.c tools/src/pki_cmd.h \
+	tools/src/pki_config.c tools/src/pki_revoke.c tools/src/pki_check.c \
 	tools/src/responder.c tools/src/responder.h \
 	tools/src/demo.c
 tools_libcassl_tool_la_CPPFLAGS = $(tool_cppflags)

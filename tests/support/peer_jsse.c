@@ -93,6 +93,10 @@ int peer_start_jsse(const peer_tls_options *o, peer **out)
   if (o->truststore) {
     peers_arg(&a, "%s", "--truststore");
     peers_arg(&a, "%s", o->truststore);
+    if (o->trustpass) {
+      peers_arg(&a, "%s", "--trustpass");
+      peers_arg(&a, "%s", o->trustpass);
+    }
   }
   peers_arg(&a, "%s", "--client-auth");
   peers_arg(&a, "%s", auth[o->client_auth]);

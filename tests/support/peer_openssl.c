@@ -72,6 +72,10 @@ static int openssl_argv(struct peer *p, const peer_tls_options *o, char **argv, 
   peers_arg(&a, "%s", o->cert_file);
   peers_arg(&a, "%s", "-key");
   peers_arg(&a, "%s", o->key_file);
+  if (o->key_password_file) {
+    peers_arg(&a, "%s", "-pass");
+    peers_arg(&a, "file:%s", o->key_password_file);
+  }
   if (p->extra_file[0]) {
     peers_arg(&a, "%s", "-cert_chain");
     peers_arg(&a, "%s", p->extra_file);

@@ -62,11 +62,14 @@ typedef struct peer_tls_options {
   /* gnutls-serv and openssl s_server: PEM files */
   const char *cert_file;      /* leaf first, then its chain (e.g. server-chain.pem) */
   const char *key_file;
+  const char *key_password_file; /* openssl s_server only: an encrypted key's password
+                                    (-pass file:), e.g. a PKCS#8 key beside the chain */
   const char *client_ca_file; /* CA verifying client certificates (e.g. ca.pem) */
   /* JsseServer: keytool stores */
   const char *keystore;       /* JKS or PKCS#12 */
   const char *storepass;      /* for keystore and truststore; NULL = "cassandra" */
   const char *truststore;     /* trusted client certificates, optional */
+  const char *trustpass;      /* the truststore's when it differs from storepass */
   peer_client_auth client_auth;
   peer_tls_version version;
   peer_mode mode;             /* PEER_MODE_CQL: JsseServer only */

@@ -3,14 +3,25 @@
 # tests/tool/local.mk: the cassl tool, end to end (exit codes, error:/hint: lines, --json),
 # and its CQL codec. The end-to-end part needs the tool (not built with --disable-tool).
 if ENABLE_TOOL
-TESTS += tests/tool/tool_cli.sh tests/tool/tool_probe_demo.sh tests/tool/tool_demo_files.sh
+TESTS += tests/tool/tool_cli.sh tests/tool/tool_probe_demo.sh tests/tool/tool_demo_files.sh \
+	tests/tool/tool_pki.sh
 
 check_PROGRAMS += tests/tool/test_tool_peers
 TESTS += tests/tool/test_tool_peers
-tests_tool_test_tool_peers_SOURCES = tests/tool/test_tool_peers.c
+tests_tool_test_tool_peers_SOURCES = tests/tool/test_tool_peers.c tests/tool/tool_run.c \
+	tests/tool/tool_run.h
 tests_tool_test_tool_peers_CPPFLAGS = $(test_cppflags)
 tests_tool_test_tool_peers_CFLAGS = $(test_cflags)
 tests_tool_test_tool_peers_LDADD = tests/support/libpeers.la $(test_ldadd)
+
+# cassl pki's files loaded by their real readers: JSSE and keytool, gnutls-serv, openssl.
+check_PROGRAMS += tests/tool/test_tool_pki
+TESTS += tests/tool/test_tool_pki
+tests_tool_test_tool_pki_SOURCES = tests/tool/test_tool_pki.c tests/tool/tool_run.c \
+	tests/tool/tool_run.h
+tests_tool_test_tool_pki_CPPFLAGS = $(test_cppflags)
+tests_tool_test_tool_pki_CFLAGS = $(test_cflags)
+tests_tool_test_tool_pki_LDADD = tests/support/libpeers.la $(test_ldadd)
 endif
 
 # The CQL codec and the report emitter need no TLS backend.
@@ -29,4 +40,4 @@ tests_tool_test_tool_report_CFLAGS = $(test_cflags)
 tests_tool_test_tool_report_LDADD = $(CMOCKA_LIBS)
 
 EXTRA_DIST += tests/tool/tool_lib.sh tests/tool/tool_cli.sh tests/tool/tool_probe_demo.sh \
-	tests/tool/tool_demo_files.sh
+	tests/tool/tool_demo_files.sh tests/tool/tool_pki.sh

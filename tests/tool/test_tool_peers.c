@@ -27,148 +27,7 @@
 
 #include "loopback.h"
 #include "peers.h"
-
-#define MAX_ARGS 40
-#define OUT_MAX (256 * 1024)
-
-struct run {
-  int exit_code;
-  char out[OUT_MAX];
-  char err[OUT_MAX];
-  char cmd[4096];
-};
-
-static struct run result;
-static char scratch[512];
-
-static void slurp(const char *path, char *buf, size_t cap)
-{
-  FILE *f = fopen(path, "r");
-  size_t n = f ? fread(buf, 1, cap - 1, f) : 0;
-  buf[n] = '\0';
-  if (f)
-    fclose(f);
-}
-
-/* Runs cassl with the NULL-terminated arguments, 20 s at most. */
-static void cassl(const char *first, ...)
-{
-  const char *argv[MAX_ARGS + 2];
-  char tool[512];
-  snprintf(tool, sizeof tool, "%s/tools/cassl", getenv("CASSL_BUILDDIR"));
-  size_t n = 0;
-  argv[n++] = tool;
-  va_list ap;
-  va_start(ap, first);
-  for (const char *a = first; a && n < MAX_ARGS; a = va_arg(ap, const char *))
-    argv[n++] = a;
-  va_end(ap);
-  argv[n] = NULL;
-  size_t pos = 0;
-  result.cmd[0] = '\0';
-  for (size_t i = 1; i < n && pos < sizeof result.cmd; i++)
-    pos += (size_t)snprintf(result.cmd + pos, sizeof result.cmd - pos, "%s ", argv[i]);
-
-  char out_path[600], err_path[600];
-  snprintf(out_path, sizeof out_path, "%s/out", scratch);
-  snprintf(err_path, sizeof err_path, "%s/err", scratch);
-  pid_t pid = fork();
-  assert_true(pid >= 0);
-  if (pid == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    if (getenv("CASSL_TOOL_VALGRIND")) {
-      /* Every command under valgrind: a memory error or leak is exit 99. */
-      char libtool[600];
-      snprintf(libtool, sizeof libtool, "%s/libtool", getenv("CASSL_BUILDDIR"));
-      const char *vg[MAX_ARGS + 12] = { libtool, "--mode=execute", "valgrind", "-q",
-                                        "--error-exitcode=99", "--leak-check=full",
-                                        "--errors-for-leak-kinds=definite,indirect" };
-      size_t k = 7;
-      for (size_t i = 0; argv[i]; i++)
-        vg[k++] = argv[i];
-      vg[k] = NULL;
-      execv(libtool, (char *const *)vg);
-    }
-    execv(tool, (char *const *)argv);
-    _exit(127);
-  }
-  int status = 0;
-  for (int waited = 0;; waited += 10) {
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid)
-      break;
-    if (waited > (getenv("CASSL_TOOL_VALGRIND") ? 120000 : 20000)) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      break;
-    }
-    struct timespec ts = { 0, 10 * 1000 * 1000 };
-    nanosleep(&ts, NULL);
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  slurp(out_path, result.out, sizeof result.out);
-  slurp(err_path, result.err, sizeof result.err);
-}
-
-static void show(void)
-{
-  fprintf(stderr, "command: cassl %s\nexit %d\n--- stdout\n%s--- stderr\n%s", result.cmd,
-          result.exit_code, result.out, result.err);
-}
-
-static void expect_exit(int code)
-{
-  if (result.exit_code != code) {
-    show();
-    fail_msg("exit %d, expected %d", result.exit_code, code);
-  }
-}
-
-static void expect_in(const char *where, const char *text, const char *what)
-{
-  if (!strstr(where, text)) {
-    show();
-    fail_msg("%s lacks: %s", what, text);
-  }
-}
-
-static void expect_out(const char *text) { expect_in(result.out, text, "stdout"); }
-static void expect_err(const char *text) { expect_in(result.err, text, "stderr"); }
-
-/* The contract: "error: NAME: description" as a whole line, and a hint line containing text. */
-static void expect_error(const char *name, const char *desc, const char *hint)
-{
-  char line[300];
-  snprintf(line, sizeof line, "error: %s: %s\n", name, desc);
-  expect_err(line);
-  const char *h = strstr(result.err, "\nhint: ");
-  if (!h || !strstr(h, hint)) {
-    show();
-    fail_msg("no hint line with: %s", hint);
-  }
-}
-
-/* stdout is one JSON object d for which the Python expression holds. */
-static void expect_json(const char *expr)
-{
-  char script[600], cmd[2048];
-  snprintf(script, sizeof script, "%s/check.py", scratch);
-  FILE *f = fopen(script, "w");
-  assert_non_null(f);
-  fprintf(f, "import json, sys\nd = json.load(open(sys.argv[1]))\nsys.exit(0 if (%s) else 1)\n",
-          expr);
-  fclose(f);
-  snprintf(cmd, sizeof cmd, "python3 %s %s/out", script, scratch);
-  if (system(cmd) != 0) {
-    show();
-    fail_msg("JSON check failed: %s", expr);
-  }
-}
+#include "tool_run.h"
 
 static const char *pki(const char *name)
 {
@@ -184,10 +43,7 @@ static int group_setup(void **state)
 {
   if (!getenv("CASSL_BUILDDIR"))
     return -1;
-  snprintf(scratch, sizeof scratch, "%s/tool", getenv("CASSL_FIXTURES"));
-  mkdir(scratch, 0700);
-  snprintf(scratch, sizeof scratch, "%s/tool/peers.XXXXXX", getenv("CASSL_FIXTURES"));
-  if (!mkdtemp(scratch))
+  if (tool_scratch_make("peers") != 0)
     return -1;
   if (!peers_pki("ca.pem"))
     return -1;
@@ -202,9 +58,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
   peers_stop_all();
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch);
-  return system(cmd) == 0 ? 0 : -1;
+  return tool_scratch_remove();
 }
 
 #define NEED(program)                                                                        \

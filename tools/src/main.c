@@ -19,6 +19,8 @@ static const char main_usage[] =
   "  probe HOST[:PORT]   connect over TLS, verify the node, ask for its CQL options\n"
   "  inspect FILE...     show the certificates and keys in PEM, DER and PKCS#12 files\n"
   "  demo                run a local CA, node and client end to end, with failures explained\n"
+  "  pki SUBCOMMAND DIR  a cluster CA, node and driver certificates, keystores, truststores,\n"
+  "                      configuration snippets, renewal, revocation; pki check DIR\n"
   "  help [COMMAND]      this text, or a command's options\n"
   "\n"
   "  cassl --version     the TLS backend and its version\n"
@@ -52,6 +54,8 @@ static int run(const char *name, int argc, char **argv)
     return cmd_inspect(argc, argv);
   if (!strcmp(name, "demo"))
     return cmd_demo(argc, argv);
+  if (!strcmp(name, "pki"))
+    return cmd_pki(argc, argv);
   return -1;
 }
 

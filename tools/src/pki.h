@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0
  * Copyright (C) 2026 The libcassl authors */
-/* The demo's PKI, made with GnuTLS in a private temporary directory: a CA, a node
+/* Certificates and keys made with GnuTLS: pki_entity_make issues one (cassl pki and the
+ * demo); pki_create makes the demo's PKI in a private temporary directory: a CA, a node
  * certificate for 127.0.0.1 (CN and IP SAN), a client certificate whose key is stored as
  * encrypted PKCS#8, and a second, unrelated CA to show an untrusted server. */
 #ifndef CASSL_TOOL_PKI_H
@@ -8,6 +9,37 @@
 
 #include <limits.h>
 #include <stddef.h>
+
+#include <gnutls/x509.h>
+
+/* A key and its certificate. */
+struct pki_entity {
+  gnutls_x509_privkey_t key;
+  gnutls_x509_crt_t crt;
+};
+
+enum pki_key_kind { PKI_KEY_EC_P256, PKI_KEY_RSA_2048, PKI_KEY_RSA_3072 };
+
+/* CA: keyCertSign, cRLSign. SERVER: serverAuth. NODE: serverAuth and clientAuth (a node is
+ * a client of the other nodes). CLIENT: clientAuth. */
+enum pki_role { PKI_ROLE_CA, PKI_ROLE_SERVER, PKI_ROLE_NODE, PKI_ROLE_CLIENT };
+
+struct pki_cert_spec {
+  enum pki_role role;
+  enum pki_key_kind key;
+  const char *cn;
+  const char *const *ips;   /* IPv4 and IPv6 literals: raw iPAddress SANs */
+  size_t ip_count;
+  const char *const *dns;   /* dNSName SANs */
+  size_t dns_count;
+  unsigned days;            /* validity from now (it starts an hour ago) */
+};
+
+/* A fresh key and a certificate for it, signed by issuer (NULL: self-signed), SHA-256.
+ * 0 or a GnuTLS error code; e is to be freed with pki_entity_free either way. */
+int pki_entity_make(struct pki_entity *e, const struct pki_cert_spec *spec,
+                    const struct pki_entity *issuer);
+void pki_entity_free(struct pki_entity *e);
 
 #define PKI_PATH_MAX 512
 

@@ -21,6 +21,7 @@ enum tool_exit {
 int cmd_probe(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_pki(int argc, char **argv);
 
 /* Prints the contract lines on stderr: "error: CASS_ERROR_<NAME>: <description>" and, when
  * detail is not empty, "detail: <detail>" (the library's sentence), and when hint is not
