@@ -206,8 +206,10 @@ void cassl_session_cache_lookup(struct cassl_session_cache *c,
   if (e) {
     /* Expired data goes; the newest of the rest is offered. */
     for (size_t i = e->count; i-- > 0;)
-      if (now - e->blobs[i].born_ms >= c->max_age_ms)
+      if (now - e->blobs[i].born_ms >= c->max_age_ms) {
+        free_blob(e->blobs[i].data, e->blobs[i].len);
         remove_blob(e, i);
+      }
     if (e->count == 0) {
       drop_entry(c, e);
       e = NULL;

@@ -2,10 +2,9 @@
  * Copyright (C) 2026 The libcassl authors */
 /* cassl_session_write_to's sink calling back into its own session: every call is refused
  * with CASS_ERROR_LIB_BAD_PARAMS and changes nothing, the outer write completes and the
- * server receives exactly its bytes, in TLS 1.2 and 1.3; and the backend's write loop,
- * re-entered underneath the core (as GnuTLS is when a push callback sends again), fails
- * the call when the TLS library reports more than it was asked to send instead of
- * encrypting memory past the caller's buffer. */
+ * server receives exactly its bytes, in TLS 1.2 and 1.3. (The backend's own check, a send
+ * GnuTLS reports as longer than asked, cannot be driven here: re-entering GnuTLS from its
+ * push callback makes it use freed memory before the check is reached.) */
 #include "config.h"
 
 #include <setjmp.h>
@@ -171,65 +170,12 @@ static void test_sink_reentry_refused_on_queued_output(void **state)
   cassl_ssl_free(ssl);
 }
 
-/* ---- the backend's write loop, re-entered under the core ------------------------------- */
-
-struct backend_reentry {
-  cassl_session *cs;
-  struct cassl_bytequeue *q;
-  size_t calls;
-  CassError inner;
-  cassl_errmsg inner_msg;
-};
-
-/* Calls the backend's write directly, as a push callback that sends again would. */
-static int backend_reentering(void *ctx, const void *data, size_t len)
-{
-  struct backend_reentry *t = ctx;
-  if (t->calls++ == 0) {
-    t->inner_msg.text[0] = '\0';
-    t->inner = t->cs->backend->session_write(t->cs->impl, "INNER\n", 6, &t->inner_msg);
-  }
-  return cassl_bytequeue_push(t->q, data, len) ? 0 : 1;
-}
-
-static void backend_overreport_fails(const char *priority)
-{
-  cassl_ssl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
-  struct tserver srv;
-  cassl_session *cs = established(ssl, &srv, priority);
-  enum { BIG = 40000 };
-  unsigned char *big = calloc(1, BIG);
-  assert_non_null(big);
-  struct backend_reentry t = { .cs = cs, .q = &srv.in, .inner = CASS_OK };
-  cassl_session_write_to(cs, big, BIG, backend_reentering, &t);
-  /* The inner write was told the outer record's length: it stops with a sentence instead
-   * of wrapping its count and encrypting what lies past its 6 bytes. */
-  assert_int_equal(t.inner, CASS_ERROR_SSL_PROTOCOL_ERROR);
-  assert_non_null(strstr(t.inner_msg.text, "reported sending"));
-  free(big);
-  cassl_session_free(cs);
-  tserver_free(&srv);
-  cassl_ssl_free(ssl);
-}
-
-static void test_backend_overreport_fails_tls12(void **state)
-{
-  backend_overreport_fails(TLS12);
-}
-
-static void test_backend_overreport_fails_tls13(void **state)
-{
-  backend_overreport_fails(TLS13);
-}
-
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_sink_reentry_refused_tls12),
     cmocka_unit_test(test_sink_reentry_refused_tls13),
     cmocka_unit_test(test_sink_reentry_refused_on_queued_output),
-    cmocka_unit_test(test_backend_overreport_fails_tls12),
-    cmocka_unit_test(test_backend_overreport_fails_tls13),
   };
   return cmocka_run_group_tests_name("session_sink", tests, group_setup, group_teardown);
 }
