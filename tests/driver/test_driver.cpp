@@ -535,6 +535,26 @@ void test_untrusted_ca_at_verify(void**) {
                       CASS_ERROR_SSL_INVALID_PEER_CERT, "unknown issuer", 48);
 }
 
+// A failed handshake step sends the alert the session queued before the socket closes (the
+// packager's patch), so whatever answers on the node's port hears why: here a plain-text
+// reply to the ClientHello (a port that is not TLS-enabled).
+void test_handshake_error_sends_alert(void**) {
+  static const char reply[] = "HTTP/1.0 400 Bad Request\r\n\r\n";
+  Node node;
+  assert_int_equal(peer_start_plain("127.0.0.1", reply, sizeof(reply) - 1, &node.p), 0);
+  CassSsl* ssl = new_ssl("ca.pem", PEER_CERT);
+  ScopedPtr<SocketConnector> connector(connect_to(node.p, ssl));
+  expect_error(connector.get(), SocketConnector::SOCKET_ERROR_SSL_HANDSHAKE,
+               CASS_ERROR_SSL_PROTOCOL_ERROR, HANDSHAKE_PREFIX, "did not answer with TLS");
+  unsigned char got[64];
+  size_t n = peer_plain_after_reply(node.p, got, sizeof(got), 5000);
+  // One alert record: content type 21, version 3.x, length 2, level fatal (2).
+  if (n != 7 || got[0] != 21 || got[1] != 3 || got[3] != 0 || got[4] != 2 || got[5] != 2)
+    fail_msg("the node got %zu bytes after its reply, not one fatal alert record", n);
+  print_message("the node got the fatal alert %u\n", got[6]);
+  cass_ssl_free(ssl);
+}
+
 // The DNS name checked is the driver's host name, and a matching one connects.
 void test_dns_identity_match(void**) {
   Node node;
@@ -771,6 +791,7 @@ int main(void) {
     cmocka_unit_test(test_openssl_tls13_resumption),
     cmocka_unit_test(test_identity_mismatch_at_verify),
     cmocka_unit_test(test_untrusted_ca_at_verify),
+    cmocka_unit_test(test_handshake_error_sends_alert),
     cmocka_unit_test(test_dns_identity_match),
     cmocka_unit_test(test_session_flags_from_context),
     cmocka_unit_test(test_sni_only_when_given),

@@ -59,6 +59,9 @@ struct peer {
   int (*connect_upstream)(const struct peer *p);
   const void *reply;
   size_t reply_len;
+  unsigned char after_reply[512]; /* under lock: what the client sent after the reply */
+  size_t after_reply_len;
+  bool after_reply_done;
   bool read_first;
   struct sockaddr_storage target;
   socklen_t target_len;

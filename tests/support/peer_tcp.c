@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <poll.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -11,16 +12,33 @@
 #include "peer_internal.h"
 
 /* Sends FIN, then reads what the client still sends for a moment before closing, so the
- * close is an orderly EOF and not a reset that could destroy data in flight. */
-static void close_gently(int fd)
+ * close is an orderly EOF and not a reset that could destroy data in flight. With keep, the
+ * first bytes read are kept in p->after_reply. */
+static void close_gently(int fd, struct peer *keep)
 {
   shutdown(fd, SHUT_WR);
   char buf[4096];
   double deadline = peers_now_seconds() + 2.0;
   while (peers_now_seconds() < deadline) {
     struct pollfd pfd = { .fd = fd, .events = POLLIN };
-    if (poll(&pfd, 1, 100) > 0 && peers_recv_some(fd, buf, sizeof buf) <= 0)
+    if (poll(&pfd, 1, 100) <= 0)
+      continue;
+    ssize_t n = peers_recv_some(fd, buf, sizeof buf);
+    if (n <= 0)
       break;
+    if (keep) {
+      pthread_mutex_lock(&keep->lock);
+      size_t room = sizeof keep->after_reply - keep->after_reply_len;
+      size_t take = (size_t)n < room ? (size_t)n : room;
+      memcpy(keep->after_reply + keep->after_reply_len, buf, take);
+      keep->after_reply_len += take;
+      pthread_mutex_unlock(&keep->lock);
+    }
+  }
+  if (keep) {
+    pthread_mutex_lock(&keep->lock);
+    keep->after_reply_done = true;
+    pthread_mutex_unlock(&keep->lock);
   }
 }
 
@@ -37,9 +55,13 @@ static void *plain_main(void *arg)
   char buf[65536];
   ssize_t n;
   if (p->reply) {
+    pthread_mutex_lock(&p->lock);
+    p->after_reply_len = 0;
+    p->after_reply_done = false;
+    pthread_mutex_unlock(&p->lock);
     if (peers_recv_some(c->fd, buf, sizeof buf) > 0)
       peers_send_all(c->fd, p->reply, p->reply_len);
-    close_gently(c->fd);
+    close_gently(c->fd, p);
   } else {
     while ((n = peers_recv_some(c->fd, buf, sizeof buf)) > 0)
       if (peers_send_all(c->fd, buf, (size_t)n) < 0)
@@ -56,7 +78,7 @@ static void *closer_main(void *arg)
   char buf[4096];
   if (c->peer->read_first && wait_readable(c->fd, 10000))
     peers_recv_some(c->fd, buf, sizeof buf);
-  close_gently(c->fd);
+  close_gently(c->fd, NULL);
   peers_conn_finish(c);
   return NULL;
 }
@@ -88,6 +110,22 @@ int peer_start_plain(const char *host, const void *reply, size_t reply_len, peer
     p->reply_len = reply_len;
   }
   return peers_start_thread_peer(p, out);
+}
+
+size_t peer_plain_after_reply(const peer *p, void *buf, size_t cap, unsigned timeout_ms)
+{
+  struct peer *q = (struct peer *)p; /* the lock only */
+  for (unsigned waited = 0;; waited += 20) {
+    pthread_mutex_lock(&q->lock);
+    bool done = q->after_reply_done;
+    size_t n = q->after_reply_len < cap ? q->after_reply_len : cap;
+    if (done || waited >= timeout_ms)
+      memcpy(buf, q->after_reply, n);
+    pthread_mutex_unlock(&q->lock);
+    if (done || waited >= timeout_ms)
+      return n;
+    peers_sleep_ms(20);
+  }
 }
 
 int peer_start_closer(const char *host, bool read_first, peer **out)

@@ -92,8 +92,13 @@ int peer_start_openssl(const peer_tls_options *opts, peer **out);
 int peer_start_jsse(const peer_tls_options *opts, peer **out);
 
 /* A plain TCP (not TLS) listener. reply NULL: echoes every byte back. Otherwise answers the
- * first bytes received with reply (e.g. "HTTP/1.0 400 Bad Request\r\n\r\n") and closes. */
+ * first bytes received with reply (e.g. "HTTP/1.0 400 Bad Request\r\n\r\n") and closes,
+ * keeping the first bytes the client sends after the reply (peer_plain_after_reply). */
 int peer_start_plain(const char *host, const void *reply, size_t reply_len, peer **out);
+/* Copies up to cap of what the client sent after the reply on the latest connection, once
+ * that connection is over (the client closed, or 2 s passed) or timeout_ms ran out; the
+ * number of bytes copied. */
+size_t peer_plain_after_reply(const peer *p, void *buf, size_t cap, unsigned timeout_ms);
 
 /* Accepts and closes: at once (read_first false), or after the first bytes arrive, i.e.
  * after the ClientHello, so the client sees the connection close mid-handshake. */

@@ -200,17 +200,21 @@ void SocketConnector::ssl_handshake() {
   SslSession* session = socket_->ssl_session_.get();
   ++steps_;
 
+  char buf[SSL_HANDSHAKE_MAX_BUFFER_SIZE];
+  size_t size;
   if (!session->is_handshake_done()) {
     session->do_handshake();
     if (session->has_error()) {
+      // The packager's patch, as below: the alert the failed step queued goes out first.
+      size = session->outgoing().read(buf, SSL_HANDSHAKE_MAX_BUFFER_SIZE);
+      if (size > 0 && !send_all(socket_->fd_, buf, size)) LOG_WARN("Unable to send the alert");
       on_error(SOCKET_ERROR_SSL_HANDSHAKE,
                "Error during SSL handshake: " + session->error_message());
       return;
     }
   }
 
-  char buf[SSL_HANDSHAKE_MAX_BUFFER_SIZE];
-  size_t size = session->outgoing().read(buf, SSL_HANDSHAKE_MAX_BUFFER_SIZE);
+  size = session->outgoing().read(buf, SSL_HANDSHAKE_MAX_BUFFER_SIZE);
   if (size > 0) {
     if (size > largest_write_) largest_write_ = size;
     if (!send_all(socket_->fd_, buf, size)) on_error(SOCKET_ERROR_WRITE, "Write error");

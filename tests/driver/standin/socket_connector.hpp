@@ -6,7 +6,8 @@
 // SslSocketWrite, SslSocketHandler). The driver runs them as libuv callbacks; here each
 // callback is a step of a loop over one blocking TCP socket. The rules kept from the driver:
 //  - every step (the connect, then each read) runs do_handshake() while the handshake is not
-//    done; an error there is SOCKET_ERROR_SSL_HANDSHAKE;
+//    done; an error there is SOCKET_ERROR_SSL_HANDSHAKE, after what the session queued (the
+//    fatal alert) is written, as integrations/cpp-driver/patches/0001 makes the driver do;
 //  - a step writes at most 16 KiB + 5 bytes of outgoing(); only a step that wrote nothing
 //    and finds the handshake done calls verify() (an error is SOCKET_ERROR_SSL_VERIFY) and
 //    finishes; on a verify() error it first writes what the session queued (the fatal
