@@ -9,7 +9,9 @@ cpp_driver_files = integrations/cpp-driver/README.md \
 	integrations/cpp-driver/ssl_cassl_impl.hpp integrations/cpp-driver/ssl_cassl_impl.cpp
 cpp_driver_patches = integrations/cpp-driver/patches/series \
 	integrations/cpp-driver/patches/0001-libcassl-tls-backend.patch \
-	integrations/cpp-driver/patches/0002-mockssandra-data-after-handshake.patch
+	integrations/cpp-driver/patches/0002-mockssandra-data-after-handshake.patch \
+	integrations/cpp-driver/patches/0003-mockssandra-send-alert.patch \
+	integrations/cpp-driver/patches/0004-http-client-tls-errors.patch
 EXTRA_DIST += integrations/cpp-driver/update-patches.sh
 if BACKEND_GNUTLS
 dist_cppdriver_DATA = $(cpp_driver_files)
