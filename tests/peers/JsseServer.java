@@ -9,7 +9,9 @@
  * Binds port 0 and prints "PORT <n>" on stdout once listening; everything else goes to
  * stderr. Each connection gets its own thread: handshake, then either echo every byte back
  * (echo) or answer CQL v4 OPTIONS with SUPPORTED and STARTUP with READY, stream ids kept
- * (cql). Store types are detected from the files (JKS or PKCS#12, as keytool made them). */
+ * (cql). Store types are detected from the files (JKS or PKCS#12, as keytool made them), and
+ * a PEM keystore (an encrypted PKCS#8 key and its certificate chain, storepass its password)
+ * is read the way Cassandra 4.1's PEMBasedSslContextFactory reads one (pemKeyStore). */
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.File;
@@ -20,9 +22,26 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.Key;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -37,10 +56,64 @@ public final class JsseServer {
   private static final int OP_SUPPORTED = 0x06;
   private static final int MAX_BODY = 256 * 1024 * 1024;
 
+  private static KeyStore loadKeyStore(File file, String pass) throws Exception {
+    String text = new String(Files.readAllBytes(file.toPath()), StandardCharsets.ISO_8859_1);
+    if (!text.contains("-----BEGIN ")) {
+      return KeyStore.getInstance(file, pass.toCharArray());
+    }
+    return pemKeyStore(text, pass);
+  }
+
+  private static final Pattern PEM_KEY = Pattern.compile(
+      "-----BEGIN ENCRYPTED PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END ENCRYPTED PRIVATE KEY-----");
+  private static final Pattern PEM_CERT = Pattern.compile(
+      "-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+)-----END CERTIFICATE-----");
+
+  /* Cassandra 4.1's PEMReader: the key's encryption is looked up by the name
+   * EncryptedPrivateKeyInfo gives it, as a SecretKeyFactory and as a Cipher, so a scheme the
+   * JDK cannot look up that way fails here as it fails on the node; then the key is tried as
+   * RSA, EC and DSA, and every certificate in the file is the chain. */
+  private static KeyStore pemKeyStore(String text, String pass) throws Exception {
+    Matcher km = PEM_KEY.matcher(text);
+    if (!km.find()) {
+      throw new IllegalArgumentException("the PEM keystore holds no ENCRYPTED PRIVATE KEY");
+    }
+    EncryptedPrivateKeyInfo epki =
+        new EncryptedPrivateKeyInfo(Base64.getMimeDecoder().decode(km.group(1)));
+    System.err.println("PEM keystore: key encrypted with " + epki.getAlgName());
+    Key secret = SecretKeyFactory.getInstance(epki.getAlgName())
+        .generateSecret(new PBEKeySpec(pass.toCharArray()));
+    Cipher cipher = Cipher.getInstance(epki.getAlgName());
+    cipher.init(Cipher.DECRYPT_MODE, secret, epki.getAlgParameters());
+    PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(cipher.doFinal(epki.getEncryptedData()));
+    PrivateKey key = null;
+    for (String alg : new String[] {"RSA", "EC", "DSA"}) {
+      try {
+        key = KeyFactory.getInstance(alg).generatePrivate(spec);
+        break;
+      } catch (java.security.spec.InvalidKeySpecException e) {
+        // the next algorithm
+      }
+    }
+    if (key == null) {
+      throw new IllegalArgumentException("the PEM keystore's key is not RSA, EC or DSA");
+    }
+    List<Certificate> chain = new ArrayList<>();
+    CertificateFactory cf = CertificateFactory.getInstance("X.509");
+    for (Matcher cm = PEM_CERT.matcher(text); cm.find(); ) {
+      chain.add(cf.generateCertificate(
+          new ByteArrayInputStream(Base64.getMimeDecoder().decode(cm.group(1)))));
+    }
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("node", key, pass.toCharArray(), chain.toArray(new Certificate[0]));
+    return ks;
+  }
+
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = parse(args);
     String storepass = opt.getOrDefault("storepass", "");
-    KeyStore ks = KeyStore.getInstance(new File(require(opt, "keystore")), storepass.toCharArray());
+    KeyStore ks = loadKeyStore(new File(require(opt, "keystore")), storepass);
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(ks, storepass.toCharArray());
 

@@ -122,10 +122,12 @@ static void test_keytool_lists_the_stores(void **state)
   expect_out("Owner: CN=app");
 }
 
-static peer *jsse(const char *node, const char *host)
+/* A JSSE node on the node's keystore: file "keystore.p12" (Cassandra's keystore_type PKCS12)
+ * or "keystore.pem" (4.1's PEMBasedSslContextFactory, read as it reads it). */
+static peer *jsse_with(const char *node, const char *host, const char *file)
 {
   char keystore[1024], truststore[1024], ks_rel[300], kp_rel[300], storepass[128], trustpass[128];
-  snprintf(ks_rel, sizeof ks_rel, "nodes/%s/keystore.p12", node);
+  snprintf(ks_rel, sizeof ks_rel, "nodes/%s/%s", node, file);
   snprintf(kp_rel, sizeof kp_rel, "nodes/%s/keystore.password", node);
   snprintf(keystore, sizeof keystore, "%s", at(ks_rel));
   snprintf(truststore, sizeof truststore, "%s", at("truststore.p12"));
@@ -138,6 +140,11 @@ static peer *jsse(const char *node, const char *host)
   peer *p = NULL;
   assert_int_equal(peer_start_jsse(&o, &p), 0);
   return p;
+}
+
+static peer *jsse(const char *node, const char *host)
+{
+  return jsse_with(node, host, "keystore.p12");
 }
 
 /* cassl probe as the driver connects with the generated identity. */
@@ -244,6 +251,19 @@ static void test_openssl_cassandra_pem_keystore(void **state)
   peer_stop(p);
 }
 
+/* The same file read by Java as Cassandra 4.1 reads it: the JDK must know the key's
+ * encryption by the name EncryptedPrivateKeyInfo gives it (PBES2 it does not). */
+static void test_jsse_cassandra_pem_keystore(void **state)
+{
+  NEED("java");
+  peer *p = jsse_with("node1", "127.0.0.1", "keystore.pem");
+  probe_as_app(peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_json("d['connection']['client_cert_sent'] and d['peer_chain'][0]['subject'] == "
+              "'CN=127.0.0.1'");
+  peer_stop(p);
+}
+
 static peer *gnutls_serv_node3(void)
 {
   char cert[1024], key[1024], ca[1024];
@@ -297,6 +317,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_keytool_lists_the_stores),
     cmocka_unit_test(test_jsse_node_with_client_auth),
+    cmocka_unit_test(test_jsse_cassandra_pem_keystore),
     cmocka_unit_test(test_jsse_node_by_ipv6),
     cmocka_unit_test(test_jsse_node_at_an_address_it_does_not_name),
     cmocka_unit_test(test_gnutls_serv_scylla_files),

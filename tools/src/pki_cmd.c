@@ -244,6 +244,18 @@ static int export_key(gnutls_x509_privkey_t key, const char *password, gnutls_da
                                            out);
 }
 
+/* The key of Cassandra 4.1's PEM keystore. Its reader (PEMReader) asks the JDK for the
+ * key's encryption by the name EncryptedPrivateKeyInfo gives it, as a SecretKeyFactory and a
+ * Cipher; for PBES2 that name is "PBES2", which no JDK provides as either, so an AES key
+ * never loads on the node. PKCS#12's pbeWithSHAAnd3-KeyTripleDES-CBC is the strongest scheme
+ * the JDK finds that way ("PBEWithSHA1AndDESede"); the file stays mode 0600. */
+static int export_cassandra_pem_key(gnutls_x509_privkey_t key, const char *password,
+                                    gnutls_datum_t *out)
+{
+  return gnutls_x509_privkey_export2_pkcs8(key, GNUTLS_X509_FMT_PEM, password,
+                                           GNUTLS_PKCS_PKCS12_3DES, out);
+}
+
 static void free_key_datum(gnutls_datum_t *d)
 {
   if (d->data) {
@@ -543,7 +555,8 @@ static int write_node_files(struct run *r, const struct identity *id,
   gnutls_datum_t enc = { NULL, 0 }, plain = { NULL, 0 }, p12 = { NULL, 0 };
   if ((ret = append_cert(leaf->crt, &chain, &chain_len)) < 0 ||
       (ret = append_cert(ca->crt, &chain, &chain_len)) < 0 ||
-      (ret = export_key(leaf->key, pw, &enc)) < 0 || (ret = export_key(leaf->key, NULL, &plain)) < 0 ||
+      (ret = export_cassandra_pem_key(leaf->key, pw, &enc)) < 0 ||
+      (ret = export_key(leaf->key, NULL, &plain)) < 0 ||
       (ret = pki_store_keystore(leaf, ca->crt, id->name, pw, &p12)) < 0) {
     free(chain);
     free_key_datum(&enc);
