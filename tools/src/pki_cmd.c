@@ -701,7 +701,9 @@ static int load_entity_cert(const char *dir, const char *name, bool *node,
                       "make it with cassl pki node or cassl pki client, or check the name",
                       "%s has no node or client named %s", dir, name);
   }
-  pki_path(path + strlen(path), "", *node ? "node.pem" : "client.pem", NULL);
+  char dir_path[PKI_PATH];
+  memcpy(dir_path, path, sizeof dir_path);
+  pki_path(path, dir_path, *node ? "node.pem" : "client.pem", NULL);
   gnutls_datum_t pem;
   int ret = load_pem_file(path, "the certificate", &pem);
   if (ret)
@@ -895,10 +897,9 @@ static int cmd_renew(const char *dir, int count, char **names, struct pki_opts *
       ret = pki_fail(EXIT_LOCAL, CASS_ERROR_SSL_INVALID_CERT, "",
                      "cannot read the names of %s's certificate", names[i]);
     /* The password stays: the node's configuration goes on working. */
-    char pw_path[PKI_PATH];
-    pki_path(pw_path, dir, node ? PKI_NODES : PKI_CLIENTS, names[i]);
-    pki_path(pw_path + strlen(pw_path), "", node ? "keystore.password" : "client.key.password",
-             NULL);
+    char pw_path[PKI_PATH], entity_dir[PKI_PATH];
+    pki_path(entity_dir, dir, node ? PKI_NODES : PKI_CLIENTS, names[i]);
+    pki_path(pw_path, entity_dir, node ? "keystore.password" : "client.key.password", NULL);
     char *pw = NULL;
     if (ret == 0) {
       if (r.given_password)
