@@ -26,3 +26,7 @@ EXTRA_DIST += tests/packaging/debian_symbols.sh
 # The README's C example with the README's build line, from the build tree.
 TESTS += tests/packaging/readme_example.sh
 EXTRA_DIST += tests/packaging/readme_example.sh
+
+# The RPM spec and the Debian changelog against configure's version (rpmbuild runs in .ci/run).
+TESTS += tests/packaging/rpm_spec.sh
+EXTRA_DIST += tests/packaging/rpm_spec.sh
