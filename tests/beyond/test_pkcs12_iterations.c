@@ -34,7 +34,7 @@
 #define ABOVE_BOUND 10400000u
 
 static struct tpki ca, client;
-static gnutls_datum_t *shrouded_key_der; /* shrouded_key's export, once made */
+static gnutls_datum_t shrouded_der; /* shrouded_key's export, made once */
 
 /* ---- DER surgery ------------------------------------------------------------------------ */
 
@@ -318,20 +318,18 @@ static void test_inspect_refuses_absurd_count(void **state)
  * minutes to build under valgrind. */
 static gnutls_datum_t shrouded_key(unsigned iter)
 {
-  static gnutls_datum_t der; /* freed in group_teardown */
   gnutls_datum_t patched;
-  if (!der.data)
+  if (!shrouded_der.data)
     assert_int_equal(gnutls_x509_privkey_export2_pkcs8(client.key, GNUTLS_X509_FMT_DER,
                                                        PASSWORD, GNUTLS_PKCS_PBES2_AES_256,
-                                                       &der), 0);
+                                                       &shrouded_der), 0);
   if (iter)
-    patched = der_with_integer(&der, 0, iter);
+    patched = der_with_integer(&shrouded_der, 0, iter);
   else
-    patched = (gnutls_datum_t){ malloc(der.size), der.size };
+    patched = (gnutls_datum_t){ malloc(shrouded_der.size), shrouded_der.size };
   assert_non_null(patched.data);
   if (!iter)
-    memcpy(patched.data, der.data, der.size);
-  shrouded_key_der = &der;
+    memcpy(patched.data, shrouded_der.data, shrouded_der.size);
   return patched; /* free() */
 }
 
@@ -688,10 +686,8 @@ static int group_setup(void **state)
 
 static int group_teardown(void **state)
 {
-  if (shrouded_key_der) {
-    gnutls_free(shrouded_key_der->data);
-    shrouded_key_der->data = NULL;
-  }
+  gnutls_free(shrouded_der.data);
+  shrouded_der.data = NULL;
   tpki_free(&ca);
   tpki_free(&client);
   return 0;

@@ -3,8 +3,9 @@
 # Copyright (C) 2026 The libcassl authors
 # The driver patch series (integrations/cpp-driver/patches) as a packager drops it into
 # debian/patches: every patch in series exists and has a DEP-3 header (Description, Author,
-# Forwarded, Last-Update), every patch is in series and installed, 0001 adds the backend files exactly as they are in the tree, and
-# the series applies with patch -p1, in order, to the files it creates.
+# Forwarded, Last-Update), every patch is in series and installed, 0001 adds the backend
+# files exactly as they are in the tree, and the series applies with patch -p1, in order, to
+# the files it creates.
 set -eu
 dir="${srcdir:-.}/integrations/cpp-driver"
 fail=0

@@ -12,6 +12,7 @@
  * (cql). Store types are detected from the files (JKS or PKCS#12, as keytool made them), and
  * a PEM keystore (an encrypted PKCS#8 key and its certificate chain, storepass its password)
  * is read the way Cassandra 4.1's PEMBasedSslContextFactory reads one (pemKeyStore). */
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.File;
@@ -30,7 +31,6 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;

@@ -691,19 +691,17 @@ static int issue(struct run *r, struct identity *id, const struct pki_entity *ca
 static int load_entity_cert(const char *dir, const char *name, bool *node,
                             gnutls_x509_crt_t *crt)
 {
-  char path[PKI_PATH];
-  pki_path(path, dir, PKI_NODES, name);
-  *node = pki_file_exists(path);
+  char edir[PKI_PATH], path[PKI_PATH];
+  pki_path(edir, dir, PKI_NODES, name);
+  *node = pki_file_exists(edir);
   if (!*node) {
-    pki_path(path, dir, PKI_CLIENTS, name);
-    if (!pki_file_exists(path))
+    pki_path(edir, dir, PKI_CLIENTS, name);
+    if (!pki_file_exists(edir))
       return pki_fail(EXIT_LOCAL, CASS_ERROR_SSL_INVALID_CERT,
                       "make it with cassl pki node or cassl pki client, or check the name",
                       "%s has no node or client named %s", dir, name);
   }
-  char dir_path[PKI_PATH];
-  memcpy(dir_path, path, sizeof dir_path);
-  pki_path(path, dir_path, *node ? "node.pem" : "client.pem", NULL);
+  pki_path(path, edir, *node ? "node.pem" : "client.pem", NULL);
   gnutls_datum_t pem;
   int ret = load_pem_file(path, "the certificate", &pem);
   if (ret)
