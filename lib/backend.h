@@ -20,12 +20,21 @@
 
 struct cassl_file_info;
 
-#define CASSL_BACKEND_ABI 10
+#define CASSL_BACKEND_ABI 11
 
 enum cassl_backend_caps {
   CASSL_CAP_TLS = 1u << 0,   /* sessions work at all ("none" lacks it) */
   CASSL_CAP_TLS13 = 1u << 1, /* TLS 1.3 */
   CASSL_CAP_RESUMPTION = 1u << 2, /* session_get/set_resume_data work */
+  CASSL_CAP_PKCS11 = 1u << 3,     /* sources may be PKCS#11 URLs (ABI 11) */
+};
+
+/* Since ABI 11: what a bound credential is read from (cassl_ssl_set_*_file). */
+struct cassl_source {
+  const char *name;  /* the path or URL, for sentences */
+  const char *url;   /* a "pkcs11:" URL, or NULL: then data holds the file's bytes */
+  const void *data;  /* exactly len bytes (no NUL needed) */
+  size_t len;
 };
 
 /* Why the core rejects the server after the handshake (session_reject). */
@@ -172,6 +181,24 @@ struct cassl_backend {
    * error only when the reading itself cannot go on (memory; no TLS in this build). */
   CassError (*file_read)(const void *data, size_t len, const char *password,
                          struct cassl_file_info *info, cassl_errmsg *err);
+
+  /* Since ABI 11: bound credentials (lib/cred_files.c reads the files; a PKCS#11 source is
+   * read by the backend). Setters as the creds_* above: they stage, creds_commit publishes. */
+  /* The client pair from two sources at once (password as for creds_set_key, for a PEM key):
+   * staged only when they match, replacing the pair in force. */
+  CassError (*creds_bind_pair)(void *creds, const struct cassl_source *cert,
+                               const struct cassl_source *key, const char *password,
+                               size_t password_len, cassl_errmsg *err);
+  /* Replaces the bound trusted certificates (src NULL: none) and the bound CRLs (each signed
+   * by a CA trusted in the newest configuration). */
+  CassError (*creds_bind_trust)(void *creds, const struct cassl_source *src, cassl_errmsg *err);
+  CassError (*creds_bind_crls)(void *creds, const struct cassl_source *src, cassl_errmsg *err);
+  /* Forgets what was staged and not committed (a reload whose every part was refused). */
+  void (*creds_discard)(void *creds);
+  /* The PIN callback for PKCS#11 sources bound from now on (NULL: none). */
+  void (*creds_set_pin_callback)(void *creds, cassl_pin_callback callback, void *userdata);
+  /* <cassl/inspect.h> for a PKCS#11 URL: the certificates and keys it names. */
+  CassError (*url_read)(const char *url, struct cassl_file_info *info, cassl_errmsg *err);
 };
 
 /* The backend this library was built with (defined by exactly one plugin). */

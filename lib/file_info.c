@@ -199,6 +199,38 @@ CASSL_EXPORT CassError cassl_file_info_read(const void *data, size_t length,
   return fi->error;
 }
 
+CASSL_EXPORT CassError cassl_file_info_read_url(const char *url, cassl_file_info **info)
+{
+  cassl_errmsg err;
+  cassl_errmsg_clear(&err);
+  if (info)
+    *info = NULL;
+  CassError rc = CASS_OK;
+  if (!info || !url)
+    rc = cassl_fail(&err, CASS_ERROR_LIB_BAD_PARAMS, "cassl_file_info_read_url: NULL %s",
+                    info ? "url" : "info");
+  else if (!(cassl_backend_impl.caps & CASSL_CAP_PKCS11))
+    rc = cassl_fail(&err, CASS_ERROR_LIB_NOT_IMPLEMENTED,
+                    "this build (%s backend) cannot use PKCS#11 tokens", cassl_backend_impl.name);
+  else if (strncmp(url, "pkcs11:", 7) != 0)
+    rc = cassl_fail(&err, CASS_ERROR_LIB_BAD_PARAMS, "not a PKCS#11 URL: %s", url);
+  struct cassl_file_info *fi = NULL;
+  if (rc == CASS_OK && !(fi = calloc(1, sizeof *fi)))
+    rc = cassl_fail(&err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+  if (rc == CASS_OK && (rc = cassl_backend_impl.url_read(url, fi, &err)) != CASS_OK) {
+    cassl_file_info_free(fi);
+    fi = NULL;
+  }
+  if (rc != CASS_OK) {
+    cassl_note_thread_error(rc, &err);
+    return rc;
+  }
+  *info = fi;
+  if (fi->error != CASS_OK)
+    cassl_note_thread_error(fi->error, &fi->message);
+  return fi->error;
+}
+
 CASSL_EXPORT const char *cassl_file_info_format(const cassl_file_info *info)
 {
   return info ? info->format : NULL;

@@ -13,6 +13,7 @@ core_sources = \
 	lib/backend.h \
 	lib/bytequeue.c lib/bytequeue.h \
 	lib/cert_info.c \
+	lib/cred_files.c lib/cred_files.h \
 	lib/errmsg.h lib/errors.c \
 	lib/file_info.c lib/file_info.h \
 	lib/identity.c lib/identity.h \
@@ -24,8 +25,8 @@ core_sources = \
 	lib/uv_conn.h lib/uv_connect.c lib/uv_io.c lib/uv_transport.c \
 	lib/version.c
 
-core_cflags = $(LIBUV_CFLAGS)
-core_libs = $(LIBUV_LIBS)
+core_cflags = $(LIBUV_CFLAGS) $(NETTLE_CFLAGS)
+core_libs = $(LIBUV_LIBS) $(NETTLE_LIBS)
 
 # Every object of the library, with all internal symbols visible: the installed library
 # wraps it with a version script; white-box tests link it directly.

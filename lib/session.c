@@ -254,6 +254,8 @@ CASSL_EXPORT CassError cassl_session_new_ex(cassl_ssl *ssl, const cassl_peer *pe
   if ((rc = choose_sni(peer, o->sni, &s->sni, &msg)) != CASS_OK)
     goto fail;
 
+  /* Bound files changed on disk are taken in first, when the application asked for it. */
+  cassl_reload_if_due(ssl);
   /* The configuration is read, and the backend session bound to the credentials, under the
    * object's lock: setters on a shared object may run in other threads. */
   pthread_mutex_lock(&ssl->lock);

@@ -115,6 +115,7 @@ void cassl_ssl_unref(cassl_ssl *ssl)
   if (atomic_fetch_sub_explicit(&ssl->refs, 1, memory_order_acq_rel) != 1)
     return;
   cassl_session_cache_destroy(&ssl->sessions);
+  cassl_bindings_free(&ssl->files);
   cassl_block_pool_drain(&ssl->blocks);
   ssl->backend->creds_free(ssl->creds);
   free(ssl->priority);
@@ -131,21 +132,7 @@ CASSL_EXPORT void cassl_ssl_free(cassl_ssl *ssl)
 
 /* ---- the shape of every setter ------------------------------------------------------- */
 
-/* Whether a setter's change invalidates stored resumption data. Resumption data belongs to
- * the trust, credentials and policy it was made under: a server remembers the client
- * certificate of the full handshake, and the negotiated parameters follow the priority. Verify
- * flags and pins need not: every session, resumed or not, is checked against them. */
-enum ssl_change { KEEPS_RESUMPTION, DROPS_RESUMPTION };
-
-/* How a setter works. BACKEND: the backend builds the next configuration (parsing, key
- * derivation: possibly slow) without the object's lock, so sessions keep being created
- * meanwhile, and setter_end publishes it. FIELDS: a quick change of the object's own fields,
- * made under the object's lock. Either way setters run one at a time (setter_lock), and a
- * session sees the configuration and the resumption cache of one moment. */
-enum ssl_work { BACKEND, FIELDS };
-
-/* Every setter: setter_begin, the work, then setter_end with its outcome. */
-static void setter_begin(cassl_ssl *ssl, cassl_errmsg *msg, enum ssl_work work)
+void cassl_setter_begin(cassl_ssl *ssl, cassl_errmsg *msg, enum ssl_work work)
 {
   msg->text[0] = '\0';
   pthread_mutex_lock(&ssl->setter_lock);
@@ -156,7 +143,7 @@ static void setter_begin(cassl_ssl *ssl, cassl_errmsg *msg, enum ssl_work work)
 /* On success publishes what the backend staged (a failed setter changes no configuration);
  * drops resumption data when the change asks for it; records the outcome in last_error
  * (cleared on success) and in the thread's last error, and releases the locks. */
-static CassError setter_end(cassl_ssl *ssl, CassError rc, const cassl_errmsg *msg,
+CassError cassl_setter_end(cassl_ssl *ssl, CassError rc, const cassl_errmsg *msg,
                             enum ssl_change change, enum ssl_work work)
 {
   if (work == BACKEND)
@@ -208,10 +195,10 @@ CASSL_EXPORT CassError cassl_ssl_add_trusted_cert_n(cassl_ssl *ssl, const char *
   if (!ssl)
     return no_object();
   cassl_errmsg msg;
-  setter_begin(ssl, &msg, BACKEND);
+  cassl_setter_begin(ssl, &msg, BACKEND);
   CassError rc = cert ? ssl->backend->creds_add_trusted(ssl->creds, cert, cert_length, &msg)
                       : cassl_fail(&msg, CASS_ERROR_SSL_INVALID_CERT, "no certificate given (NULL)");
-  return setter_end(ssl, rc, &msg, DROPS_RESUMPTION, BACKEND);
+  return cassl_setter_end(ssl, rc, &msg, DROPS_RESUMPTION, BACKEND);
 }
 
 CASSL_EXPORT void cassl_ssl_set_verify_flags(cassl_ssl *ssl, int flags)
@@ -233,10 +220,12 @@ CASSL_EXPORT CassError cassl_ssl_set_cert_n(cassl_ssl *ssl, const char *cert, si
   if (!ssl)
     return no_object();
   cassl_errmsg msg;
-  setter_begin(ssl, &msg, BACKEND);
+  cassl_setter_begin(ssl, &msg, BACKEND);
   CassError rc = cert ? ssl->backend->creds_set_cert(ssl->creds, cert, cert_length, &msg)
                       : cassl_fail(&msg, CASS_ERROR_SSL_INVALID_CERT, "no certificate given (NULL)");
-  return setter_end(ssl, rc, &msg, DROPS_RESUMPTION, BACKEND);
+  if (rc == CASS_OK)
+    cassl_bindings_forget_pair(&ssl->files); /* the pair is the application's again */
+  return cassl_setter_end(ssl, rc, &msg, DROPS_RESUMPTION, BACKEND);
 }
 
 CASSL_EXPORT CassError cassl_ssl_set_private_key(cassl_ssl *ssl, const char *key,
@@ -253,12 +242,14 @@ CASSL_EXPORT CassError cassl_ssl_set_private_key_n(cassl_ssl *ssl, const char *k
   if (!ssl)
     return no_object();
   cassl_errmsg msg;
-  setter_begin(ssl, &msg, BACKEND);
+  cassl_setter_begin(ssl, &msg, BACKEND);
   CassError rc = key ? ssl->backend->creds_set_key(ssl->creds, key, key_length, password,
                                                    password ? password_length : 0, &msg)
                      : cassl_fail(&msg, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
                                   "no private key given (NULL)");
-  return setter_end(ssl, rc, &msg, DROPS_RESUMPTION, BACKEND);
+  if (rc == CASS_OK)
+    cassl_bindings_forget_pair(&ssl->files);
+  return cassl_setter_end(ssl, rc, &msg, DROPS_RESUMPTION, BACKEND);
 }
 
 /* ---- protocol versions and priorities ------------------------------------------------ */
@@ -288,7 +279,7 @@ CASSL_EXPORT CassError cassl_ssl_set_min_protocol_version(cassl_ssl *ssl, int mi
   if (!ssl)
     return no_object();
   cassl_errmsg msg;
-  setter_begin(ssl, &msg, FIELDS);
+  cassl_setter_begin(ssl, &msg, FIELDS);
   CassError rc = CASS_OK;
   /* The driver's API knows TLS 1.0 to 1.2 only: its name passes TLS 1.3 as a marker. */
   if (min_version == CASSL_SSL_VERSION_TLS1_3_FROM_DRIVER_API_)
@@ -308,7 +299,7 @@ CASSL_EXPORT CassError cassl_ssl_set_min_protocol_version(cassl_ssl *ssl, int mi
                     version_name(min_version), version_name(ssl->max_version));
   else
     ssl->min_version = min_version;
-  return setter_end(ssl, rc, &msg, DROPS_RESUMPTION, FIELDS);
+  return cassl_setter_end(ssl, rc, &msg, DROPS_RESUMPTION, FIELDS);
 }
 
 CASSL_EXPORT CassError cassl_ssl_set_max_protocol_version(cassl_ssl *ssl, int max_version)
@@ -316,7 +307,7 @@ CASSL_EXPORT CassError cassl_ssl_set_max_protocol_version(cassl_ssl *ssl, int ma
   if (!ssl)
     return no_object();
   cassl_errmsg msg;
-  setter_begin(ssl, &msg, FIELDS);
+  cassl_setter_begin(ssl, &msg, FIELDS);
   CassError rc = CASS_OK;
   if (!(ssl->backend->caps & CASSL_CAP_TLS))
     rc = no_tls(&msg);
@@ -331,7 +322,7 @@ CASSL_EXPORT CassError cassl_ssl_set_max_protocol_version(cassl_ssl *ssl, int ma
                     version_name(max_version), version_name(ssl->min_version));
   else
     ssl->max_version = max_version;
-  return setter_end(ssl, rc, &msg, DROPS_RESUMPTION, FIELDS);
+  return cassl_setter_end(ssl, rc, &msg, DROPS_RESUMPTION, FIELDS);
 }
 
 CASSL_EXPORT CassError cassl_ssl_set_priority(cassl_ssl *ssl, const char *priority)
@@ -339,7 +330,7 @@ CASSL_EXPORT CassError cassl_ssl_set_priority(cassl_ssl *ssl, const char *priori
   if (!ssl)
     return no_object();
   cassl_errmsg msg;
-  setter_begin(ssl, &msg, FIELDS);
+  cassl_setter_begin(ssl, &msg, FIELDS);
   CassError rc = CASS_OK;
   char *copy = NULL;
   if (!(ssl->backend->caps & CASSL_CAP_TLS))
@@ -353,7 +344,7 @@ CASSL_EXPORT CassError cassl_ssl_set_priority(cassl_ssl *ssl, const char *priori
     free(ssl->priority);
     ssl->priority = copy;
   }
-  return setter_end(ssl, rc, &msg, DROPS_RESUMPTION, FIELDS);
+  return cassl_setter_end(ssl, rc, &msg, DROPS_RESUMPTION, FIELDS);
 }
 
 /* ---- beyond the driver: PKCS#12, system trust, CRLs, pins ---------------------------- */
@@ -364,12 +355,14 @@ CASSL_EXPORT CassError cassl_ssl_set_pkcs12_n(cassl_ssl *ssl, const void *data, 
   if (!ssl)
     return no_object();
   cassl_errmsg msg;
-  setter_begin(ssl, &msg, BACKEND);
+  cassl_setter_begin(ssl, &msg, BACKEND);
   CassError rc = data ? ssl->backend->creds_set_pkcs12(ssl->creds, data, length, password,
                                                        password ? password_length : 0, &msg)
                       : cassl_fail(&msg, CASS_ERROR_SSL_INVALID_CERT,
                                    "no PKCS#12 data given (NULL)");
-  return setter_end(ssl, rc, &msg, DROPS_RESUMPTION, BACKEND);
+  if (rc == CASS_OK)
+    cassl_bindings_forget_pair(&ssl->files);
+  return cassl_setter_end(ssl, rc, &msg, DROPS_RESUMPTION, BACKEND);
 }
 
 CASSL_EXPORT CassError cassl_ssl_add_system_trust(cassl_ssl *ssl, unsigned *added)
@@ -380,9 +373,9 @@ CASSL_EXPORT CassError cassl_ssl_add_system_trust(cassl_ssl *ssl, unsigned *adde
     return no_object();
   cassl_errmsg msg;
   unsigned count = 0;
-  setter_begin(ssl, &msg, BACKEND);
+  cassl_setter_begin(ssl, &msg, BACKEND);
   CassError rc = ssl->backend->creds_add_system_trust(ssl->creds, &count, &msg);
-  rc = setter_end(ssl, rc, &msg, DROPS_RESUMPTION, BACKEND);
+  rc = cassl_setter_end(ssl, rc, &msg, DROPS_RESUMPTION, BACKEND);
   if (added)
     *added = count;
   return rc;
@@ -398,10 +391,10 @@ CASSL_EXPORT CassError cassl_ssl_add_crl_n(cassl_ssl *ssl, const char *pem, size
   if (!ssl)
     return no_object();
   cassl_errmsg msg;
-  setter_begin(ssl, &msg, BACKEND);
+  cassl_setter_begin(ssl, &msg, BACKEND);
   CassError rc = pem ? ssl->backend->creds_add_crl(ssl->creds, pem, length, &msg)
                      : cassl_fail(&msg, CASS_ERROR_SSL_INVALID_CERT, "no CRL given (NULL)");
-  return setter_end(ssl, rc, &msg, DROPS_RESUMPTION, BACKEND);
+  return cassl_setter_end(ssl, rc, &msg, DROPS_RESUMPTION, BACKEND);
 }
 
 CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(cassl_ssl *ssl, const char *pins)
@@ -409,10 +402,10 @@ CASSL_EXPORT CassError cassl_ssl_add_pinned_public_key(cassl_ssl *ssl, const cha
   if (!ssl)
     return no_object();
   cassl_errmsg msg;
-  setter_begin(ssl, &msg, BACKEND);
+  cassl_setter_begin(ssl, &msg, BACKEND);
   CassError rc = pins ? ssl->backend->creds_add_pins(ssl->creds, pins, &msg)
                       : cassl_fail(&msg, CASS_ERROR_LIB_BAD_PARAMS, "no pin given (NULL)");
-  return setter_end(ssl, rc, &msg, KEEPS_RESUMPTION, BACKEND);
+  return cassl_setter_end(ssl, rc, &msg, KEEPS_RESUMPTION, BACKEND);
 }
 
 /* ---- beyond the driver: resumption --------------------------------------------------- */
@@ -429,13 +422,13 @@ CASSL_EXPORT CassError cassl_ssl_set_session_resumption(cassl_ssl *ssl, cass_boo
   if (!ssl)
     return no_object();
   cassl_errmsg msg;
-  setter_begin(ssl, &msg, FIELDS);
+  cassl_setter_begin(ssl, &msg, FIELDS);
   CassError rc = CASS_OK;
   if (!(ssl->backend->caps & CASSL_CAP_RESUMPTION))
     rc = resumption_unavailable(ssl, &msg);
   else
     cassl_session_cache_set_enabled(&ssl->sessions, enabled != cass_false);
-  return setter_end(ssl, rc, &msg, KEEPS_RESUMPTION, FIELDS);
+  return cassl_setter_end(ssl, rc, &msg, KEEPS_RESUMPTION, FIELDS);
 }
 
 CASSL_EXPORT CassError cassl_ssl_set_session_cache_size(cassl_ssl *ssl, size_t entries)
@@ -443,7 +436,7 @@ CASSL_EXPORT CassError cassl_ssl_set_session_cache_size(cassl_ssl *ssl, size_t e
   if (!ssl)
     return no_object();
   cassl_errmsg msg;
-  setter_begin(ssl, &msg, FIELDS);
+  cassl_setter_begin(ssl, &msg, FIELDS);
   CassError rc = CASS_OK;
   if (!(ssl->backend->caps & CASSL_CAP_RESUMPTION))
     rc = resumption_unavailable(ssl, &msg);
@@ -453,7 +446,7 @@ CASSL_EXPORT CassError cassl_ssl_set_session_cache_size(cassl_ssl *ssl, size_t e
                     CASSL_SESSION_CACHE_MAX_SIZE);
   else
     cassl_session_cache_set_capacity(&ssl->sessions, entries);
-  return setter_end(ssl, rc, &msg, KEEPS_RESUMPTION, FIELDS);
+  return cassl_setter_end(ssl, rc, &msg, KEEPS_RESUMPTION, FIELDS);
 }
 
 /* ---- errors and build facts ---------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "backend.h"
 #include "bytequeue.h"
 #include "errmsg.h"
+#include "cred_files.h"
 #include "session_cache.h"
 
 struct cassl_ssl {
@@ -26,10 +27,29 @@ struct cassl_ssl {
   cassl_errmsg last_error;    /* sentence of the last failing call, "" after a success */
   struct cassl_session_cache sessions; /* resumption data per peer (own lock) */
   struct cassl_block_pool blocks;      /* spare byte-queue blocks of its sessions */
+  struct cassl_bindings files;         /* bound credential files (under setter_lock) */
 };
 
 /* Takes and drops references (sessions hold one for their whole life). */
 void cassl_ssl_ref(cassl_ssl *ssl);
 void cassl_ssl_unref(cassl_ssl *ssl);
+
+/* Whether a setter's change invalidates stored resumption data. Resumption data belongs to
+ * the trust, credentials and policy it was made under: a server remembers the client
+ * certificate of the full handshake, and the negotiated parameters follow the priority. Verify
+ * flags and pins need not: every session, resumed or not, is checked against them. */
+enum ssl_change { KEEPS_RESUMPTION, DROPS_RESUMPTION };
+
+/* How a setter works. BACKEND: the backend builds the next configuration (parsing, key
+ * derivation: possibly slow) without the object's lock, so sessions keep being created
+ * meanwhile, and setter_end publishes it. FIELDS: a quick change of the object's own fields,
+ * made under the object's lock. Either way setters run one at a time (setter_lock), and a
+ * session sees the configuration and the resumption cache of one moment. */
+enum ssl_work { BACKEND, FIELDS };
+
+/* Every setter: cassl_setter_begin, the work, then cassl_setter_end with its outcome. */
+void cassl_setter_begin(cassl_ssl *ssl, cassl_errmsg *msg, enum ssl_work work);
+CassError cassl_setter_end(cassl_ssl *ssl, CassError rc, const cassl_errmsg *msg,
+                           enum ssl_change change, enum ssl_work work);
 
 #endif

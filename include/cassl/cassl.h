@@ -263,6 +263,82 @@ CASSL_EXPORT CassError cassl_ssl_set_session_resumption(cassl_ssl *ssl, cass_boo
  * CASS_ERROR_LIB_BAD_PARAMS. */
 CASSL_EXPORT CassError cassl_ssl_set_session_cache_size(cassl_ssl *ssl, size_t entries);
 
+/* ---- Beyond the driver: credentials bound to files, reloaded without a restart ------- */
+
+/* A credential source is a file path, or a PKCS#11 URL (RFC 7512, "pkcs11:token=...;
+ * object=...") naming objects on a token: the key then never leaves the token (each
+ * handshake signs through it). A PIN comes from the URL's "pin-value" or "pin-source"
+ * attributes, or from the callback of cassl_ssl_set_pin_callback; it is asked for when the
+ * source is bound and kept (wiped when the object is freed) for the handshakes' logins.
+ *
+ * Bound files are read when bound and again by cassl_ssl_reload (or by sessions, see
+ * cassl_ssl_set_reload_interval). A reload reads only what changed (device, inode, size
+ * and modification time first, then the content's SHA-256), builds the new configuration
+ * without blocking the creation of sessions, and publishes it at once for sessions created
+ * afterwards; established sessions keep what they were created with. A file replaced by
+ * rename, or through a directory symbolic link swapped (the Kubernetes secret layout:
+ * cert.pem -> ..data/cert.pem), is seen as changed. What does not load (missing, truncated,
+ * being written, not PEM, a key that does not match its certificate) is refused: what is
+ * in force stays, and the reload reports why. PKCS#11 sources are read when bound only. */
+
+/* Binds the client certificate (chain, leaf first: PEM file or PKCS#11 certificate URL) and
+ * its private key (PEM file, plain or encrypted with password, NULL/"" = none; or a PKCS#11
+ * private key URL). Both are read now and must match; they replace the pair in force. The
+ * pair is reloaded as one: a new certificate with the old key (or the reverse), as seen
+ * mid-rotation, is held back until both match. A later cassl_ssl_set_cert,
+ * cassl_ssl_set_private_key or cassl_ssl_set_pkcs12_n unbinds the files. NULL paths unbind
+ * them (the pair in force stays). Errors as cassl_ssl_set_cert/_private_key, plus
+ * CASS_ERROR_LIB_BAD_PARAMS for a path that cannot be read and CASS_ERROR_LIB_NOT_IMPLEMENTED
+ * for a PKCS#11 URL in a build that cannot use tokens. */
+CASSL_EXPORT CassError cassl_ssl_set_cert_key_files(cassl_ssl *ssl, const char *cert_path,
+                                                    const char *key_path, const char *password);
+/* Binds a PEM file of trusted CA certificates (or a PKCS#11 URL: the token's certificates it
+ * names). Its certificates are trusted besides those added by cassl_ssl_add_trusted_cert
+ * and the system trust; a reload replaces them with the file's current content. NULL
+ * unbinds (the file's certificates are no longer trusted). */
+CASSL_EXPORT CassError cassl_ssl_set_trusted_file(cassl_ssl *ssl, const char *path);
+/* Binds a PEM file of CRLs, each signed by a trusted CA, as cassl_ssl_add_crl reads them;
+ * a reload replaces them. NULL unbinds. */
+CASSL_EXPORT CassError cassl_ssl_set_crl_file(cassl_ssl *ssl, const char *path);
+
+/* What a reload did. */
+typedef enum cassl_reload_result {
+  CASSL_RELOAD_UNCHANGED = 0, /* nothing bound changed (or nothing is bound) */
+  CASSL_RELOAD_CHANGED = 1,   /* new sessions use what changed */
+  CASSL_RELOAD_REFUSED = 2    /* something changed and could not be used; what was in force
+                                 stays for it (other bound files that loaded are used) */
+} cassl_reload_result;
+
+/* Reads the bound files again now. CASS_OK with *result (may be NULL) UNCHANGED or
+ * CHANGED; a refusal returns its error (e.g. CASS_ERROR_SSL_INVALID_PRIVATE_KEY) with the
+ * sentence in cassl_ssl_last_error, and *result REFUSED. Stored resumption data is dropped
+ * exactly when the trust (trusted file, CRL file) or the client pair changed. A refused
+ * state that is still there at the next reload is reported again without being parsed again. */
+CASSL_EXPORT CassError cassl_ssl_reload(cassl_ssl *ssl, cassl_reload_result *result);
+
+/* Every seconds seconds at most, cassl_session_new checks the bound files (a few stat calls
+ * when nothing changed) and reloads what changed before it reads the configuration: no
+ * thread of the library's own. 0 (the default) turns it off. A session creation that finds
+ * another reload or setter running does not wait for it. At most 86400 seconds. */
+CASSL_EXPORT CassError cassl_ssl_set_reload_interval(cassl_ssl *ssl, unsigned seconds);
+
+/* The outcome of the latest reload (explicit or made by a session) and, when buf is not
+ * NULL, its sentence ("client certificate /etc/.../client.pem changed: CN=driver, serial
+ * ...", or why it was refused), cut to cap bytes. */
+CASSL_EXPORT cassl_reload_result cassl_ssl_last_reload(const cassl_ssl *ssl, char *buf,
+                                                       size_t cap);
+
+/* Supplies PINs for PKCS#11 tokens: called with the token's label and URL and attempt 0,
+ * writes a NUL-terminated PIN of fewer than pin_max bytes into pin and returns 0, or returns
+ * -1 (no PIN: the source is refused). A wrong PIN is never retried with the same answer: the
+ * bind fails (CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "wrong PIN for token ...") before the
+ * token counts more failures. NULL removes the callback. */
+typedef int (*cassl_pin_callback)(void *userdata, const char *token_label,
+                                  const char *token_url, unsigned attempt, char *pin,
+                                  size_t pin_max);
+CASSL_EXPORT CassError cassl_ssl_set_pin_callback(cassl_ssl *ssl, cassl_pin_callback callback,
+                                                  void *userdata);
+
 
 /* ---- The driver's names, for applications --------------------------------------------- */
 #if !defined(__CASSANDRA_H_INCLUDED__) && !defined(CASSL_NO_DRIVER_NAMES)

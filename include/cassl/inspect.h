@@ -43,6 +43,12 @@ typedef struct cassl_key_info cassl_key_info;
  * runs out (*info is then NULL); CASS_ERROR_LIB_NOT_IMPLEMENTED in a build without TLS. */
 CASSL_EXPORT CassError cassl_file_info_read(const void *data, size_t length,
                                             const char *password, cassl_file_info **info);
+/* The same description for the objects a PKCS#11 URL names on a token ("pkcs11:token=...";
+ * format "PKCS#11 URL"): its certificates, and its private keys when the URL carries a PIN
+ * (pin-value or pin-source; they never leave the token: type and key id only). A token or
+ * object that is not there is CASS_ERROR_SSL_INVALID_CERT with the reason;
+ * CASS_ERROR_LIB_NOT_IMPLEMENTED in a build that cannot use tokens. */
+CASSL_EXPORT CassError cassl_file_info_read_url(const char *url, cassl_file_info **info);
 CASSL_EXPORT void cassl_file_info_free(cassl_file_info *info);
 
 /* "PEM", "DER certificate", "DER private key" or "PKCS#12"; NULL when the data is none. */

@@ -27,7 +27,7 @@ static void gtls_global_deinit(void)
 const struct cassl_backend cassl_backend_impl = {
   .abi_version = CASSL_BACKEND_ABI,
   .name = "gnutls",
-  .caps = CASSL_CAP_TLS | CASSL_CAP_TLS13 | CASSL_CAP_RESUMPTION,
+  .caps = CASSL_CAP_TLS | CASSL_CAP_TLS13 | CASSL_CAP_RESUMPTION | CASSL_CAP_PKCS11,
   .version = gtls_version,
   .global_init = gtls_global_init,
   .global_deinit = gtls_global_deinit,
@@ -59,4 +59,10 @@ const struct cassl_backend cassl_backend_impl = {
   .session_reject = gtls_session_reject,
   .session_set_sink = gtls_session_set_sink,
   .file_read = gtls_file_read,
+  .creds_bind_pair = gtls_creds_bind_pair,
+  .creds_bind_trust = gtls_creds_bind_trust,
+  .creds_bind_crls = gtls_creds_bind_crls,
+  .creds_discard = gtls_creds_discard,
+  .creds_set_pin_callback = gtls_creds_set_pin_callback,
+  .url_read = gtls_url_read,
 };

@@ -38,10 +38,12 @@ struct gtls_cert_half {
   char subject[SUBJECT_MAX]; /* "CN=..." (or the whole DN) for error sentences */
 };
 
-/* A decrypted client private key. */
+/* A decrypted client private key, or one on a PKCS#11 token (url set, key NULL). */
 struct gtls_key_half {
   atomic_uint refs;
   gnutls_x509_privkey_t key;
+  char *url;  /* the token's key, opened for each handshake */
+  char *pin;  /* the PIN its login takes, or NULL (in the URL, or none needed) */
   unsigned char key_id[KEY_ID_MAX];
   size_t key_id_len;
 };
@@ -106,7 +108,10 @@ void gtls_key_half_unref(struct gtls_key_half *half)
 {
   if (!half || atomic_fetch_sub_explicit(&half->refs, 1, memory_order_acq_rel) != 1)
     return;
-  gnutls_x509_privkey_deinit(half->key); /* GnuTLS wipes the key's integers */
+  if (half->key)
+    gnutls_x509_privkey_deinit(half->key); /* GnuTLS wipes the key's integers */
+  free(half->url);
+  gtls_free_secret(half->pin, half->pin ? strlen(half->pin) : 0);
   free(half);
 }
 
@@ -205,21 +210,35 @@ static void free_certs(gnutls_x509_crt_t *crts, unsigned count)
 
 /* ---- copies for one handshake ---------------------------------------------------------- */
 
+static _Thread_local cassl_errmsg retrieve_failure;
+
+const char *gtls_retrieve_failure(void)
+{
+  return retrieve_failure.text;
+}
+
 int gtls_copy_pair(const struct gtls_cert_half *cert, const struct gtls_key_half *key_half,
                    gnutls_pcert_st **certs, unsigned *count, gnutls_privkey_t *privkey)
 {
   unsigned n = cert->count, done = 0;
   gnutls_privkey_t key = NULL;
+  retrieve_failure.text[0] = '\0';
   gnutls_pcert_st *pcerts = gnutls_calloc(n, sizeof *pcerts);
   if (!pcerts)
     return -1;
   for (; done < n; done++)
     if (gnutls_pcert_import_x509_raw(&pcerts[done], &cert->der[done], GNUTLS_X509_FMT_DER, 0) < 0)
       goto fail;
-  if (gnutls_privkey_init(&key) < 0)
-    goto fail;
-  if (gnutls_privkey_import_x509(key, key_half->key, GNUTLS_PRIVKEY_IMPORT_COPY) < 0)
-    goto fail;
+  if (key_half->url) {
+    /* The token signs: a handle of this handshake's own, logged in with the kept PIN. */
+    if (gtls_pkcs11_open_key(key_half->url, key_half->pin, &key, &retrieve_failure) < 0)
+      goto fail;
+  } else {
+    if (gnutls_privkey_init(&key) < 0)
+      goto fail;
+    if (gnutls_privkey_import_x509(key, key_half->key, GNUTLS_PRIVKEY_IMPORT_COPY) < 0)
+      goto fail;
+  }
   *certs = pcerts;
   *count = n;
   *privkey = key;
@@ -236,8 +255,10 @@ fail:
 
 /* ---- trusted certificates -------------------------------------------------------------- */
 
-CassError gtls_creds_add_trusted(void *creds, const char *pem, size_t len, cassl_errmsg *err)
+CassError gtls_der_certs_from_pem(const char *pem, size_t len, const char *what,
+                                  struct gtls_der_list **out, cassl_errmsg *err)
 {
+  *out = NULL;
   if (!pem)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no certificate given (NULL)");
   char *buf = gtls_copy_terminated(pem, len);
@@ -245,28 +266,41 @@ CassError gtls_creds_add_trusted(void *creds, const char *pem, size_t len, cassl
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
   gnutls_x509_crt_t *crts;
   unsigned count;
-  CassError rc = parse_certs(buf, len, "trusted certificate", &crts, &count, err);
+  CassError rc = parse_certs(buf, len, what, &crts, &count, err);
   free(buf);
   if (rc != CASS_OK)
     return rc;
-  /* All or nothing: only a buffer that parsed completely reaches the next generation. */
-  struct gtls_gen_parts parts = *gtls_creds_parts(creds);
-  struct gtls_der_list *added = gtls_der_list_new(count, parts.trusted);
-  if (!added)
+  struct gtls_der_list *list = gtls_der_list_new(count, NULL);
+  if (!list)
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
   for (unsigned i = 0; rc == CASS_OK && i < count; i++) {
-    int ret = gnutls_x509_crt_export2(crts[i], GNUTLS_X509_FMT_DER, &added->der[i]);
+    int ret = gnutls_x509_crt_export2(crts[i], GNUTLS_X509_FMT_DER, &list->der[i]);
     if (ret < 0)
       rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "cannot add trusted certificates: %s",
                       gnutls_strerror(ret));
     else
-      added->count++;
+      list->count++;
   }
   free_certs(crts, count);
-  if (rc == CASS_OK) {
-    parts.trusted = added;
-    rc = gtls_creds_stage(creds, &parts, err);
+  if (rc != CASS_OK) {
+    gtls_der_list_unref(list);
+    return rc;
   }
+  *out = list;
+  return CASS_OK;
+}
+
+CassError gtls_creds_add_trusted(void *creds, const char *pem, size_t len, cassl_errmsg *err)
+{
+  struct gtls_der_list *added;
+  CassError rc = gtls_der_certs_from_pem(pem, len, "trusted certificate", &added, err);
+  if (rc != CASS_OK)
+    return rc;
+  /* All or nothing: only a buffer that parsed completely reaches the next generation. */
+  struct gtls_gen_parts parts = *gtls_creds_parts(creds);
+  added->next = gtls_der_list_ref(parts.trusted);
+  parts.trusted = added;
+  rc = gtls_creds_stage(creds, &parts, err);
   gtls_der_list_unref(added);
   return rc;
 }
@@ -353,9 +387,44 @@ static CassError pair_with_key(void *creds, struct gtls_key_half *key, cassl_err
 
 /* Both halves at once: they must match each other, then they replace the pair in force
  * (and any refused half) whatever it was. */
-static CassError pair_with_both(void *creds, struct gtls_cert_half *cert,
+/* A token key whose public half the token does not show (an EC key written without its
+ * public key object): it pairs with cert when a probe it signs verifies with the
+ * certificate's key. Then it takes the certificate's key id. */
+static bool pairs_by_signature(struct gtls_key_half *key, const struct gtls_cert_half *cert)
+{
+  gnutls_privkey_t priv = NULL;
+  gnutls_pubkey_t pub = NULL;
+  gnutls_datum_t sig = { NULL, 0 };
+  static const unsigned char probe[] = "libcassl: does this key pair with the certificate?";
+  const gnutls_datum_t data = { (unsigned char *)probe, sizeof probe - 1 };
+  cassl_errmsg why;
+  bool ok = false;
+  if (gtls_pkcs11_open_key(key->url, key->pin, &priv, &why) < 0)
+    return false;
+  if (gnutls_pubkey_init(&pub) >= 0 &&
+      gnutls_pubkey_import_x509_raw(pub, &cert->der[0], GNUTLS_X509_FMT_DER, 0) >= 0) {
+    int pk = gnutls_pubkey_get_pk_algorithm(pub, NULL);
+    gnutls_sign_algorithm_t algo = gnutls_pk_to_sign((gnutls_pk_algorithm_t)pk, GNUTLS_DIG_SHA256);
+    ok = algo != GNUTLS_SIGN_UNKNOWN && gnutls_privkey_sign_data2(priv, algo, 0, &data, &sig) >= 0 &&
+         gnutls_pubkey_verify_data2(pub, algo, 0, &data, &sig) >= 0;
+  }
+  gnutls_free(sig.data);
+  if (pub)
+    gnutls_pubkey_deinit(pub);
+  gnutls_privkey_deinit(priv);
+  if (ok) {
+    memcpy(key->key_id, cert->key_id, cert->key_id_len);
+    key->key_id_len = cert->key_id_len;
+  }
+  return ok;
+}
+
+CassError gtls_creds_stage_pair(void *creds, struct gtls_cert_half *cert,
                                 struct gtls_key_half *key, cassl_errmsg *err)
 {
+  if (key->url && key->key_id_len == 0 && !pairs_by_signature(key, cert))
+    return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                      "private key does not match the certificate %s", cert->subject);
   if (!halves_match(cert, key))
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
                       "private key does not match the certificate %s", cert->subject);
@@ -382,7 +451,7 @@ static void describe_subject(gnutls_x509_crt_t crt, char *out, size_t cap)
 
 /* A certificate half from a parsed chain (leaf first); the caller keeps crts. The half
  * comes back with one reference, the caller's. */
-static CassError cert_half_new(gnutls_x509_crt_t *crts, unsigned count,
+CassError gtls_cert_half_new(gnutls_x509_crt_t *crts, unsigned count,
                                struct gtls_cert_half **out, cassl_errmsg *err)
 {
   *out = NULL;
@@ -417,8 +486,10 @@ static CassError cert_half_new(gnutls_x509_crt_t *crts, unsigned count,
   return CASS_OK;
 }
 
-CassError gtls_creds_set_cert(void *creds, const char *pem, size_t len, cassl_errmsg *err)
+CassError gtls_cert_half_from_pem(const char *pem, size_t len, const char *what,
+                                  struct gtls_cert_half **out, cassl_errmsg *err)
 {
+  *out = NULL;
   if (!pem)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no certificate given (NULL)");
   char *buf = gtls_copy_terminated(pem, len);
@@ -426,13 +497,19 @@ CassError gtls_creds_set_cert(void *creds, const char *pem, size_t len, cassl_er
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
   gnutls_x509_crt_t *crts;
   unsigned count;
-  CassError rc = parse_certs(buf, len, "client certificate", &crts, &count, err);
+  CassError rc = parse_certs(buf, len, what, &crts, &count, err);
   free(buf);
   if (rc != CASS_OK)
     return rc;
-  struct gtls_cert_half *half = NULL;
-  rc = cert_half_new(crts, count, &half, err);
+  rc = gtls_cert_half_new(crts, count, out, err);
   free_certs(crts, count);
+  return rc;
+}
+
+CassError gtls_creds_set_cert(void *creds, const char *pem, size_t len, cassl_errmsg *err)
+{
+  struct gtls_cert_half *half = NULL;
+  CassError rc = gtls_cert_half_from_pem(pem, len, "client certificate", &half, err);
   if (rc == CASS_OK)
     rc = pair_with_cert(creds, half, err);
   gtls_cert_half_unref(half);
@@ -555,6 +632,27 @@ static CassError key_half_new(gnutls_x509_privkey_t key, struct gtls_key_half **
   return CASS_OK;
 }
 
+CassError gtls_key_half_new_url(const char *url, const char *pin, const unsigned char *key_id,
+                                size_t key_id_len, struct gtls_key_half **out,
+                                cassl_errmsg *err)
+{
+  *out = NULL;
+  struct gtls_key_half *half = calloc(1, sizeof *half);
+  if (!half || key_id_len > sizeof half->key_id)
+    goto oom;
+  atomic_init(&half->refs, 1);
+  if (!(half->url = strdup(url)) || (pin && !(half->pin = strdup(pin))))
+    goto oom;
+  memcpy(half->key_id, key_id, key_id_len);
+  half->key_id_len = key_id_len;
+  *out = half;
+  return CASS_OK;
+
+oom:
+  gtls_key_half_unref(half);
+  return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "out of memory");
+}
+
 /* Decodes the key block with password (NULL = none) into a key half. */
 static CassError import_key(const struct pem_key *k, const char *password,
                             struct gtls_key_half **out, cassl_errmsg *err)
@@ -635,9 +733,11 @@ CassError gtls_password_copy(const char *password, size_t password_len, char **o
   return CASS_OK;
 }
 
-CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const char *password,
-                             size_t password_len, cassl_errmsg *err)
+CassError gtls_key_half_from_pem(const char *pem, size_t len, const char *password,
+                                 size_t password_len, struct gtls_key_half **out,
+                                 cassl_errmsg *err)
 {
+  *out = NULL;
   if (!pem)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "no private key given (NULL)");
   char *pass;
@@ -652,18 +752,23 @@ CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const cha
   }
   struct pem_key k;
   rc = find_pem_key(buf, len, &k, err);
-  if (rc != CASS_OK)
-    goto done;
-  struct gtls_key_half *half = NULL;
-  rc = import_key(&k, pass, &half, err);
-  if (rc != CASS_OK)
-    goto done;
-  rc = pair_with_key(creds, half, err);
-  gtls_key_half_unref(half);
+  if (rc == CASS_OK)
+    rc = import_key(&k, pass, out, err);
 
 done:
   gtls_free_secret(buf, len);
   gtls_free_secret(pass, pass_len);
+  return rc;
+}
+
+CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const char *password,
+                             size_t password_len, cassl_errmsg *err)
+{
+  struct gtls_key_half *half = NULL;
+  CassError rc = gtls_key_half_from_pem(pem, len, password, password_len, &half, err);
+  if (rc == CASS_OK)
+    rc = pair_with_key(creds, half, err);
+  gtls_key_half_unref(half);
   return rc;
 }
 
@@ -676,9 +781,9 @@ CassError gtls_creds_set_pair(void *creds, gnutls_x509_crt_t *crts, unsigned cou
   struct gtls_cert_half *cert_half = NULL;
   CassError rc = key_half_new(key, &key_half, err);
   if (rc == CASS_OK)
-    rc = cert_half_new(crts, count, &cert_half, err);
+    rc = gtls_cert_half_new(crts, count, &cert_half, err);
   if (rc == CASS_OK)
-    rc = pair_with_both(creds, cert_half, key_half, err);
+    rc = gtls_creds_stage_pair(creds, cert_half, key_half, err);
   gtls_cert_half_unref(cert_half);
   gtls_key_half_unref(key_half);
   return rc;

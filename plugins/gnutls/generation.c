@@ -36,6 +36,8 @@ struct gtls_creds {
   /* The last half refused for not matching the other half in force (credentials.c). */
   struct gtls_cert_half *pending_cert;
   struct gtls_key_half *pending_key;
+  cassl_pin_callback pin_callback; /* for PKCS#11 sources bound from now on (setters only) */
+  void *pin_userdata;
 };
 
 /* GnuTLS credentials carry no user pointer: the certificate retrieve callback finds its
@@ -79,6 +81,8 @@ static void parts_ref(struct gtls_gen_parts *p)
 {
   gtls_der_list_ref(p->trusted);
   gtls_der_list_ref(p->crls);
+  gtls_der_list_ref(p->bound_trusted);
+  gtls_der_list_ref(p->bound_crls);
   gtls_cert_half_ref(p->cert);
   gtls_key_half_ref(p->key);
   gtls_pins_ref(p->pins);
@@ -88,6 +92,8 @@ static void parts_unref(struct gtls_gen_parts *p)
 {
   gtls_der_list_unref(p->trusted);
   gtls_der_list_unref(p->crls);
+  gtls_der_list_unref(p->bound_trusted);
+  gtls_der_list_unref(p->bound_crls);
   gtls_cert_half_unref(p->cert);
   gtls_key_half_unref(p->key);
   gtls_pins_unref(p->pins);
@@ -219,6 +225,8 @@ static CassError gen_build(const struct gtls_gen_parts *parts, struct gtls_gen *
   }
   if (rc == CASS_OK)
     rc = add_trusted(gen->cred, parts->trusted, err);
+  if (rc == CASS_OK)
+    rc = add_trusted(gen->cred, parts->bound_trusted, err);
   if (rc == CASS_OK && parts->system_trust) {
     ret = gnutls_certificate_set_x509_system_trust(gen->cred);
     if (ret <= 0)
@@ -228,6 +236,8 @@ static CassError gen_build(const struct gtls_gen_parts *parts, struct gtls_gen *
   }
   if (rc == CASS_OK)
     rc = add_crls(gen->cred, parts->crls, err);
+  if (rc == CASS_OK)
+    rc = add_crls(gen->cred, parts->bound_crls, err);
   if (rc != CASS_OK) {
     gtls_gen_release(gen);
     return rc;
@@ -301,6 +311,27 @@ void gtls_creds_commit(void *creds)
   pthread_mutex_unlock(&c->lock);
   c->staged = NULL;
   gtls_gen_release(old); /* sessions still using it keep it alive */
+}
+
+void gtls_creds_set_pin_callback(void *creds, cassl_pin_callback callback, void *userdata)
+{
+  struct gtls_creds *c = creds;
+  c->pin_callback = callback;
+  c->pin_userdata = userdata;
+}
+
+void gtls_creds_pin_callback(void *creds, cassl_pin_callback *callback, void **userdata)
+{
+  const struct gtls_creds *c = creds;
+  *callback = c->pin_callback;
+  *userdata = c->pin_userdata;
+}
+
+void gtls_creds_discard(void *creds)
+{
+  struct gtls_creds *c = creds;
+  gtls_gen_release(c->staged);
+  c->staged = NULL;
 }
 
 struct gtls_gen *gtls_creds_acquire(void *creds)

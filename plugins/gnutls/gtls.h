@@ -35,6 +35,8 @@ void gtls_der_list_unref(struct gtls_der_list *l);
 struct gtls_gen_parts {
   struct gtls_der_list *trusted;
   struct gtls_der_list *crls;
+  struct gtls_der_list *bound_trusted; /* the bound trusted file's (replaced by a reload) */
+  struct gtls_der_list *bound_crls;    /* the bound CRL file's */
   bool system_trust;
   struct gtls_cert_half *cert; /* the client pair in force (matching), or both NULL */
   struct gtls_key_half *key;
@@ -67,6 +69,22 @@ CassError gtls_creds_add_trusted(void *creds, const char *pem, size_t len, cassl
 CassError gtls_creds_set_cert(void *creds, const char *pem, size_t len, cassl_errmsg *err);
 CassError gtls_creds_set_key(void *creds, const char *pem, size_t len, const char *password,
                              size_t password_len, cassl_errmsg *err);
+/* A certificate half from a parsed chain (leaf first; the caller keeps crts), or from PEM;
+ * what names the input in sentences. The half comes back with the caller's reference. */
+CassError gtls_cert_half_new(gnutls_x509_crt_t *crts, unsigned count,
+                             struct gtls_cert_half **out, cassl_errmsg *err);
+CassError gtls_cert_half_from_pem(const char *pem, size_t len, const char *what,
+                                  struct gtls_cert_half **out, cassl_errmsg *err);
+/* A key half from PEM (plain or encrypted), as creds_set_key reads it. */
+CassError gtls_key_half_from_pem(const char *pem, size_t len, const char *password,
+                                 size_t password_len, struct gtls_key_half **out,
+                                 cassl_errmsg *err);
+/* Stages cert and key as the pair in force when they match each other. */
+CassError gtls_creds_stage_pair(void *creds, struct gtls_cert_half *cert,
+                                struct gtls_key_half *key, cassl_errmsg *err);
+/* Every PEM certificate of exactly len bytes, as DER (all or nothing). */
+CassError gtls_der_certs_from_pem(const char *pem, size_t len, const char *what,
+                                  struct gtls_der_list **out, cassl_errmsg *err);
 /* A parsed chain (leaf first, kept by the caller) and its key (owned from now on, freed on
  * failure too) together: they must match, then replace the pair in force (PKCS#12). */
 CassError gtls_creds_set_pair(void *creds, gnutls_x509_crt_t *crts, unsigned count,
@@ -78,6 +96,8 @@ void gtls_key_half_unref(struct gtls_key_half *half);
 /* Copies of a pair for one handshake (the retrieve callback's answer); 0 or -1. */
 int gtls_copy_pair(const struct gtls_cert_half *cert, const struct gtls_key_half *key,
                    gnutls_pcert_st **certs, unsigned *count, gnutls_privkey_t *privkey);
+/* Why the latest gtls_copy_pair of this thread failed ("" = memory, or none failed). */
+const char *gtls_retrieve_failure(void);
 /* A NUL-terminated copy of exactly len bytes (NULL when out of memory). */
 char *gtls_copy_terminated(const char *data, size_t len);
 /* Wipes len bytes of buf and frees it; NULL is fine. */
@@ -94,6 +114,41 @@ CassError gtls_creds_set_pkcs12(void *creds, const void *data, size_t len, const
 /* trust.c: the system's trusted CAs and revocation lists. */
 CassError gtls_creds_add_system_trust(void *creds, unsigned *added, cassl_errmsg *err);
 CassError gtls_creds_add_crl(void *creds, const char *pem, size_t len, cassl_errmsg *err);
+/* Every PEM CRL of exactly len bytes as DER, each checked against the trust of the newest
+ * generation (all or nothing). */
+CassError gtls_der_crls_from_pem(void *creds, const char *pem, size_t len,
+                                 struct gtls_der_list **out, cassl_errmsg *err);
+
+/* bound.c: credentials bound to files or PKCS#11 URLs (the core reads the files). */
+CassError gtls_creds_bind_pair(void *creds, const struct cassl_source *cert,
+                               const struct cassl_source *key, const char *password,
+                               size_t password_len, cassl_errmsg *err);
+CassError gtls_creds_bind_trust(void *creds, const struct cassl_source *src, cassl_errmsg *err);
+CassError gtls_creds_bind_crls(void *creds, const struct cassl_source *src, cassl_errmsg *err);
+/* generation.c: forgets the staged generation; the PIN callback of the credentials. */
+void gtls_creds_discard(void *creds);
+void gtls_creds_set_pin_callback(void *creds, cassl_pin_callback callback, void *userdata);
+void gtls_creds_pin_callback(void *creds, cassl_pin_callback *callback, void **userdata);
+
+/* pkcs11.c: sources on PKCS#11 tokens (RFC 7512 URLs), through GnuTLS and p11-kit. */
+/* The certificate object(s) the URL names: the first is the leaf, the rest its chain. */
+CassError gtls_pkcs11_cert_half(const char *url, struct gtls_cert_half **out,
+                                cassl_errmsg *err);
+/* The private key the URL names, logged in now (the PIN from the URL or the credentials'
+ * callback, kept for the handshakes' logins); the key stays on the token. */
+CassError gtls_pkcs11_key_half(void *creds, const char *url, struct gtls_key_half **out,
+                               cassl_errmsg *err);
+/* Every certificate the URL names, as DER (trusted CAs from a token). */
+CassError gtls_pkcs11_trusted(const char *url, struct gtls_der_list **out, cassl_errmsg *err);
+/* A handle on the token's key for one handshake; the reason of a failure in why. */
+int gtls_pkcs11_open_key(const char *url, const char *pin, gnutls_privkey_t *key,
+                         cassl_errmsg *why);
+/* <cassl/inspect.h> for a URL. */
+CassError gtls_url_read(const char *url, struct cassl_file_info *info, cassl_errmsg *err);
+/* credentials.c: a key half for a token's key (url and pin copied; key_id of its public key). */
+CassError gtls_key_half_new_url(const char *url, const char *pin, const unsigned char *key_id,
+                                size_t key_id_len, struct gtls_key_half **out,
+                                cassl_errmsg *err);
 
 /* pins.c: public-key pins in curl's form, checked against the server's leaf. */
 struct gtls_pins *gtls_pins_ref(struct gtls_pins *pins);

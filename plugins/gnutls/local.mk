@@ -3,6 +3,7 @@
 if BACKEND_GNUTLS
 backend_sources = \
 	plugins/gnutls/backend.c \
+	plugins/gnutls/bound.c \
 	plugins/gnutls/cert_describe.c \
 	plugins/gnutls/credentials.c \
 	plugins/gnutls/file_read.c \
@@ -11,6 +12,7 @@ backend_sources = \
 	plugins/gnutls/gtls.h \
 	plugins/gnutls/pem_traditional.c plugins/gnutls/pem_traditional.h \
 	plugins/gnutls/pins.c \
+	plugins/gnutls/pkcs11.c \
 	plugins/gnutls/pkcs12.c \
 	plugins/gnutls/pkcs12_limits.c plugins/gnutls/pkcs12_limits.h \
 	plugins/gnutls/pkcs8_schemes.c plugins/gnutls/pkcs8_schemes.h \

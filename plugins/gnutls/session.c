@@ -382,6 +382,10 @@ static CassError handshake_failure(struct gtls_session *g, int ret, cassl_errmsg
     return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
                       "out of memory queueing handshake data");
   case GNUTLS_E_USER_ERROR: /* only our certificate retrieve callback fails this way */
+    if (gtls_retrieve_failure()[0]) /* the token's key could not be opened */
+      return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                        "the client key cannot be used for this handshake: %s",
+                        gtls_retrieve_failure());
     return cassl_fail(err, CASS_ERROR_SSL_PROTOCOL_ERROR,
                       "could not copy the client certificate and key for the handshake "
                       "(out of memory)");

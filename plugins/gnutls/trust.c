@@ -72,8 +72,10 @@ static CassError check_crl_issuer(gnutls_x509_trust_list_t tl, gnutls_x509_crl_t
   return CASS_OK;
 }
 
-CassError gtls_creds_add_crl(void *creds, const char *pem, size_t len, cassl_errmsg *err)
+CassError gtls_der_crls_from_pem(void *creds, const char *pem, size_t len,
+                                 struct gtls_der_list **out, cassl_errmsg *err)
 {
+  *out = NULL;
   if (!pem)
     return cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "no CRL given (NULL)");
   if (len > UINT32_MAX || !memmem(pem, len, pem_crl_begin, sizeof pem_crl_begin - 1))
@@ -93,8 +95,7 @@ CassError gtls_creds_add_crl(void *creds, const char *pem, size_t len, cassl_err
   gnutls_x509_trust_list_t tl;
   gnutls_certificate_get_trust_list(gtls_creds_newest_certificate(creds), &tl);
   /* All or nothing: every CRL must come from a trusted CA before any is added. */
-  struct gtls_gen_parts parts = *gtls_creds_parts(creds);
-  struct gtls_der_list *list = gtls_der_list_new(count, parts.crls);
+  struct gtls_der_list *list = gtls_der_list_new(count, NULL);
   CassError rc = list ? CASS_OK : cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
   for (unsigned i = 0; i < count && rc == CASS_OK; i++) {
     rc = check_crl_issuer(tl, crls[i], i + 1, err);
@@ -108,10 +109,24 @@ CassError gtls_creds_add_crl(void *creds, const char *pem, size_t len, cassl_err
   for (unsigned i = 0; i < count; i++)
     gnutls_x509_crl_deinit(crls[i]);
   gnutls_free(crls);
-  if (rc == CASS_OK) {
-    parts.crls = list;
-    rc = gtls_creds_stage(creds, &parts, err);
+  if (rc != CASS_OK) {
+    gtls_der_list_unref(list);
+    return rc;
   }
+  *out = list;
+  return CASS_OK;
+}
+
+CassError gtls_creds_add_crl(void *creds, const char *pem, size_t len, cassl_errmsg *err)
+{
+  struct gtls_der_list *list;
+  CassError rc = gtls_der_crls_from_pem(creds, pem, len, &list, err);
+  if (rc != CASS_OK)
+    return rc;
+  struct gtls_gen_parts parts = *gtls_creds_parts(creds);
+  list->next = gtls_der_list_ref(parts.crls);
+  parts.crls = list;
+  rc = gtls_creds_stage(creds, &parts, err);
   gtls_der_list_unref(list);
   return rc;
 }

@@ -177,6 +177,35 @@ static CassError none_file_read(const void *data, size_t len, const char *passwo
   return none_unavailable(err);
 }
 
+static CassError none_creds_bind_pair(void *creds, const struct cassl_source *cert,
+                                      const struct cassl_source *key, const char *password,
+                                      size_t password_len, cassl_errmsg *err)
+{
+  return none_unavailable(err);
+}
+
+static CassError none_creds_bind_source(void *creds, const struct cassl_source *src,
+                                        cassl_errmsg *err)
+{
+  return none_unavailable(err);
+}
+
+/* Nothing is ever staged here. */
+static void none_creds_discard(void *creds)
+{
+}
+
+static void none_creds_set_pin_callback(void *creds, cassl_pin_callback callback,
+                                        void *userdata)
+{
+}
+
+static CassError none_url_read(const char *url, struct cassl_file_info *info,
+                               cassl_errmsg *err)
+{
+  return none_unavailable(err);
+}
+
 const struct cassl_backend cassl_backend_impl = {
   .abi_version = CASSL_BACKEND_ABI,
   .name = "none",
@@ -211,4 +240,10 @@ const struct cassl_backend cassl_backend_impl = {
   .session_set_resume_data = none_session_set_resume_data,
   .session_reject = none_session_reject,
   .file_read = none_file_read,
+  .creds_bind_pair = none_creds_bind_pair,
+  .creds_bind_trust = none_creds_bind_source,
+  .creds_bind_crls = none_creds_bind_source,
+  .creds_discard = none_creds_discard,
+  .creds_set_pin_callback = none_creds_set_pin_callback,
+  .url_read = none_url_read,
 };
