@@ -71,7 +71,8 @@ static CassError read_file(const char *what, const char *path, CassError bad,
                            struct file_content *c, cassl_errmsg *err)
 {
   memset(c, 0, sizeof *c);
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  /* O_NONBLOCK: a FIFO put in place of a file must not hang the reload (then refused). */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "cannot open the %s %s: %s", what, path,
                       strerror(errno));

@@ -44,6 +44,7 @@ include tests/resumption/local.mk
 include tests/faults/local.mk
 include tests/driver/local.mk
 include tests/inspect/local.mk
+include tests/rotation/local.mk
 
 EXTRA_DIST += tests/valgrind-wrap tests/valgrind.supp
 

@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright (C) 2026 The libcassl authors
+# tests/rotation/local.mk: credentials bound to files, their reload, and rotation under load.
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/rotation/test_rotation
+TESTS += tests/rotation/test_rotation
+tests_rotation_test_rotation_SOURCES = tests/rotation/test_rotation.c
+tests_rotation_test_rotation_CPPFLAGS = $(test_cppflags)
+tests_rotation_test_rotation_CFLAGS = $(test_gnutls_cflags)
+tests_rotation_test_rotation_LDADD = $(test_gnutls_ldadd)
+endif
