@@ -39,6 +39,27 @@ CassError tnet_open(struct tnet *n, CassSsl *ssl, const peer *p, const char *hos
   return rc;
 }
 
+CassError tnet_open_address(struct tnet *n, CassSsl *ssl, const struct sockaddr *addr,
+                            socklen_t len, const char *hostname)
+{
+  memset(n, 0, sizeof *n);
+  n->fd = socket(addr->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (n->fd < 0 || connect(n->fd, addr, len) != 0 ||
+      fcntl(n->fd, F_SETFL, fcntl(n->fd, F_GETFL) | O_NONBLOCK) != 0) {
+    if (n->fd >= 0)
+      close(n->fd);
+    n->fd = -1;
+    return CASS_ERROR_LIB_BAD_PARAMS;
+  }
+  cassl_peer desc = { .address = addr, .hostname = hostname };
+  CassError rc = cassl_session_new(ssl, &desc, &n->cs);
+  if (rc != CASS_OK) {
+    close(n->fd);
+    n->fd = -1;
+  }
+  return rc;
+}
+
 void tnet_close(struct tnet *n)
 {
   cassl_session_free(n->cs);

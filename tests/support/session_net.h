@@ -20,6 +20,10 @@ struct tnet {
 /* Connects to p and makes a session from ssl with the peer's address, the given hostname
  * (may be NULL) and no explicit SNI. CASS_OK or the session_new error. */
 CassError tnet_open(struct tnet *n, CassSsl *ssl, const peer *p, const char *hostname);
+/* The same to any TLS server listening at addr (no cmocka assertion: safe in threads); a
+ * failed connect is CASS_ERROR_LIB_BAD_PARAMS with n->fd = -1. */
+CassError tnet_open_address(struct tnet *n, CassSsl *ssl, const struct sockaddr *addr,
+                            socklen_t len, const char *hostname);
 void tnet_close(struct tnet *n);
 
 /* Drives the handshake to its end; EOF or a 10 s silence fail the session. */
