@@ -45,6 +45,7 @@ include tests/faults/local.mk
 include tests/driver/local.mk
 include tests/inspect/local.mk
 include tests/rotation/local.mk
+include tests/pkcs11/local.mk
 
 EXTRA_DIST += tests/valgrind-wrap tests/valgrind.supp
 
