@@ -4,8 +4,9 @@
 if BACKEND_GNUTLS
 check_PROGRAMS += tests/pkcs11/test_pkcs11
 TESTS += tests/pkcs11/test_pkcs11
-tests_pkcs11_test_pkcs11_SOURCES = tests/pkcs11/test_pkcs11.c
-tests_pkcs11_test_pkcs11_CPPFLAGS = $(test_cppflags)
+tests_pkcs11_test_pkcs11_SOURCES = tests/pkcs11/test_pkcs11.c tests/tool/tool_run.c \
+	tests/tool/tool_run.h
+tests_pkcs11_test_pkcs11_CPPFLAGS = $(test_cppflags) -I$(top_srcdir)/tests/tool
 tests_pkcs11_test_pkcs11_CFLAGS = $(test_gnutls_cflags)
 tests_pkcs11_test_pkcs11_LDADD = $(test_gnutls_ldadd)
 endif

@@ -21,6 +21,7 @@
 #include "cassl/inspect.h"
 #include "peers.h"
 #include "session_net.h"
+#include "tool_run.h"
 
 #define PIN "4321"
 #define TOKEN "pkcs11:token=cassl-test"
@@ -344,6 +345,35 @@ static void test_inspect_url(void **state)
   assert_null(info);
 }
 
+/* The tool: probe with the key on the token, inspect the token. */
+static void test_tool_with_token(void **state)
+{
+  peer *p = start_requiring(peer_start_gnutls_serv, PEER_TLS1_3);
+  assert_non_null(p);
+  char ca[4096];
+  snprintf(ca, sizeof ca, "%s", tnet_pki("ca.pem"));
+  cassl("probe", "--ca", ca, "--cert", RSA_CERT, "--key", RSA_KEY, "--key-password", PIN,
+        "--no-cql", "--json", peer_hostport(p), NULL);
+  expect_exit(0);
+  expect_json("d['ok'] and d['connection']['client_cert_requested'] is True");
+  cassl("probe", "--ca", CA_CERT, "--cert", RSA_CERT, "--key", RSA_KEY "?pin-value=" PIN,
+        "--no-cql", peer_hostport(p), NULL);
+  expect_exit(0);
+  /* A wrong PIN: a local failure that says so, and where a PIN goes. */
+  cassl("probe", "--ca", ca, "--cert", RSA_CERT, "--key", RSA_KEY, "--key-password", "0000",
+        "--no-cql", peer_hostport(p), NULL);
+  expect_error("CASS_ERROR_SSL_INVALID_PRIVATE_KEY", "Unable to load private key", "pin-value");
+  expect_err("wrong PIN for the PKCS#11 token \"cassl-test\"");
+  peer_stop(p);
+  cassl("inspect", TOKEN, NULL);
+  expect_exit(0);
+  expect_out("CN=driver");
+  expect_out("CN=driver-ec");
+  cassl("inspect", "pkcs11:token=no-such-token", NULL);
+  expect_exit(3);
+  expect_err("no PKCS#11 token matches");
+}
+
 /* Last: the token goes away while a session is open. */
 static void test_token_removed(void **state)
 {
@@ -384,6 +414,7 @@ int main(void)
     cmocka_unit_test(test_pin_failures),
     cmocka_unit_test(test_lookup_failures),
     cmocka_unit_test(test_inspect_url),
+    cmocka_unit_test(test_tool_with_token),
     cmocka_unit_test(test_token_removed),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);

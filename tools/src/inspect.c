@@ -22,7 +22,8 @@ static const char inspect_usage[] =
   "Show each certificate (subject, issuer, serial, validity, SANs, CA or leaf, key, SHA-256\n"
   "fingerprint, public-key pin) and each private key (type, size, encryption scheme; with\n"
   "--password whether it decrypts and which certificate it belongs to) in PEM (any mix,\n"
-  "leading text allowed), DER and PKCS#12 files.\n"
+  "leading text allowed), DER and PKCS#12 files, and the objects a PKCS#11 URL names on a\n"
+  "token (pkcs11:token=...; its keys too when the URL has ?pin-value= or ?pin-source=).\n"
   "\n"
   "  --password PW        password of encrypted keys and PKCS#12 files\n"
   "  --match NAME_OR_IP   check the first certificate against this identity with the\n"
@@ -115,6 +116,18 @@ static void inspect_file(struct inspect *in, const char *file, struct report *r)
   size_t len;
   report_object(r, NULL, NULL);
   report_str(r, "path", "file", file);
+  if (strncmp(file, "pkcs11:", 7) == 0) { /* objects on a token, read through the backend */
+    cassl_file_info *fi = NULL;
+    CassError rc = cassl_file_info_read_url(file, &fi);
+    if (fi) {
+      in->files[in->file_count++] = fi;
+      take_file(in, file, fi, r);
+    } else {
+      note_failure(in, rc, "", "%s: %s", file, cassl_last_error());
+    }
+    report_end(r);
+    return;
+  }
   if (read_file(file, &data, &len) != 0) {
     report_str(r, "error", "cannot read", strerror(errno));
     note_failure(in, CASS_ERROR_SSL_INVALID_CERT, "check the path and its permissions",

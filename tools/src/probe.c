@@ -73,6 +73,19 @@ static int local_fail(struct probe_result *res, CassError code, const char *mess
   return -1;
 }
 
+/* The token's PIN from --key-password (the callback of cassl_ssl_set_pin_callback). */
+static int option_pin(void *userdata, const char *token_label, const char *token_url,
+                      unsigned attempt, char *pin, size_t pin_max)
+{
+  const char *given = userdata;
+  (void)token_label;
+  (void)token_url;
+  if (!given || attempt > 0 || strlen(given) >= pin_max)
+    return -1;
+  memcpy(pin, given, strlen(given) + 1);
+  return 0;
+}
+
 static int load_file(struct probe_result *res, const char *path, CassError code,
                      const char *what, unsigned char **data, size_t *len)
 {
@@ -89,6 +102,14 @@ static int load_credentials(CassSsl *ssl, const struct probe_opts *o, struct pro
   size_t len;
   CassError rc;
   for (size_t i = 0; i < o->ca_count; i++) {
+    if (strncmp(o->ca[i], "pkcs11:", 7) == 0) { /* the CAs a token holds */
+      rc = cassl_ssl_set_trusted_file(ssl, o->ca[i]);
+      if (rc != CASS_OK)
+        return local_fail(res, rc, cassl_ssl_last_error(ssl),
+                          "--ca %s must name certificates on a PKCS#11 token (cassl inspect "
+                          "lists them)", o->ca[i]);
+      continue;
+    }
     if (load_file(res, o->ca[i], CASS_ERROR_SSL_INVALID_CERT, "CA file", &data, &len) != 0)
       return -1;
     rc = cass_ssl_add_trusted_cert_n(ssl, (const char *)data, len);
@@ -149,7 +170,20 @@ static int load_credentials(CassSsl *ssl, const struct probe_opts *o, struct pro
                         "(cassl inspect shows what it holds)", o->pkcs12);
     }
   }
-  if (o->cert) {
+  bool on_token = (o->cert && strncmp(o->cert, "pkcs11:", 7) == 0) ||
+                  (o->key && strncmp(o->key, "pkcs11:", 7) == 0);
+  if (on_token) {
+    /* A key (or certificate) on a PKCS#11 token: bound by URL, the PIN from the URL
+     * (pin-value, pin-source) or --key-password. */
+    cassl_ssl_set_pin_callback(ssl, option_pin, (void *)o->key_password);
+    rc = cassl_ssl_set_cert_key_files(ssl, o->cert, o->key, NULL);
+    if (rc != CASS_OK)
+      return local_fail(res, rc, cassl_ssl_last_error(ssl),
+                        "check the token and its objects with `cassl inspect 'pkcs11:token=...'` "
+                        "or `p11tool --list-all`; a PIN goes in the URL (?pin-value=, "
+                        "?pin-source=FILE) or in --key-password%s", "");
+  }
+  if (o->cert && !on_token) {
     if (load_file(res, o->cert, CASS_ERROR_SSL_INVALID_CERT, "certificate", &data, &len) != 0)
       return -1;
     rc = cass_ssl_set_cert_n(ssl, (const char *)data, len);
@@ -158,7 +192,7 @@ static int load_credentials(CassSsl *ssl, const struct probe_opts *o, struct pro
       return local_fail(res, rc, cassl_ssl_last_error(ssl),
                         "--cert %s must hold the client certificate in PEM", o->cert);
   }
-  if (o->key) {
+  if (o->key && !on_token) {
     if (load_file(res, o->key, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "key", &data, &len) != 0)
       return -1;
     bool encrypted = memmem(data, len, "ENCRYPTED", 9) != NULL;
