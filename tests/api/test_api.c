@@ -351,6 +351,22 @@ static void test_none_every_setter(void **state)
             CASS_ERROR_LIB_NOT_IMPLEMENTED);
   assert_rc(cassl_ssl_set_priority(ssl, "NORMAL"), CASS_ERROR_LIB_NOT_IMPLEMENTED);
   assert_string_equal(cassl_ssl_last_error(ssl), sentence);
+  /* Bound files and tokens: refused before any file is read. */
+  assert_rc(cassl_ssl_set_cert_key_files(ssl, "/nonexistent/c.pem", "/nonexistent/k.pem", NULL),
+            CASS_ERROR_LIB_NOT_IMPLEMENTED);
+  assert_string_equal(cassl_ssl_last_error(ssl), sentence);
+  assert_rc(cassl_ssl_set_cert_key_files(ssl, "pkcs11:token=t;type=cert",
+                                         "pkcs11:token=t;type=private", NULL),
+            CASS_ERROR_LIB_NOT_IMPLEMENTED);
+  assert_rc(cassl_ssl_set_trusted_file(ssl, "/nonexistent/ca.pem"), CASS_ERROR_LIB_NOT_IMPLEMENTED);
+  assert_rc(cassl_ssl_set_trusted_file(ssl, NULL), CASS_ERROR_LIB_NOT_IMPLEMENTED);
+  assert_rc(cassl_ssl_set_crl_file(ssl, "/nonexistent/crl.pem"), CASS_ERROR_LIB_NOT_IMPLEMENTED);
+  assert_rc(cassl_ssl_set_pin_callback(ssl, NULL, NULL), CASS_ERROR_LIB_NOT_IMPLEMENTED);
+  assert_string_equal(cassl_ssl_last_error(ssl), sentence);
+  /* Nothing is bound, so a reload has nothing to do. */
+  cassl_reload_result r = CASSL_RELOAD_REFUSED;
+  assert_rc(cassl_ssl_reload(ssl, &r), CASS_OK);
+  assert_int_equal(r, CASSL_RELOAD_UNCHANGED);
   assert_string_equal(cassl_backend_name(), "none");
 }
 
