@@ -151,6 +151,7 @@ static bool file_moved(const struct cassl_bound *b)
 static void bound_clear(struct cassl_bound *b)
 {
   free(b->path);
+  free(b->shown);
   memset(b, 0, sizeof *b);
 }
 
@@ -209,7 +210,7 @@ static CassError read_members(struct member *m, size_t n, cassl_errmsg *err)
 {
   for (size_t i = 0; i < n; i++) {
     const struct cassl_bound *b = m[i].bound;
-    m[i].src.name = b->path;
+    m[i].src.name = b->shown;
     if (b->url) {
       m[i].src.url = b->path;
       continue;
@@ -384,20 +385,20 @@ static void reload_locked(cassl_ssl *ssl, struct reload_report *r)
     struct member m[] = { { .bound = &b->trust, .what = "trusted file",
                             .bad = CASS_ERROR_SSL_INVALID_CERT } };
     out = reload_unit(ssl, bounds, m, 1, &b->trust_unit, load_trust, &rc, &why);
-    report_unit(r, out, "trusted file", b->trust.path, rc, &why);
+    report_unit(r, out, "trusted file", b->trust.shown, rc, &why);
   }
   if (b->crl.path) {
     struct cassl_bound *bounds[] = { &b->crl };
     struct member m[] = { { .bound = &b->crl, .what = "CRL file",
                             .bad = CASS_ERROR_SSL_INVALID_CERT } };
     out = reload_unit(ssl, bounds, m, 1, &b->crl_unit, load_crls, &rc, &why);
-    report_unit(r, out, "CRL file", b->crl.path, rc, &why);
+    report_unit(r, out, "CRL file", b->crl.shown, rc, &why);
   }
   if (b->cert.path) {
     struct cassl_bound *bounds[] = { &b->cert, &b->key };
     struct member m[] = PAIR_MEMBERS(b);
     out = reload_unit(ssl, bounds, m, 2, &b->pair_unit, load_pair, &rc, &why);
-    report_unit(r, out, "client certificate", b->cert.path, rc, &why);
+    report_unit(r, out, "client certificate", b->cert.shown, rc, &why);
   }
   if (r->result == CASSL_RELOAD_UNCHANGED)
     cassl_fail(&r->msg, CASS_OK, "%s", "no bound file changed");
@@ -539,13 +540,15 @@ static CassError source_usable(const cassl_ssl *ssl, const char *path, bool url_
                       "libcassl was built without TLS (--with-tls=none)");
   if (!path[0])
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "empty path for the %s", what);
+  char shown[512];
+  cassl_redact_url(path, shown, sizeof shown);
   if (is_url(path) && !url_allowed)
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "the %s cannot come from a PKCS#11 "
-                      "token (%s): give a file", what, path);
+                      "token (%s): give a file", what, shown);
   if (is_url(path) && !(ssl->backend->caps & CASSL_CAP_PKCS11))
     return cassl_fail(err, CASS_ERROR_LIB_NOT_IMPLEMENTED,
                       "this build (%s backend) cannot use PKCS#11 tokens: %s",
-                      ssl->backend->name, path);
+                      ssl->backend->name, shown);
   return CASS_OK;
 }
 
@@ -553,8 +556,13 @@ static CassError source_usable(const cassl_ssl *ssl, const char *path, bool url_
 static CassError bound_new(const char *path, struct cassl_bound *out, cassl_errmsg *err)
 {
   memset(out, 0, sizeof *out);
-  if (!(out->path = strdup(path)))
+  size_t cap = strlen(path) + 4; /* "***" may be longer than the PIN it hides */
+  if (!(out->path = strdup(path)) || !(out->shown = malloc(cap))) {
+    free(out->path);
+    out->path = NULL;
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "out of memory");
+  }
+  cassl_redact_url(path, out->shown, cap);
   out->url = is_url(path);
   return CASS_OK;
 }

@@ -31,6 +31,7 @@ struct cassl_file_sig {
 /* One bound file or URL, as last loaded into the configuration in force. */
 struct cassl_bound {
   char *path;                /* NULL = not bound */
+  char *shown;               /* path as sentences show it (a URL's PIN hidden) */
   bool url;                  /* a PKCS#11 URL: read when bound only */
   struct cassl_file_sig sig;
   unsigned char sha256[32];  /* of the content in force */

@@ -19,6 +19,10 @@ CassError cassl_fail(cassl_errmsg *msg, CassError code, const char *fmt, ...)
 
 void cassl_errmsg_clear(cassl_errmsg *msg);
 
+/* A PKCS#11 URL as sentences may show it: the value of a pin-value attribute replaced by
+ * "***" (a PIN never reaches a log). Anything else is copied as is; cut to cap bytes. */
+void cassl_redact_url(const char *url, char *out, size_t cap);
+
 /* Records a failure as the calling thread's last error (cassl_last_error): msg's sentence,
  * or the code's description when msg is NULL or empty. */
 void cassl_note_thread_error(CassError code, const cassl_errmsg *msg);

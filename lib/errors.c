@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "errmsg.h"
 
@@ -91,4 +92,23 @@ void cassl_note_thread_error(CassError code, const cassl_errmsg *msg)
 CASSL_EXPORT const char *cassl_last_error(void)
 {
   return thread_last_error.text;
+}
+
+void cassl_redact_url(const char *url, char *out, size_t cap)
+{
+  if (!cap)
+    return;
+  size_t o = 0;
+  const char *attr = "pin-value=";
+  while (*url && o + 1 < cap) {
+    if (strncmp(url, attr, strlen(attr)) == 0) {
+      int n = snprintf(out + o, cap - o, "%s***", attr);
+      o = n < 0 || (size_t)n >= cap - o ? cap - 1 : o + (size_t)n;
+      url += strlen(attr);
+      url += strcspn(url, "&");
+      continue;
+    }
+    out[o++] = *url++;
+  }
+  out[o] = '\0';
 }

@@ -323,8 +323,8 @@ CASSL_EXPORT CassError cassl_ssl_reload(cassl_ssl *ssl, cassl_reload_result *res
 CASSL_EXPORT CassError cassl_ssl_set_reload_interval(cassl_ssl *ssl, unsigned seconds);
 
 /* The outcome of the latest reload (explicit or made by a session) and, when buf is not
- * NULL, its sentence ("client certificate /etc/.../client.pem changed: CN=driver, serial
- * ...", or why it was refused), cut to cap bytes. */
+ * NULL, its sentence ("client certificate /etc/cassl/client.pem changed", "no bound file
+ * changed", or why it was refused), cut to cap bytes. */
 CASSL_EXPORT cassl_reload_result cassl_ssl_last_reload(const cassl_ssl *ssl, char *buf,
                                                        size_t cap);
 

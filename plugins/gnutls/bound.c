@@ -6,6 +6,8 @@
  * it, as the other setters do. */
 #include "config.h"
 
+#include <string.h>
+
 #include "gtls.h"
 
 static CassError cert_half_from(const struct cassl_source *src, struct gtls_cert_half **out,
@@ -20,8 +22,17 @@ static CassError key_half_from(void *creds, const struct cassl_source *src,
                                const char *password, size_t password_len,
                                struct gtls_key_half **out, cassl_errmsg *err)
 {
-  if (src->url)
+  if (src->url) {
+    /* The token's key in force already (its certificate file changed): kept as it is, so
+     * a reload never logs in again or asks for a PIN. */
+    struct gtls_key_half *in_force = gtls_creds_parts(creds)->key;
+    const char *url = in_force ? gtls_key_half_url(in_force) : NULL;
+    if (url && strcmp(url, src->url) == 0) {
+      *out = gtls_key_half_ref(in_force);
+      return CASS_OK;
+    }
     return gtls_pkcs11_key_half(creds, src->url, out, err);
+  }
   return gtls_key_half_from_pem(src->data, src->len, password, password_len, out, err);
 }
 

@@ -632,6 +632,11 @@ static CassError key_half_new(gnutls_x509_privkey_t key, struct gtls_key_half **
   return CASS_OK;
 }
 
+const char *gtls_key_half_url(const struct gtls_key_half *half)
+{
+  return half->url;
+}
+
 CassError gtls_key_half_new_url(const char *url, const char *pin, const unsigned char *key_id,
                                 size_t key_id_len, struct gtls_key_half **out,
                                 cassl_errmsg *err)

@@ -145,6 +145,8 @@ int gtls_pkcs11_open_key(const char *url, const char *pin, gnutls_privkey_t *key
                          cassl_errmsg *why);
 /* <cassl/inspect.h> for a URL. */
 CassError gtls_url_read(const char *url, struct cassl_file_info *info, cassl_errmsg *err);
+/* credentials.c: the URL a token key half was bound with (NULL for a key in memory). */
+const char *gtls_key_half_url(const struct gtls_key_half *half);
 /* credentials.c: a key half for a token's key (url and pin copied; key_id of its public key). */
 CassError gtls_key_half_new_url(const char *url, const char *pin, const unsigned char *key_id,
                                 size_t key_id_len, struct gtls_key_half **out,

@@ -65,9 +65,11 @@ static int pin_function(void *userdata, int attempt, const char *token_url,
 }
 
 /* The sentence for a failed look-up of url: which part is missing. */
-static CassError fail_lookup(const char *url, const char *what, int ret, const struct pin_ask *a,
-                             CassError code, cassl_errmsg *err)
+static CassError fail_lookup(const char *given_url, const char *what, int ret,
+                             const struct pin_ask *a, CassError code, cassl_errmsg *err)
 {
+  char url[1024]; /* as the sentence shows it: no PIN */
+  cassl_redact_url(given_url, url, sizeof url);
   if (ret == GNUTLS_E_PARSING_ERROR || ret == GNUTLS_E_INVALID_REQUEST)
     return cassl_fail(err, CASS_ERROR_LIB_BAD_PARAMS, "not a valid PKCS#11 URL: %s (%s)", url,
                       gnutls_strerror(ret));
@@ -81,7 +83,7 @@ static CassError fail_lookup(const char *url, const char *what, int ret, const s
     return cassl_fail(err, code, "cannot log in to the PKCS#11 token of %s: %s", url,
                       gnutls_strerror(ret));
   unsigned flags;
-  if (gnutls_pkcs11_token_get_flags(url, &flags) < 0)
+  if (gnutls_pkcs11_token_get_flags(given_url, &flags) < 0)
     return cassl_fail(err, code, "no PKCS#11 token matches %s (is it inserted, and its module "
                       "registered with p11-kit? `p11tool --list-tokens` shows what is seen)",
                       url);
@@ -130,8 +132,8 @@ CassError gtls_pkcs11_trusted(const char *url, struct gtls_der_list **out, cassl
     rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "out of memory");
   for (unsigned i = 0; rc == CASS_OK && i < n; i++) {
     if ((ret = gnutls_pkcs11_obj_export2(objs[i], &list->der[i])) < 0)
-      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "cannot read certificate %u of %s: %s",
-                      i + 1, url, gnutls_strerror(ret));
+      rc = cassl_fail(err, CASS_ERROR_SSL_INVALID_CERT, "cannot read certificate %u of the "
+                      "token: %s", i + 1, gnutls_strerror(ret));
     else
       list->count++;
   }
@@ -301,7 +303,11 @@ static void describe_key(struct cassl_file_info *fi, gnutls_pkcs11_obj_t obj, co
   unsigned bits = 0;
   int pk = gnutls_privkey_get_pk_algorithm(key, &bits);
   const char *name = pk > 0 ? gnutls_pk_algorithm_get_name((gnutls_pk_algorithm_t)pk) : NULL;
-  snprintf(k->type, sizeof k->type, "%s %u bits (on the token)", name ? name : "unknown", bits);
+  if (bits) /* a token's EC key tells no size */
+    snprintf(k->type, sizeof k->type, "%s %u bits (on the token)", name ? name : "unknown",
+             bits);
+  else
+    snprintf(k->type, sizeof k->type, "%s (on the token)", name ? name : "unknown");
   k->loaded = true;
   /* The key id pairs it with a certificate; it comes from the key's public half. */
   gnutls_pubkey_t pub;
@@ -391,7 +397,7 @@ CassError gtls_url_read(const char *url, struct cassl_file_info *fi, cassl_errms
   gnutls_free(objs);
   if (n == 0) {
     cassl_errmsg why;
-    CassError code = fail_lookup(url, "object", GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE, NULL,
+    CassError code = fail_lookup(clean, "object", GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE, NULL,
                                  CASS_ERROR_SSL_INVALID_CERT, &why);
     cassl_file_info_fail(fi, code, pin[0] ? "" : "private keys are listed only with a PIN: "
                          "add ?pin-value=... or ?pin-source=FILE to the URL", "%s", why.text);

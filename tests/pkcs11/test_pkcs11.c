@@ -237,9 +237,31 @@ static void test_ec_key_without_public_object(void **state)
 
 static void test_file_certificate_with_token_key(void **state)
 {
+  char cert[600];
+  snprintf(cert, sizeof cert, "%s/client.pem", dir);
+  char *pem = tnet_read_file(tnet_pki("client.pem"));
+  FILE *f = fopen(cert, "w");
+  assert_non_null(f);
+  fputs(pem, f);
+  fclose(f);
   struct pin_calls pins = { .answer = PIN };
-  cassl_ssl *ssl = token_client(tnet_pki("client.pem"), RSA_KEY, &pins);
+  cassl_ssl *ssl = token_client(cert, RSA_KEY, &pins);
   expect_authenticates(ssl, peer_start_gnutls_serv, false);
+  assert_int_equal(pins.calls, 1);
+  /* The certificate file is renewed (new bytes, same key): reloaded without a new login. */
+  char tmp[620];
+  snprintf(tmp, sizeof tmp, "%s.new", cert);
+  f = fopen(tmp, "w");
+  assert_non_null(f);
+  fprintf(f, "renewed\n%s", pem);
+  fclose(f);
+  assert_int_equal(rename(tmp, cert), 0);
+  cassl_reload_result r;
+  assert_int_equal(cassl_ssl_reload(ssl, &r), CASS_OK);
+  assert_int_equal(r, CASSL_RELOAD_CHANGED);
+  assert_int_equal(pins.calls, 1);
+  expect_authenticates(ssl, peer_start_gnutls_serv, false);
+  free(pem);
   cassl_ssl_free(ssl);
 }
 
@@ -283,7 +305,14 @@ static void test_pin_failures(void **state)
   expect_bind(RSA_CERT, RSA_KEY, NULL, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "needs a PIN");
   /* A wrong pin-value; a pin-source that is not there or empty. */
   expect_bind(RSA_CERT, RSA_KEY "?pin-value=0000", NULL, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
-              "PIN");
+              "pin-value=***");
+  /* The PIN itself is in no sentence. */
+  cassl_ssl *ssl = token_client(NULL, NULL, NULL);
+  assert_int_not_equal(cassl_ssl_set_cert_key_files(ssl, RSA_CERT, RSA_KEY "?pin-value=0000",
+                                                    NULL), CASS_OK);
+  assert_null(strstr(cassl_ssl_last_error(ssl), "0000"));
+  assert_null(strstr(cassl_last_error(), "0000"));
+  cassl_ssl_free(ssl);
   expect_bind(RSA_CERT, RSA_KEY "?pin-source=/nonexistent/pin", NULL,
               CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "cannot read the PIN file /nonexistent/pin");
   /* The right PIN still works after all that (the token is not locked). */
