@@ -116,29 +116,21 @@ static void inspect_file(struct inspect *in, const char *file, struct report *r)
   size_t len;
   report_object(r, NULL, NULL);
   report_str(r, "path", "file", file);
+  cassl_file_info *fi = NULL;
+  CassError rc;
   if (strncmp(file, "pkcs11:", 7) == 0) { /* objects on a token, read through the backend */
-    cassl_file_info *fi = NULL;
-    CassError rc = cassl_file_info_read_url(file, &fi);
-    if (fi) {
-      in->files[in->file_count++] = fi;
-      take_file(in, file, fi, r);
-    } else {
-      note_failure(in, rc, "", "%s: %s", file, cassl_last_error());
-    }
-    report_end(r);
-    return;
-  }
-  if (read_file(file, &data, &len) != 0) {
+    rc = cassl_file_info_read_url(file, &fi);
+  } else if (read_file(file, &data, &len) != 0) {
     report_str(r, "error", "cannot read", strerror(errno));
     note_failure(in, CASS_ERROR_SSL_INVALID_CERT, "check the path and its permissions",
                  "cannot read %s: %s", file, strerror(errno));
     report_end(r);
     return;
+  } else {
+    rc = cassl_file_info_read(data, len, in->password, &fi);
+    explicit_bzero(data, len);
+    free(data);
   }
-  cassl_file_info *fi = NULL;
-  CassError rc = cassl_file_info_read(data, len, in->password, &fi);
-  explicit_bzero(data, len);
-  free(data);
   if (fi) {
     in->files[in->file_count++] = fi;
     take_file(in, file, fi, r);
