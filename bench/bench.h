@@ -20,13 +20,20 @@ struct bench_opts {
   bool quick; /* reduced sizes (--quick, or CASSL_BENCH_QUICK=1 in the environment) */
   bool json;  /* --json */
   int runs;   /* --runs N: repetitions (0 = the program's default) */
+  int warmup; /* --warmup N: rounds run first and discarded (-1 = the program's default) */
+  /* --profile CASE: run only that case, over and over, and print no report, for a profiler
+   * (perf record, callgrind); the program's --help lists its cases. NULL: measure. */
+  const char *profile;
 };
 
-/* Parses --quick, --json, --runs N and --help; exits on a usage error. */
+/* Parses --quick, --json, --runs N, --warmup N, --profile CASE and --help; exits on a usage error. Starts the
+ * load monitor (bench_load_start). */
 void bench_parse(int argc, char **argv, struct bench_opts *o, const char *usage);
 /* The repetitions to make: --runs, else full or quick; at most BENCH_MAX_RUNS. */
 #define BENCH_MAX_RUNS 32
 int bench_runs(const struct bench_opts *o, int full, int quick);
+/* The warm-up rounds to run and discard: --warmup, else def. */
+int bench_warmup(const struct bench_opts *o, int def);
 
 /* ---- clocks -------------------------------------------------------------------------- */
 
@@ -36,10 +43,24 @@ double bench_process_cpu(void);
 
 /* ---- statistics ---------------------------------------------------------------------- */
 
+/* q1 and q3 are the quartiles (linear interpolation between ranks): the interquartile range
+ * q1..q3 holds the middle half of the runs, which one stray run cannot move. */
 struct bench_stat {
-  double median, min, max;
+  double median, min, max, q1, q3;
 };
 struct bench_stat bench_stat_of(const double *v, int n);
+
+/* ---- load: the machine's other work during a run (bench/load.c) ---------------------- */
+
+struct bench_load {
+  double others_cpus;    /* CPUs kept busy by processes outside this process group; -1: unknown */
+  double loadavg_before; /* 1-minute load average when the program started */
+  double loadavg_after;
+};
+/* A figure taken while other processes used more than this many CPUs says so. */
+#define BENCH_BUSY_CPUS 0.5
+void bench_load_start(void);
+struct bench_load bench_load_now(void);
 
 /* ---- report -------------------------------------------------------------------------- */
 

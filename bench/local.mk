@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright (C) 2026 The libcassl authors
 # Benchmarks: built and run only by `make bench` (never by `make` or `make check`).
-# `make bench BENCH_FLAGS=--quick` runs reduced sizes; BENCH_FLAGS=--json prints JSON lines.
+# `make bench BENCH_FLAGS=--quick` runs reduced sizes; BENCH_FLAGS=--json prints JSON lines;
+# `make bench BENCH=b7` (or BENCH="b4 b8") runs only those.
 bench_programs = bench/b1_bulk bench/b2_loopback bench/b3_handshake bench/b4_resumption \
 	bench/b5_memory bench/b6_scale bench/b8_storm
-bench_common = bench/bench.h bench/util.c bench/pki.c bench/memtls.c
+bench_common = bench/bench.h bench/util.c bench/load.c bench/pki.c bench/memtls.c
 bench_hs = bench/handshake.c bench/handshake.h
 bench_server = bench/server.c
 bench_cflags = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(LIBUV_CFLAGS)
@@ -76,7 +77,7 @@ bench/resume-api.h: $(cassl_headers_HEADERS)
 	printf '#define BENCH_RESUMPTION_API "%s"\n' "$$name" > $@-t && mv $@-t $@
 
 bench: $(bench_programs)
-	@BENCH_DIR=$(abs_top_builddir)/bench $(SHELL) $(abs_top_srcdir)/bench/run.sh $(BENCH_FLAGS)
+	@BENCH_DIR=$(abs_top_builddir)/bench BENCH="$(BENCH)" $(SHELL) $(abs_top_srcdir)/bench/run.sh $(BENCH_FLAGS)
 else
 bench:
 	@echo "make bench: the benchmarks need the gnutls backend (configure --with-tls=gnutls)"; exit 1

@@ -28,6 +28,8 @@ void bench_die(const char *fmt, ...)
 void bench_parse(int argc, char **argv, struct bench_opts *o, const char *usage)
 {
   memset(o, 0, sizeof *o);
+  o->warmup = -1;
+  bench_load_start();
   const char *env = getenv("CASSL_BENCH_QUICK");
   o->quick = env && env[0] && strcmp(env, "0") != 0;
   for (int i = 1; i < argc; i++) {
@@ -39,11 +41,19 @@ void bench_parse(int argc, char **argv, struct bench_opts *o, const char *usage)
       o->runs = atoi(argv[++i]);
       if (o->runs < 1)
         bench_die("--runs needs a positive number");
+    } else if (strcmp(argv[i], "--warmup") == 0 && i + 1 < argc) {
+      char *end;
+      long w = strtol(argv[++i], &end, 10);
+      if (*end || w < 0 || w > BENCH_MAX_RUNS)
+        bench_die("--warmup needs a number from 0 to %d", BENCH_MAX_RUNS);
+      o->warmup = (int)w;
+    } else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
+      o->profile = argv[++i];
     } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      printf("usage: %s [--quick] [--json] [--runs N]\n%s", argv[0], usage);
+      printf("usage: %s [--quick] [--json] [--runs N] [--warmup N] [--profile CASE]\n%s", argv[0], usage);
       exit(0);
     } else {
-      fprintf(stderr, "usage: %s [--quick] [--json] [--runs N]\n", argv[0]);
+      fprintf(stderr, "usage: %s [--quick] [--json] [--runs N] [--warmup N] [--profile CASE]\n", argv[0]);
       exit(2);
     }
   }
@@ -53,6 +63,11 @@ int bench_runs(const struct bench_opts *o, int full, int quick)
 {
   int n = o->runs ? o->runs : o->quick ? quick : full;
   return n > BENCH_MAX_RUNS ? BENCH_MAX_RUNS : n;
+}
+
+int bench_warmup(const struct bench_opts *o, int def)
+{
+  return o->warmup >= 0 ? o->warmup : def;
 }
 
 static double clock_seconds(clockid_t id)
@@ -83,9 +98,19 @@ static int cmp_double(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
+/* The q-quantile of n sorted values, interpolated between the ranks around it. */
+static double quantile(const double *sorted, int n, double q)
+{
+  double pos = q * (n - 1);
+  int lo = (int)pos;
+  if (lo + 1 >= n)
+    return sorted[n - 1];
+  return sorted[lo] + (pos - lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
 struct bench_stat bench_stat_of(const double *v, int n)
 {
-  struct bench_stat s = { NAN, NAN, NAN };
+  struct bench_stat s = { NAN, NAN, NAN, NAN, NAN };
   if (n <= 0)
     return s;
   double *c = malloc(sizeof *c * (size_t)n);
@@ -96,6 +121,8 @@ struct bench_stat bench_stat_of(const double *v, int n)
   s.min = c[0];
   s.max = c[n - 1];
   s.median = n % 2 ? c[n / 2] : (c[n / 2 - 1] + c[n / 2]) / 2;
+  s.q1 = quantile(c, n, 0.25);
+  s.q3 = quantile(c, n, 0.75);
   free(c);
   return s;
 }
@@ -189,6 +216,18 @@ static void fmt_stat(char *buf, size_t size, struct bench_stat s)
   snprintf(buf, size, "%s [%s..%s]", a, b, c);
 }
 
+/* A ratio with its spread: median, interquartile range, then min..max. */
+static void fmt_ratio(char *buf, size_t size, struct bench_stat s)
+{
+  char m[24], q1[24], q3[24], lo[24], hi[24];
+  fmt_num(m, sizeof m, s.median);
+  fmt_num(q1, sizeof q1, s.q1);
+  fmt_num(q3, sizeof q3, s.q3);
+  fmt_num(lo, sizeof lo, s.min);
+  fmt_num(hi, sizeof hi, s.max);
+  snprintf(buf, size, "%s (IQR %s..%s) [%s..%s]", m, q1, q3, lo, hi);
+}
+
 static void json_string(const char *s)
 {
   putchar('"');
@@ -225,10 +264,14 @@ static void json_stat(const char *name, const char *unit, struct bench_stat s)
   json_number(s.min);
   printf(",\"max\":");
   json_number(s.max);
+  printf(",\"q1\":");
+  json_number(s.q1);
+  printf(",\"q3\":");
+  json_number(s.q3);
   printf("}");
 }
 
-static void print_json(const struct bench_report *r, bool all_met)
+static void print_json(const struct bench_report *r, bool all_met, struct bench_load load)
 {
   printf("{\"bench\":");
   json_string(r->id);
@@ -273,20 +316,44 @@ static void print_json(const struct bench_report *r, bool all_met)
     }
     printf("}");
   }
-  printf("],\"goals_met\":%s}\n", all_met ? "true" : "false");
+  printf("],\"load\":{\"others_cpus\":");
+  json_number(load.others_cpus < 0 ? NAN : load.others_cpus);
+  printf(",\"loadavg_before\":");
+  json_number(load.loadavg_before < 0 ? NAN : load.loadavg_before);
+  printf(",\"loadavg_after\":");
+  json_number(load.loadavg_after < 0 ? NAN : load.loadavg_after);
+  printf(",\"busy\":%s}", load.others_cpus > BENCH_BUSY_CPUS ? "true" : "false");
+  printf(",\"goals_met\":%s}\n", all_met ? "true" : "false");
 }
 
-static void print_table(const struct bench_report *r)
+static void print_load(struct bench_load load)
 {
-  printf("%s %s\n  %d run%s, each figure: median [min..max]", r->id, r->title, r->runs,
-         r->runs == 1 ? "" : "s");
+  if (load.others_cpus < 0) {
+    printf("  load: unknown (/proc/stat unreadable)\n");
+    return;
+  }
+  printf("  load: other processes kept %.2f CPUs busy during the run (1-minute load average "
+         "%.2f before, %.2f after, this benchmark's own work included)\n",
+         load.others_cpus, load.loadavg_before, load.loadavg_after);
+  if (load.others_cpus > BENCH_BUSY_CPUS)
+    printf("  NOTE: the machine was busy (above %.1f CPUs of other work): these figures were "
+           "taken under load and may not reproduce on an idle machine\n",
+           BENCH_BUSY_CPUS);
+}
+
+static void print_table(const struct bench_report *r, struct bench_load load)
+{
+  printf("%s %s\n  %d run%s, each figure: median [min..max], ratios also with their "
+         "interquartile range (IQR)",
+         r->id, r->title, r->runs, r->runs == 1 ? "" : "s");
   for (int i = 0; i < r->nparams; i++)
     printf("%s%s=%s", i ? ", " : "; ", r->params[i][0], r->params[i][1]);
   printf("\n");
-  printf("  %-30s %-32s %-32s %-24s %s\n", "case", "baseline", "cassl", "ratio", "goal");
+  print_load(load);
+  printf("  %-30s %-32s %-32s %-36s %s\n", "case", "baseline", "cassl", "ratio", "goal");
   for (int i = 0; i < r->nrows; i++) {
     const struct bench_row *row = &r->rows[i];
-    char base[160], subj[160], ratio[128], goal[64] = "", tmp[128];
+    char base[160], subj[160], ratio[160], goal[64] = "", tmp[128];
     fmt_stat(tmp, sizeof tmp, row->base);
     snprintf(base, sizeof base, "%s %s", tmp, row->unit);
     if (row->note) {
@@ -295,7 +362,7 @@ static void print_table(const struct bench_report *r)
     } else {
       fmt_stat(tmp, sizeof tmp, row->subj);
       snprintf(subj, sizeof subj, "%s %s", tmp, row->unit);
-      fmt_stat(ratio, sizeof ratio, row->ratio);
+      fmt_ratio(ratio, sizeof ratio, row->ratio);
     }
     if (row->goal_op) {
       char g[32];
@@ -303,7 +370,7 @@ static void print_table(const struct bench_report *r)
       snprintf(goal, sizeof goal, "%s%s %s %s", row->goal_on_subject ? "cassl " : "", row->goal_op,
                g, row->note ? "(n/a)" : row_met(row) ? "met" : "MISSED");
     }
-    printf("  %-30s %-32s %-32s %-24s %s\n", row->label, base, subj, ratio, goal);
+    printf("  %-30s %-32s %-32s %-36s %s\n", row->label, base, subj, ratio, goal);
     printf("  %-22s   baseline: %s; ratio: %s\n", "", row->base_name,
            row->ratio_meaning ? row->ratio_meaning : "-");
     if (row->note)
@@ -318,10 +385,11 @@ int bench_report_finish(struct bench_report *r)
   bool all_met = true;
   for (int i = 0; i < r->nrows; i++)
     all_met = all_met && row_met(&r->rows[i]);
+  struct bench_load load = bench_load_now();
   if (r->json)
-    print_json(r, all_met);
+    print_json(r, all_met, load);
   else
-    print_table(r);
+    print_table(r, load);
   fflush(stdout);
   free(r);
   return all_met ? 0 : 1;

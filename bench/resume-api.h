@@ -1,0 +1,1 @@
+#define BENCH_RESUMPTION_API "cassl_ssl_set_session_cache_size cassl_ssl_set_session_resumption"
