@@ -21,6 +21,7 @@ static CassError gtls_global_init(cassl_errmsg *err)
 
 static void gtls_global_deinit(void)
 {
+  gtls_priority_cache_clear();
   gnutls_global_deinit();
 }
 

@@ -166,6 +166,8 @@ CassError gtls_check_priority(const char *priority, cassl_errmsg *err);
 CassError gtls_apply_priority(gnutls_session_t session, int min_version, int max_version,
                               const char *priority,
                               cassl_errmsg *err);
+/* Drops the parsed priorities kept for reuse (at global deinit). */
+void gtls_priority_cache_clear(void);
 
 /* session.c: the handshake and record layer over the core's byte queues. */
 CassError gtls_session_new(void **session, const struct cassl_session_params *params,
