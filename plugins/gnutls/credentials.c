@@ -23,6 +23,7 @@
 #include <gnutls/abstract.h>
 
 #include "gtls.h"
+#include "kdf_budget.h"
 #include "pem_traditional.h"
 
 #define KEY_ID_MAX 64
@@ -588,6 +589,13 @@ static CassError check_pkcs8_scheme(const gnutls_datum_t *block, cassl_errmsg *e
                               &iter, &oid);
   if (ret >= 0) {
     gnutls_free(oid);
+    /* The same bound on one derivation as every other key-derivation in a file
+     * (kdf_budget.h), checked before GnuTLS derives anything. */
+    struct gtls_kdf_budget budget = { 0 };
+    char why[300];
+    if (gtls_kdf_budget_add(&budget, iter, "encrypted private key", why, sizeof why) !=
+        GTLS_KDF_OK)
+      return cassl_fail(err, CASS_ERROR_SSL_INVALID_PRIVATE_KEY, "%s", why);
     return CASS_OK;
   }
   const char *name = oid ? gtls_scheme_name(oid) : gtls_scheme_name_from_pem(block);

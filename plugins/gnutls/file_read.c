@@ -495,6 +495,17 @@ static bool read_der_pkcs8(struct cassl_file_info *fi, const gnutls_datum_t *d,
   fi->format = "DER private key";
   k->encrypted = true;
   snprintf(k->scheme, sizeof k->scheme, "%s", scheme);
+  if (password && r >= 0) {
+    /* One key, one derivation: bounded as in every other file, before it runs. */
+    struct gtls_kdf_budget budget = { 0 };
+    char why[300];
+    if (gtls_kdf_budget_add(&budget, iter, "encrypted private key", why, sizeof why) !=
+        GTLS_KDF_OK) {
+      cassl_file_info_fail(fi, CASS_ERROR_SSL_INVALID_PRIVATE_KEY,
+                           "re-encrypt the key with an ordinary iteration count", "%s", why);
+      password = derivations_refused;
+    }
+  }
   key_load(fi, k, d, GNUTLS_X509_FMT_DER, password, readable);
   return true;
 }

@@ -521,15 +521,19 @@ static void test_encrypted_bags_within_budget_load(void **state)
   if (rc != CASS_OK)
     fail_msg("%s: %s", cassl_error_name(rc), cassl_ssl_last_error(ssl));
   /* The counter sees the derivations that do run (else the zero above would prove nothing):
-   * two bags and one key, at GnuTLS's own count each. */
-  if (atomic_load(&pbkdf2_iterations) - before < 3ull * key_default_iter())
-    fail_msg("only %llu PBKDF2 iterations counted for three derivations",
-             atomic_load(&pbkdf2_iterations) - before);
+   * two bags and one key, at GnuTLS's own count each, and each exactly once. */
+  if (atomic_load(&pbkdf2_iterations) - before != 3ull * key_default_iter())
+    fail_msg("setter: %llu PBKDF2 iterations for three derivations of %u",
+             atomic_load(&pbkdf2_iterations) - before, key_default_iter());
   cass_ssl_free(ssl);
   cassl_file_info *fi = NULL;
+  before = atomic_load(&pbkdf2_iterations);
   rc = cassl_file_info_read(p12.data, p12.size, PASSWORD, &fi);
   if (rc != CASS_OK)
     fail_msg("%s: %s", cassl_error_name(rc), cassl_file_info_error_message(fi));
+  if (atomic_load(&pbkdf2_iterations) - before != 3ull * key_default_iter())
+    fail_msg("cassl_file_info_read: %llu PBKDF2 iterations for three derivations of %u",
+             atomic_load(&pbkdf2_iterations) - before, key_default_iter());
   assert_non_null(strstr(cassl_file_info_pkcs12_cert_encryption(fi), "PBES2"));
   assert_non_null(strstr(cassl_file_info_pkcs12_key_encryption(fi), "PBES2"));
   assert_int_equal(cassl_file_info_key_count(fi), 1);
@@ -693,6 +697,69 @@ static int group_teardown(void **state)
   return 0;
 }
 
+/* A PEM key (PKCS#8 PBES2) whose count is over the bound, given to the setter and to a
+ * bound file: refused before GnuTLS derives anything, as inside a keystore. */
+static void test_pem_key_setters_bound_the_count(void **state)
+{
+  gnutls_datum_t der = shrouded_key(ABOVE_BOUND), pem;
+  assert_int_equal(gnutls_pem_base64_encode2("ENCRYPTED PRIVATE KEY", &der, &pem), 0);
+  free(der.data);
+  char count[32];
+  snprintf(count, sizeof count, "%u", ABOVE_BOUND);
+
+  CassSsl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
+  unsigned long long before = atomic_load(&pbkdf2_iterations);
+  CassError rc = cassl_ssl_set_private_key_n(ssl, (const char *)pem.data, pem.size, PASSWORD,
+                                             strlen(PASSWORD));
+  assert_no_derivation(before, "cassl_ssl_set_private_key_n");
+  if (rc != CASS_ERROR_SSL_INVALID_PRIVATE_KEY || !strstr(cassl_ssl_last_error(ssl), count) ||
+      !strstr(cassl_ssl_last_error(ssl), "key-derivation iterations"))
+    fail_msg("setter: %s: %s", cassl_error_name(rc), cassl_ssl_last_error(ssl));
+  cass_ssl_free(ssl);
+
+  char dir[] = "/tmp/cassl-kdf-XXXXXX", cert_path[64], key_path[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(cert_path, sizeof cert_path, "%s/client.pem", dir);
+  snprintf(key_path, sizeof key_path, "%s/client.key", dir);
+  FILE *f = fopen(cert_path, "w");
+  assert_non_null(f);
+  fputs(client.cert_pem, f);
+  fclose(f);
+  f = fopen(key_path, "w");
+  assert_non_null(f);
+  fwrite(pem.data, 1, pem.size, f);
+  fclose(f);
+  ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
+  before = atomic_load(&pbkdf2_iterations);
+  rc = cassl_ssl_set_cert_key_files(ssl, cert_path, key_path, PASSWORD);
+  assert_no_derivation(before, "cassl_ssl_set_cert_key_files");
+  if (rc != CASS_ERROR_SSL_INVALID_PRIVATE_KEY || !strstr(cassl_ssl_last_error(ssl), count))
+    fail_msg("bound files: %s: %s", cassl_error_name(rc), cassl_ssl_last_error(ssl));
+  cass_ssl_free(ssl);
+  unlink(cert_path);
+  unlink(key_path);
+  rmdir(dir);
+  gnutls_free(pem.data);
+}
+
+/* The same key in DER, read by cassl_file_info_read: listed, not decrypted. */
+static void test_der_key_count_bounded(void **state)
+{
+  gnutls_datum_t der = shrouded_key(ABOVE_BOUND);
+  cassl_file_info *fi = NULL;
+  unsigned long long before = atomic_load(&pbkdf2_iterations);
+  CassError rc = cassl_file_info_read(der.data, der.size, PASSWORD, &fi);
+  assert_no_derivation(before, "cassl_file_info_read");
+  char count[32];
+  snprintf(count, sizeof count, "%u", ABOVE_BOUND);
+  if (rc != CASS_ERROR_SSL_INVALID_PRIVATE_KEY || !strstr(cassl_file_info_error_message(fi), count))
+    fail_msg("%s: %s", cassl_error_name(rc), cassl_file_info_error_message(fi));
+  assert_int_equal(cassl_file_info_key_count(fi), 1);
+  assert_false(cassl_key_info_loaded(cassl_file_info_key(fi, 0)));
+  cassl_file_info_free(fi);
+  free(der.data);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -709,6 +776,8 @@ int main(void)
     cmocka_unit_test(test_encrypted_bags_within_budget_load),
     cmocka_unit_test(test_too_many_bags),
     cmocka_unit_test(test_pem_keys_over_file_budget),
+    cmocka_unit_test(test_pem_key_setters_bound_the_count),
+    cmocka_unit_test(test_der_key_count_bounded),
   };
   return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -41,3 +41,14 @@ tests_resumption_test_resumption_failed_offer_CPPFLAGS = $(test_cppflags)
 tests_resumption_test_resumption_failed_offer_CFLAGS = $(test_gnutls_cflags)
 tests_resumption_test_resumption_failed_offer_LDADD = $(test_gnutls_ldadd)
 endif
+
+# Stapled OCSP responses: a revoked one refuses (gnutls-serv and in-process), and a stapled
+# session neither uses nor fills the verified-chain cache.
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/resumption/test_ocsp_staple
+TESTS += tests/resumption/test_ocsp_staple
+tests_resumption_test_ocsp_staple_SOURCES = tests/resumption/test_ocsp_staple.c
+tests_resumption_test_ocsp_staple_CPPFLAGS = $(test_cppflags) -I$(top_srcdir)/plugins/gnutls
+tests_resumption_test_ocsp_staple_CFLAGS = $(test_cflags) $(GNUTLS_CFLAGS)
+tests_resumption_test_ocsp_staple_LDADD = $(test_support) $(test_ldadd) $(GNUTLS_LIBS)
+endif

@@ -76,6 +76,8 @@ tests_session_test_session_sink_SOURCES = tests/session/test_session_sink.c
 tests_session_test_session_sink_CPPFLAGS = $(test_cppflags)
 tests_session_test_session_sink_CFLAGS = $(test_gnutls_cflags)
 tests_session_test_session_sink_LDADD = $(test_gnutls_ldadd)
+# Its gnutls_record_send must be in the program's dynamic symbol table to come first.
+tests_session_test_session_sink_LDFLAGS = -Wl,--export-dynamic-symbol=gnutls_record_send
 endif
 
 # Unknown verify bits (options and setter) and the options size bound.

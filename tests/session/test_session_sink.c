@@ -2,11 +2,13 @@
  * Copyright (C) 2026 The libcassl authors */
 /* cassl_session_write_to's sink calling back into its own session: every call is refused
  * with CASS_ERROR_LIB_BAD_PARAMS and changes nothing, the outer write completes and the
- * server receives exactly its bytes, in TLS 1.2 and 1.3. (The backend's own check, a send
- * GnuTLS reports as longer than asked, cannot be driven here: re-entering GnuTLS from its
- * push callback makes it use freed memory before the check is reached.) */
+ * server receives exactly its bytes, in TLS 1.2 and 1.3. The backend's own check, a send
+ * GnuTLS reports as longer than asked, is driven by a gnutls_record_send of this program's
+ * that can add a byte to what GnuTLS answers (re-entering GnuTLS from its push callback
+ * would make it use freed memory before the check is reached). */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -170,12 +172,67 @@ static void test_sink_reentry_refused_on_queued_output(void **state)
   cassl_ssl_free(ssl);
 }
 
+/* ---- the backend's bound on what a send reports ------------------------------------------ */
+
+/* The library's calls to gnutls_record_send come here (the symbol is exported from this
+ * program, see tests/session/local.mk); with overreport set, the next answer is one byte
+ * more than GnuTLS sent, as a re-entered GnuTLS answers. */
+static int overreport;
+
+__attribute__((visibility("default"))) ssize_t gnutls_record_send(gnutls_session_t session,
+                                                                   const void *data, size_t len)
+{
+  static ssize_t (*next)(gnutls_session_t, const void *, size_t);
+  if (!next)
+    *(void **)&next = dlsym(RTLD_NEXT, "gnutls_record_send");
+  if (!next)
+    abort();
+  ssize_t ret = next(session, data, len);
+  if (overreport && ret > 0) {
+    overreport = 0;
+    return ret + 1;
+  }
+  return ret;
+}
+
+static void overreported_send_fails_session(const char *priority)
+{
+  cassl_ssl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT);
+  struct tserver srv;
+  cassl_session *cs = established(ssl, &srv, priority);
+  static const char msg[] = "hello, node";
+  overreport = 1;
+  CassError rc = cassl_session_write(cs, msg, sizeof msg - 1);
+  assert_int_equal(overreport, 0); /* the library's call came through here */
+  if (rc != CASS_ERROR_SSL_PROTOCOL_ERROR ||
+      !strstr(cassl_session_error_message(cs), "reported sending"))
+    fail_msg("%s: %s", cassl_error_name(rc), cassl_session_error_message(cs));
+  assert_int_equal(cassl_session_get_state(cs), CASSL_SESSION_FAILED);
+  /* Nothing further is encrypted. */
+  assert_int_not_equal(cassl_session_write(cs, msg, sizeof msg - 1), CASS_OK);
+  cassl_session_free(cs);
+  tserver_free(&srv);
+  cassl_ssl_free(ssl);
+}
+
+static void test_overreported_send_tls12(void **state)
+{
+  overreported_send_fails_session(TLS12);
+}
+
+static void test_overreported_send_tls13(void **state)
+{
+  overreported_send_fails_session(TLS13);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_sink_reentry_refused_tls12),
     cmocka_unit_test(test_sink_reentry_refused_tls13),
     cmocka_unit_test(test_sink_reentry_refused_on_queued_output),
+    cmocka_unit_test(test_overreported_send_tls12),
+    cmocka_unit_test(test_overreported_send_tls13),
   };
   return cmocka_run_group_tests_name("session_sink", tests, group_setup, group_teardown);
 }

@@ -51,6 +51,11 @@ static int gnutls_argv(struct peer *p, const peer_tls_options *o, char **argv, s
         o->group ? ":-GROUP-ALL:+GROUP-" : "", o->group ? o->group : "");
   if (o->no_tickets)
     peers_arg(&a, "%s", "--noticket");
+  if (o->ocsp_response) {
+    /* Stapled even when it is not current or not for this certificate: the client judges. */
+    peers_arg(&a, "--ocsp-response=%s", o->ocsp_response);
+    peers_arg(&a, "%s", "--ignore-ocsp-response-errors");
+  }
   return a.overflow ? -1 : 0;
 }
 

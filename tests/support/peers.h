@@ -85,6 +85,8 @@ typedef struct peer_tls_options {
   const char *jsse_signature_schemes;
   const char *servername;     /* openssl s_server only: the one SNI it accepts (another name
                                  fails the handshake with unrecognized_name; none is fine) */
+  const char *ocsp_response;  /* gnutls-serv only: a DER OCSP response it staples
+                                 (--ocsp-response) for a client that asks for one */
 } peer_tls_options;
 
 int peer_start_gnutls_serv(const peer_tls_options *opts, peer **out);

@@ -87,8 +87,8 @@ static void verify_hint(const struct probe_opts *o, const struct probe_result *r
     return;
   }
   if (contains(res->message, "revoked")) {
-    snprintf(buf, cap, "the node certificate is revoked by a --crl list: the node needs a new "
-                       "certificate");
+    snprintf(buf, cap, "the node certificate is revoked (by a --crl list, or by the OCSP "
+                       "response the node stapled): the node needs a new certificate");
     return;
   }
   if (contains(res->message, "not meant for TLS servers")) {
