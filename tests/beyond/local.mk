@@ -51,3 +51,14 @@ tests_beyond_test_pkcs12_iterations_LDADD = $(test_gnutls_ldadd)
 # program's dynamic symbol table to come first in lookup.
 tests_beyond_test_pkcs12_iterations_LDFLAGS = -Wl,--export-dynamic-symbol=nettle_pbkdf2
 endif
+
+# The system trust store changing under a live generation (a file of the test's bound over
+# the store in a mount namespace of its own; skipped where one cannot be made).
+if BACKEND_GNUTLS
+check_PROGRAMS += tests/beyond/test_system_trust_live
+TESTS += tests/beyond/test_system_trust_live
+tests_beyond_test_system_trust_live_SOURCES = tests/beyond/test_system_trust_live.c
+tests_beyond_test_system_trust_live_CPPFLAGS = $(test_cppflags)
+tests_beyond_test_system_trust_live_CFLAGS = $(test_gnutls_cflags)
+tests_beyond_test_system_trust_live_LDADD = $(test_gnutls_ldadd)
+endif

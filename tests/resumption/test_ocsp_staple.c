@@ -56,14 +56,15 @@ static void make_response(const char *ca_file, const char *ca_key, const char *c
   char *hex = strchr(serial, '=');
   assert_non_null(hex);
   hex[1 + strcspn(hex + 1, "\r\n")] = '\0';
+  /* The index takes UTCTime, YYMMDDHHMMSSZ: the four-digit year without its century. */
   char end[32], when[32];
   time_t now = time(NULL), later = now + 365 * 86400, before = now - 86400;
-  strftime(end, sizeof end, "%y%m%d%H%M%SZ", gmtime(&later));
-  strftime(when, sizeof when, "%y%m%d%H%M%SZ", gmtime(&before));
+  strftime(end, sizeof end, "%Y%m%d%H%M%SZ", gmtime(&later));
+  strftime(when, sizeof when, "%Y%m%d%H%M%SZ", gmtime(&before));
   snprintf(index, sizeof index, "%s/index.txt", dir);
   char line[512];
-  snprintf(line, sizeof line, "%s\t%s\t%s\t%s\tunknown\t/CN=cassl\n", revoked ? "R" : "V", end,
-           revoked ? when : "", hex + 1);
+  snprintf(line, sizeof line, "%s\t%s\t%s\t%s\tunknown\t/CN=cassl\n", revoked ? "R" : "V",
+           end + 2, revoked ? when + 2 : "", hex + 1);
   write_file(index, line);
   snprintf(cmd, sizeof cmd,
            "openssl ocsp -index '%s' -rsigner '%s' -rkey '%s' -CA '%s' -issuer '%s' "
