@@ -166,13 +166,6 @@ static void test_gnutls_serv_tls13(void **state)
 
 /* ---- the staple and the verified-chain cache ---------------------------------------------- */
 
-struct outcome {
-  CassError rc;
-  int resumed;
-  unsigned long verifications; /* made by GnuTLS during this connection */
-  char msg[512];
-};
-
 static int staple_response(gnutls_session_t session, void *ptr, gnutls_datum_t *out)
 {
   const gnutls_datum_t *r = ptr;
@@ -184,54 +177,36 @@ static int staple_response(gnutls_session_t session, void *ptr, gnutls_datum_t *
   return 0;
 }
 
-/* One connection to an in-process server with ticket key key, stapling staple (or nothing). */
-static struct outcome run(CassSsl *ssl, bool tls13, const gnutls_datum_t *key,
-                          const gnutls_datum_t *staple)
+/* The in-process server staples the response ctx points to. Through a callback: GnuTLS
+ * checks a response given as data, and would not staple a revoked one. */
+static void staple(struct tserver *srv, void *ctx)
 {
-  struct outcome o = { 0 };
-  struct tpeer tp;
-  tpeer_init(&tp, "127.0.0.1", "node.cassl.test", "node.cassl.test");
-  cassl_session *cs = NULL;
-  unsigned long before = gtls_chain_verifications();
-  assert_int_equal(cassl_session_new(ssl, &tp.peer, &cs), CASS_OK);
-  struct tserver srv;
-  tserver_init(&srv, &(struct tserver_opts){
-                         .cert = &leaf,
-                         .priority = tls13 ? "NORMAL:-VERS-ALL:+VERS-TLS1.3"
-                                           : "NORMAL:-VERS-ALL:+VERS-TLS1.2" });
-  assert_int_equal(gnutls_session_ticket_enable_server(srv.s, key), 0);
-  /* Through a callback: GnuTLS checks a response given as data, and would not staple a
-   * revoked one. */
-  if (staple)
-    assert_int_equal(gnutls_certificate_set_ocsp_status_request_function2(
-                         srv.creds, 0, staple_response, (void *)staple),
-                     0);
-  o.rc = thandshake(cs, &srv, 0);
-  if (o.rc == CASS_OK)
-    ttransfer(cs, &srv, 100, 0); /* takes in the TLS 1.3 ticket */
-  cassl_session_info info;
-  if (cassl_session_get_info(cs, &info) == CASS_OK)
-    o.resumed = info.resumed;
-  snprintf(o.msg, sizeof o.msg, "%s", cassl_session_error_message(cs));
-  o.verifications = gtls_chain_verifications() - before;
-  tserver_free(&srv);
-  cassl_session_free(cs);
-  return o;
+  assert_int_equal(gnutls_certificate_set_ocsp_status_request_function2(srv->creds, 0,
+                                                                        staple_response, ctx),
+                   0);
 }
 
-static void expect(struct outcome o, CassError rc, int resumed, unsigned long verifications,
-                   const char *needle)
+/* One connection to an in-process server with ticket key key, stapling response (or nothing);
+ * GnuTLS's chain verifications during it in *verifications. */
+static struct tconn run(CassSsl *ssl, bool tls13, const gnutls_datum_t *key,
+                        const gnutls_datum_t *response, unsigned long *verifications)
 {
-  if (o.rc != rc)
-    fail_msg("expected %s, got %s: %s", cassl_error_name(rc), cassl_error_name(o.rc), o.msg);
-  if (needle && !strstr(o.msg, needle))
-    fail_msg("message \"%s\" lacks \"%s\"", o.msg, needle);
-  if (o.resumed != resumed)
-    fail_msg("expected %s, got %s", resumed ? "a resumed session" : "a full handshake",
-             o.resumed ? "a resumed one" : "a full one");
-  if (o.verifications != verifications)
-    fail_msg("expected %lu chain verification(s), GnuTLS made %lu", verifications,
-             o.verifications);
+  unsigned long before = gtls_chain_verifications();
+  struct tconn c = tconn_run(ssl, &leaf, "node.cassl.test", tls13, key, response ? staple : NULL,
+                             (void *)response);
+  *verifications = gtls_chain_verifications() - before;
+  return c;
+}
+
+static void expect(CassSsl *ssl, bool tls13, const gnutls_datum_t *key,
+                   const gnutls_datum_t *response, CassError rc, int resumed,
+                   unsigned long verifications, const char *needle)
+{
+  unsigned long made;
+  struct tconn c = run(ssl, tls13, key, response, &made);
+  tconn_expect(&c, rc, resumed, needle);
+  if (made != verifications)
+    fail_msg("expected %lu chain verification(s), GnuTLS made %lu", verifications, made);
 }
 
 /* The chain is cached as verified (a resumed session shows it: no verification); a node
@@ -240,11 +215,11 @@ static void test_cached_chain_refused_by_revoked_staple(void **state)
 {
   for (int v = 0; v < 2; v++) {
     CassSsl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY_DNS);
-    expect(run(ssl, v, &stek, NULL), CASS_OK, 0, 1, NULL);
-    expect(run(ssl, v, &stek, NULL), CASS_OK, 1, 0, NULL);
+    expect(ssl, v, &stek, NULL, CASS_OK, 0, 1, NULL);
+    expect(ssl, v, &stek, NULL, CASS_OK, 1, 0, NULL);
     gnutls_datum_t other;
     assert_int_equal(gnutls_session_ticket_key_generate(&other), 0);
-    expect(run(ssl, v, &other, &leaf_resp[1]), CASS_ERROR_SSL_INVALID_PEER_CERT, 0, 1, "revoked");
+    expect(ssl, v, &other, &leaf_resp[1], CASS_ERROR_SSL_INVALID_PEER_CERT, 0, 1, "revoked");
     gnutls_free(other.data);
     cass_ssl_free(ssl);
   }
@@ -257,9 +232,9 @@ static void test_stapled_chain_not_cached(void **state)
 {
   for (int v = 0; v < 2; v++) {
     CassSsl *ssl = tssl_new(&ca, CASS_SSL_VERIFY_PEER_CERT | CASS_SSL_VERIFY_PEER_IDENTITY_DNS);
-    expect(run(ssl, v, &stek, &leaf_resp[0]), CASS_OK, 0, 1, NULL);
-    expect(run(ssl, v, &stek, NULL), CASS_OK, 1, 1, NULL);
-    expect(run(ssl, v, &stek, NULL), CASS_OK, 1, 1, NULL);
+    expect(ssl, v, &stek, &leaf_resp[0], CASS_OK, 0, 1, NULL);
+    expect(ssl, v, &stek, NULL, CASS_OK, 1, 1, NULL);
+    expect(ssl, v, &stek, NULL, CASS_OK, 1, 1, NULL);
     cass_ssl_free(ssl);
   }
 }

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -503,4 +504,44 @@ void tpeer_init(struct tpeer *p, const char *ip, const char *hostname, const cha
   }
   p->peer.hostname = hostname;
   p->peer.sni = sni;
+}
+
+struct tconn tconn_run(CassSsl *ssl, const struct tpki *cert, const char *hostname, bool tls13,
+                       const gnutls_datum_t *stek, void (*prepare)(struct tserver *, void *),
+                       void *ctx)
+{
+  struct tconn c = { 0 };
+  struct tpeer tp;
+  tpeer_init(&tp, "127.0.0.1", hostname, "node.cassl.test");
+  cassl_session *cs = NULL;
+  assert_int_equal(cassl_session_new(ssl, &tp.peer, &cs), CASS_OK);
+  struct tserver srv;
+  tserver_init(&srv, &(struct tserver_opts){
+                         .cert = cert,
+                         .priority = tls13 ? "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+                                           : "NORMAL:-VERS-ALL:+VERS-TLS1.2" });
+  assert_int_equal(gnutls_session_ticket_enable_server(srv.s, stek), 0);
+  if (prepare)
+    prepare(&srv, ctx);
+  c.rc = thandshake(cs, &srv, 0);
+  if (c.rc == CASS_OK)
+    ttransfer(cs, &srv, 100, 0);
+  cassl_session_info info;
+  if (cassl_session_get_info(cs, &info) == CASS_OK)
+    c.resumed = info.resumed;
+  snprintf(c.msg, sizeof c.msg, "%s", cassl_session_error_message(cs));
+  tserver_free(&srv);
+  cassl_session_free(cs);
+  return c;
+}
+
+void tconn_expect(const struct tconn *c, CassError rc, int resumed, const char *needle)
+{
+  if (c->rc != rc)
+    fail_msg("expected %s, got %s: %s", cassl_error_name(rc), cassl_error_name(c->rc), c->msg);
+  if (needle && !strstr(c->msg, needle))
+    fail_msg("message \"%s\" lacks \"%s\"", c->msg, needle);
+  if (c->resumed != resumed)
+    fail_msg("expected %s, got %s", resumed ? "a resumed session" : "a full handshake",
+             c->resumed ? "a resumed one" : "a full one");
 }

@@ -108,4 +108,23 @@ struct tpeer {
 };
 void tpeer_init(struct tpeer *p, const char *ip, const char *hostname, const char *sni);
 
+/* ---- one connection to a fresh in-process server (the resumption and trust tests) ------- */
+
+struct tconn {
+  CassError rc;
+  int resumed;
+  char msg[512]; /* the session's error sentence */
+};
+
+/* A session of ssl (127.0.0.1, hostname, SNI "node.cassl.test") against a fresh in-process
+ * server presenting cert over TLS 1.3 (tls13) or 1.2, with session tickets under stek;
+ * prepare, when set, is given the server before the handshake. After a handshake that
+ * succeeds, 100 bytes go each way, which take in a TLS 1.3 ticket. */
+struct tconn tconn_run(CassSsl *ssl, const struct tpki *cert, const char *hostname, bool tls13,
+                       const gnutls_datum_t *stek, void (*prepare)(struct tserver *, void *),
+                       void *ctx);
+/* Fails the case unless c ended with rc, resumed as said, its sentence holding needle (when
+ * not NULL). */
+void tconn_expect(const struct tconn *c, CassError rc, int resumed, const char *needle);
+
 #endif
